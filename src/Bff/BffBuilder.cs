@@ -1,0 +1,44 @@
+using Bff.Proxy;
+using Bff.Sessions;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Transforms.Builder;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds optional BFF features; returned by <see cref="BffServiceCollectionExtensions.AddBff"/>.</summary>
+public sealed class BffBuilder
+{
+    internal BffBuilder(IServiceCollection services) => Services = services;
+
+    /// <summary>The application's services.</summary>
+    public IServiceCollection Services { get; }
+
+    /// <summary>
+    /// Keeps sessions server-side in the store <c>Bff:Session:Store</c> names (<c>Sqlite</c> by
+    /// default, under <c>Bff:DataPath</c>). A store registered before this call is kept.
+    /// </summary>
+    public BffBuilder AddServerSideSessions()
+    {
+        Services.TryAddSingleton<IUserSessionStore>(static services =>
+        {
+            var options = services.GetRequiredService<IOptions<Bff.BffOptions>>().Value;
+            return options.Session.Store switch
+            {
+                Bff.SessionStoreKinds.Memory => new InMemoryUserSessionStore(),
+                _ => new SqliteUserSessionStore(Path.Combine(options.ResolveDataPath(), "sessions.db")),
+            };
+        });
+        return this;
+    }
+
+    /// <summary>
+    /// Integrates YARP: validates each route's <c>Bff.TokenType</c> / <c>Bff.AntiForgery</c>
+    /// metadata at load, strips browser credentials and attaches the route's access token.
+    /// </summary>
+    public BffBuilder AddRemoteApis()
+    {
+        Services.TryAddEnumerable(ServiceDescriptor.Singleton<ITransformProvider, BffTransformProvider>());
+        return this;
+    }
+}

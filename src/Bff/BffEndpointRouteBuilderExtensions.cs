@@ -1,0 +1,40 @@
+using Bff;
+using Bff.AntiForgery;
+using Bff.Endpoints;
+using Bff.Logout;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Maps the BFF endpoints.</summary>
+public static class BffEndpointRouteBuilderExtensions
+{
+    /// <summary>Maps <c>/bff/login</c>, <c>/bff/user</c> and <c>/bff/logout</c> (under <c>Bff:ManagementBasePath</c>).</summary>
+    public static IEndpointConventionBuilder MapBffManagementEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var basePath = endpoints.ServiceProvider.GetRequiredService<IOptions<BffOptions>>().Value.ManagementBasePath;
+        var group = endpoints.MapGroup(basePath);
+
+        group.MapGet("/login", static context => context.RequestServices.GetRequiredService<LoginEndpoint>().HandleAsync(context))
+            .WithMetadata(BffManagementEndpointMetadata.WithoutAntiForgery);
+        group.MapGet("/user", static context => context.RequestServices.GetRequiredService<UserEndpoint>().HandleAsync(context))
+            .WithMetadata(BffManagementEndpointMetadata.WithAntiForgery);
+        group.MapGet("/logout", static context => context.RequestServices.GetRequiredService<LogoutEndpoint>().HandleAsync(context))
+            .WithMetadata(BffManagementEndpointMetadata.WithoutAntiForgery);
+        return group;
+    }
+
+    /// <summary>
+    /// Marks a local endpoint as a BFF API endpoint: it requires the anti-forgery header
+    /// (<c>X-CSRF: 1</c>), and an anonymous caller gets 401, never a redirect.
+    /// </summary>
+    public static TBuilder AsBffApiEndpoint<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.WithMetadata(BffApiEndpointMetadata.Instance);
+    }
+}

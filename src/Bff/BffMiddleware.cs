@@ -1,0 +1,136 @@
+using Bff.AntiForgery;
+using Bff.Proxy;
+using Bff.Tokens;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Model;
+
+namespace Bff;
+
+/// <summary>
+/// Runs after routing and authentication. For BFF endpoints and proxied routes it enforces the
+/// anti-forgery header, marks answers not cacheable, and resolves the access token a proxied
+/// route needs before YARP forwards the call, answering 401 / 502 / 504 itself when there is none.
+/// </summary>
+internal sealed class BffMiddleware
+{
+    private readonly RequestDelegate _next;
+    private readonly IOptions<BffOptions> _options;
+    private readonly BffRouteSettingsCache _routes;
+    private readonly UserTokenManager _userTokens;
+    private readonly ClientTokenCache _clientTokens;
+    private readonly ILogger<BffMiddleware> _logger;
+
+    public BffMiddleware(
+        RequestDelegate next,
+        IOptions<BffOptions> options,
+        BffRouteSettingsCache routes,
+        UserTokenManager userTokens,
+        ClientTokenCache clientTokens,
+        ILogger<BffMiddleware> logger)
+    {
+        _next = next;
+        _options = options;
+        _routes = routes;
+        _userTokens = userTokens;
+        _clientTokens = clientTokens;
+        _logger = logger;
+    }
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        var endpoint = context.GetEndpoint();
+        if (endpoint is null)
+        {
+            return _next(context);
+        }
+
+        if (endpoint.Metadata.GetMetadata<RouteModel>() is { } route)
+        {
+            return ProxyAsync(context, route);
+        }
+
+        if (endpoint.Metadata.GetMetadata<BffManagementEndpointMetadata>() is { } management)
+        {
+            context.Response.Headers.CacheControl = "no-store";
+            context.Response.Headers.Pragma = "no-cache";
+            return management.RequiresAntiForgery ? RequireAntiForgery(context) : _next(context);
+        }
+
+        if (endpoint.Metadata.GetMetadata<BffApiEndpointMetadata>() is not null)
+        {
+            return RequireAntiForgery(context);
+        }
+
+        return _next(context);
+    }
+
+    private Task RequireAntiForgery(HttpContext context)
+    {
+        if (AntiForgeryHeader.IsPresent(context.Request, _options.Value))
+        {
+            return _next(context);
+        }
+
+        BffLog.AntiForgeryRejected(_logger, BffLog.Sanitize(context.Request.Path.Value));
+        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        return Task.CompletedTask;
+    }
+
+    private async Task ProxyAsync(HttpContext context, RouteModel route)
+    {
+        var settings = _routes.Get(route.Config);
+        if (settings.AntiForgery && !AntiForgeryHeader.IsPresent(context.Request, _options.Value))
+        {
+            BffLog.AntiForgeryRejected(_logger, BffLog.Sanitize(context.Request.Path.Value));
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            return;
+        }
+
+        var result = await ResolveTokenAsync(context, settings);
+        switch (result.Status)
+        {
+            case AccessTokenStatus.Ok when result.AccessToken is not null:
+                context.Features.Set(new BffAccessTokenFeature(result.AccessToken));
+                break;
+            case AccessTokenStatus.Ok:
+                break;
+            case AccessTokenStatus.NoSession:
+            case AccessTokenStatus.SessionEnded:
+                BffLog.UserTokenRequired(_logger, route.Config.RouteId);
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                return;
+            case AccessTokenStatus.Timeout:
+                context.Response.StatusCode = StatusCodes.Status504GatewayTimeout;
+                return;
+            default:
+                context.Response.StatusCode = StatusCodes.Status502BadGateway;
+                return;
+        }
+
+        await _next(context);
+    }
+
+    private async Task<AccessTokenResult> ResolveTokenAsync(HttpContext context, BffRouteSettings settings)
+    {
+        var aborted = context.RequestAborted;
+        switch (settings.TokenType)
+        {
+            case RouteTokenType.User:
+                return await _userTokens.GetAccessTokenAsync(context, aborted);
+            case RouteTokenType.OptionalUser:
+                var optional = await _userTokens.GetAccessTokenAsync(context, aborted);
+                return optional.Status == AccessTokenStatus.NoSession ? new AccessTokenResult(AccessTokenStatus.Ok) : optional;
+            case RouteTokenType.UserOrClient:
+                var user = await _userTokens.GetAccessTokenAsync(context, aborted);
+                return user.Status == AccessTokenStatus.NoSession
+                    ? await _clientTokens.GetAccessTokenAsync(settings.Scope, settings.Resource, aborted)
+                    : user;
+            case RouteTokenType.Client:
+                return await _clientTokens.GetAccessTokenAsync(settings.Scope, settings.Resource, aborted);
+            default:
+                return new AccessTokenResult(AccessTokenStatus.Ok);
+        }
+    }
+}

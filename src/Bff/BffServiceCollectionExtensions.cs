@@ -1,0 +1,64 @@
+using Bff.Configuration;
+using Bff.Endpoints;
+using Bff.Logout;
+using Bff.Proxy;
+using Bff.Sessions;
+using Bff.Tokens;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the BFF.</summary>
+public static class BffServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the BFF: cookie session + OpenID Connect client, token management and the management
+    /// endpoints' services. Options are validated when the host starts, and every problem is reported.
+    /// </summary>
+    public static BffBuilder AddBff(this IServiceCollection services, Action<Bff.BffOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+
+        var options = services.AddOptions<Bff.BffOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Bff.BffOptions>, BffOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddDataProtection().SetApplicationName("Bff");
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<KeyManagementOptions>, ConfigureDataProtectionKeys>());
+
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = Bff.BffDefaults.CookieScheme;
+                o.DefaultChallengeScheme = Bff.BffDefaults.CookieScheme; // 401 for APIs; /bff/login challenges oidc itself
+                o.DefaultSignOutScheme = Bff.BffDefaults.CookieScheme;
+            })
+            .AddCookie(Bff.BffDefaults.CookieScheme)
+            .AddOpenIdConnect(Bff.BffDefaults.OidcScheme, _ => { });
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<CookieAuthenticationOptions>, ConfigureCookieOptions>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<OpenIdConnectOptions>, ConfigureOpenIdConnectOptions>());
+        services.AddAuthorization();
+
+        services.TryAddSingleton<ServerSideTicketStore>();
+        services.TryAddSingleton<TokenEndpointClient>();
+        services.TryAddSingleton<UserTokenManager>();
+        services.TryAddSingleton<ClientTokenCache>();
+        services.TryAddSingleton<RefreshTokenRevoker>();
+        services.TryAddSingleton<BffRouteSettingsCache>();
+        services.TryAddSingleton<LoginEndpoint>();
+        services.TryAddSingleton<UserEndpoint>();
+        services.TryAddSingleton<LogoutEndpoint>();
+
+        return new BffBuilder(services);
+    }
+}

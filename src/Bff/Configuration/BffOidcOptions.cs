@@ -1,0 +1,38 @@
+namespace Bff;
+
+/// <summary>The BFF's OpenID Connect confidential client (<c>Bff:Oidc</c>).</summary>
+public sealed class BffOidcOptions
+{
+    /// <summary>The OpenID Provider's issuer URL (<c>Bff:Oidc:Authority</c>). Required.</summary>
+    public string? Authority { get; set; }
+
+    /// <summary>The client id registered at the provider (<c>Bff:Oidc:ClientId</c>). Required.</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>The client secret (<c>Bff:Oidc:ClientSecret</c>). Required for the <c>client_secret_*</c> methods.</summary>
+    public string? ClientSecret { get; set; }
+
+    /// <summary>Space separated scopes to request. Default <c>openid profile offline_access</c>.</summary>
+    public string Scope { get; set; } = "openid profile offline_access";
+
+    /// <summary>Whether the discovery document must be fetched over https. Default <c>true</c>.</summary>
+    public bool RequireHttpsMetadata { get; set; } = true;
+
+    /// <summary>
+    /// How the BFF authenticates at the token endpoint: <c>client_secret_post</c> (default) or
+    /// <c>client_secret_basic</c>.
+    /// </summary>
+    public string ClientAuthentication { get; set; } = ClientAuthenticationMethods.ClientSecretPost;
+
+    /// <summary>Path of the authorization-code callback. Default <c>/signin-oidc</c>.</summary>
+    public string CallbackPath { get; set; } = "/signin-oidc";
+
+    /// <summary>Path the provider returns to after RP-initiated logout. Default <c>/signout-callback-oidc</c>.</summary>
+    public string SignedOutCallbackPath { get; set; } = "/signout-callback-oidc";
+
+    /// <summary>Timeout of each back-channel call to the provider (discovery, token, revocation). Default 10 seconds.</summary>
+    public TimeSpan BackchannelTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Whether claims are also read from the userinfo endpoint after login. Default <c>true</c>.</summary>
+    public bool GetClaimsFromUserInfoEndpoint { get; set; } = true;
+}

@@ -1,0 +1,38 @@
+namespace Bff;
+
+/// <summary>
+/// Options of the BFF, bound from the <c>Bff</c> configuration section by the host.
+/// </summary>
+public sealed class BffOptions
+{
+    /// <summary>The configuration section the host binds these options from.</summary>
+    public const string SectionName = "Bff";
+
+    /// <summary>The OpenID Connect client settings (<c>Bff:Oidc</c>).</summary>
+    public BffOidcOptions Oidc { get; set; } = new();
+
+    /// <summary>The server-side session settings (<c>Bff:Session</c>).</summary>
+    public BffSessionOptions Session { get; set; } = new();
+
+    /// <summary>The token management settings (<c>Bff:Tokens</c>).</summary>
+    public BffTokenOptions Tokens { get; set; } = new();
+
+    /// <summary>
+    /// Folder for data-protection keys and the embedded SQLite session store (<c>Bff:DataPath</c>).
+    /// Relative paths are resolved against the application's base directory. Default <c>data</c>.
+    /// </summary>
+    public string DataPath { get; set; } = "data";
+
+    /// <summary>Base path of the management endpoints. Default <c>/bff</c>.</summary>
+    public string ManagementBasePath { get; set; } = "/bff";
+
+    /// <summary>The anti-forgery header name every BFF API call must carry. Default <c>X-CSRF</c>.</summary>
+    public string AntiForgeryHeaderName { get; set; } = "X-CSRF";
+
+    /// <summary>The value the anti-forgery header must have. Default <c>1</c>.</summary>
+    public string AntiForgeryHeaderValue { get; set; } = "1";
+
+    /// <summary>Resolves <see cref="DataPath"/> to an absolute folder.</summary>
+    internal string ResolveDataPath() =>
+        Path.GetFullPath(Path.IsPathRooted(DataPath) ? DataPath : Path.Combine(AppContext.BaseDirectory, DataPath));
+}

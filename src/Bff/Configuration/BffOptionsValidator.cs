@@ -1,0 +1,152 @@
+using Microsoft.Extensions.Options;
+
+namespace Bff.Configuration;
+
+/// <summary>
+/// Validates <see cref="BffOptions"/> at start-up. Collects every failure, each naming the
+/// configuration key and what to do about it.
+/// </summary>
+internal sealed class BffOptionsValidator : IValidateOptions<BffOptions>
+{
+    public ValidateOptionsResult Validate(string? name, BffOptions options)
+    {
+        var failures = new List<string>();
+        ValidateOidc(options.Oidc, failures);
+        ValidateSession(options.Session, failures);
+        ValidateTokens(options.Tokens, failures);
+
+        if (string.IsNullOrWhiteSpace(options.DataPath))
+        {
+            failures.Add("Bff:DataPath is empty. Set it to a writable folder for keys and sessions, or remove it to use ./data beside the app.");
+        }
+
+        if (!IsLocalBasePath(options.ManagementBasePath))
+        {
+            failures.Add($"Bff:ManagementBasePath '{options.ManagementBasePath}' must start with '/' and not end with '/', e.g. /bff.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.AntiForgeryHeaderName) || string.IsNullOrEmpty(options.AntiForgeryHeaderValue))
+        {
+            failures.Add("Bff:AntiForgeryHeaderName and Bff:AntiForgeryHeaderValue must not be empty (defaults: X-CSRF and 1).");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateOidc(BffOidcOptions oidc, List<string> failures)
+    {
+        if (string.IsNullOrWhiteSpace(oidc.Authority))
+        {
+            failures.Add("Bff:Oidc:Authority is required: set it to your OpenID Provider's issuer URL, e.g. --Bff:Oidc:Authority=https://login.example.com.");
+        }
+        else if (!Uri.TryCreate(oidc.Authority, UriKind.Absolute, out var authority)
+                 || (authority.Scheme != Uri.UriSchemeHttps && authority.Scheme != Uri.UriSchemeHttp))
+        {
+            failures.Add($"Bff:Oidc:Authority '{oidc.Authority}' is not an absolute http(s) URL.");
+        }
+        else if (authority.Scheme == Uri.UriSchemeHttp && oidc.RequireHttpsMetadata)
+        {
+            failures.Add($"Bff:Oidc:Authority '{oidc.Authority}' uses http while Bff:Oidc:RequireHttpsMetadata is true. Use an https authority, or set Bff:Oidc:RequireHttpsMetadata=false for local development only.");
+        }
+
+        if (string.IsNullOrWhiteSpace(oidc.ClientId))
+        {
+            failures.Add("Bff:Oidc:ClientId is required: set it to the client id registered for this BFF at the OpenID Provider.");
+        }
+
+        switch (oidc.ClientAuthentication)
+        {
+            case ClientAuthenticationMethods.ClientSecretPost:
+            case ClientAuthenticationMethods.ClientSecretBasic:
+                if (string.IsNullOrEmpty(oidc.ClientSecret))
+                {
+                    failures.Add($"Bff:Oidc:ClientSecret is required with Bff:Oidc:ClientAuthentication={oidc.ClientAuthentication}: the BFF is a confidential client.");
+                }
+
+                break;
+            case ClientAuthenticationMethods.PrivateKeyJwt:
+                failures.Add("Bff:Oidc:ClientAuthentication=private_key_jwt is not supported by this version yet. Use client_secret_post or client_secret_basic.");
+                break;
+            default:
+                failures.Add($"Bff:Oidc:ClientAuthentication '{oidc.ClientAuthentication}' is unknown. Use client_secret_post (default) or client_secret_basic.");
+                break;
+        }
+
+        var scopes = (oidc.Scope ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (!scopes.Contains("openid", StringComparer.Ordinal))
+        {
+            failures.Add($"Bff:Oidc:Scope '{oidc.Scope}' must contain 'openid'.");
+        }
+
+        if (!IsLocalBasePath(oidc.CallbackPath))
+        {
+            failures.Add($"Bff:Oidc:CallbackPath '{oidc.CallbackPath}' must be a local path such as /signin-oidc.");
+        }
+
+        if (!IsLocalBasePath(oidc.SignedOutCallbackPath))
+        {
+            failures.Add($"Bff:Oidc:SignedOutCallbackPath '{oidc.SignedOutCallbackPath}' must be a local path such as /signout-callback-oidc.");
+        }
+
+        if (oidc.BackchannelTimeout <= TimeSpan.Zero)
+        {
+            failures.Add("Bff:Oidc:BackchannelTimeout must be positive, e.g. 00:00:10.");
+        }
+    }
+
+    private static void ValidateSession(BffSessionOptions session, List<string> failures)
+    {
+        switch (session.Store)
+        {
+            case SessionStoreKinds.Sqlite:
+            case SessionStoreKinds.Memory:
+                break;
+            case SessionStoreKinds.Redis:
+                failures.Add("Bff:Session:Store=Redis is not available in this version yet. Use Sqlite (default) or Memory.");
+                break;
+            default:
+                failures.Add($"Bff:Session:Store '{session.Store}' is unknown. Use Sqlite (default), Memory or Redis.");
+                break;
+        }
+
+        if (session.IdleTimeout <= TimeSpan.Zero)
+        {
+            failures.Add("Bff:Session:IdleTimeout must be positive, e.g. 08:00:00.");
+        }
+
+        if (session.AbsoluteTimeout <= TimeSpan.Zero)
+        {
+            failures.Add("Bff:Session:AbsoluteTimeout must be positive, e.g. 1.00:00:00.");
+        }
+        else if (session.AbsoluteTimeout < session.IdleTimeout)
+        {
+            failures.Add($"Bff:Session:AbsoluteTimeout ({session.AbsoluteTimeout}) is shorter than Bff:Session:IdleTimeout ({session.IdleTimeout}); make it at least as long.");
+        }
+
+        if (string.IsNullOrWhiteSpace(session.CookieName))
+        {
+            failures.Add("Bff:Session:CookieName must not be empty (default __Host-bff).");
+        }
+
+        if (session.CookieSameSite is not (Microsoft.AspNetCore.Http.SameSiteMode.Strict or Microsoft.AspNetCore.Http.SameSiteMode.Lax))
+        {
+            failures.Add($"Bff:Session:CookieSameSite '{session.CookieSameSite}' is not allowed: use Strict (default) or Lax.");
+        }
+    }
+
+    private static void ValidateTokens(BffTokenOptions tokens, List<string> failures)
+    {
+        if (tokens.RefreshBeforeExpiry < TimeSpan.Zero)
+        {
+            failures.Add("Bff:Tokens:RefreshBeforeExpiry must not be negative, e.g. 00:01:00.");
+        }
+
+        if (tokens.RefreshTimeout <= TimeSpan.Zero)
+        {
+            failures.Add("Bff:Tokens:RefreshTimeout must be positive, e.g. 00:00:05.");
+        }
+    }
+
+    private static bool IsLocalBasePath(string? path) =>
+        !string.IsNullOrEmpty(path) && path[0] == '/' && (path.Length == 1 || (path[^1] != '/' && path[1] != '/' && path[1] != '\\'));
+}

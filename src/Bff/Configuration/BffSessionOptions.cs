@@ -1,0 +1,25 @@
+using Microsoft.AspNetCore.Http;
+
+namespace Bff;
+
+/// <summary>Server-side session settings (<c>Bff:Session</c>).</summary>
+public sealed class BffSessionOptions
+{
+    /// <summary>The session store: <c>Sqlite</c> (default), <c>Memory</c> or <c>Redis</c>.</summary>
+    public string Store { get; set; } = SessionStoreKinds.Sqlite;
+
+    /// <summary>StackExchange.Redis connection string when <see cref="Store"/> is <c>Redis</c>.</summary>
+    public string? Redis { get; set; }
+
+    /// <summary>Sliding idle lifetime of a session. Default 8 hours.</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>Absolute lifetime of a session, however active. Default 1 day.</summary>
+    public TimeSpan AbsoluteTimeout { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>Name of the session cookie. Default <c>__Host-bff</c>.</summary>
+    public string CookieName { get; set; } = "__Host-bff";
+
+    /// <summary>SameSite mode of the session cookie: <c>Strict</c> (default) or <c>Lax</c>.</summary>
+    public SameSiteMode CookieSameSite { get; set; } = SameSiteMode.Strict;
+}

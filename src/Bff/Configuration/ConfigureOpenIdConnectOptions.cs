@@ -1,0 +1,152 @@
+using System.Security.Cryptography;
+using Bff.Endpoints;
+using Bff.Logout;
+using Bff.Sessions;
+using Bff.Tokens;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+
+namespace Bff.Configuration;
+
+/// <summary>
+/// The OpenID Connect client: authorization code flow with PKCE (S256), <c>state</c> and
+/// <c>nonce</c>, <c>response_mode=query</c>, confidential client, tokens saved in the server-side
+/// session only. Correlation and nonce cookies are <c>Secure</c> and <c>SameSite=None</c> so they
+/// survive the provider's redirect in every browser.
+/// </summary>
+internal sealed class ConfigureOpenIdConnectOptions : IConfigureNamedOptions<OpenIdConnectOptions>
+{
+    private readonly IOptions<BffOptions> _bff;
+    private readonly TimeProvider _time;
+    private readonly TokenEndpointClient _tokenClient;
+    private readonly ILogger<ConfigureOpenIdConnectOptions> _logger;
+
+    public ConfigureOpenIdConnectOptions(
+        IOptions<BffOptions> bff,
+        TimeProvider time,
+        TokenEndpointClient tokenClient,
+        ILogger<ConfigureOpenIdConnectOptions> logger)
+    {
+        _bff = bff;
+        _time = time;
+        _tokenClient = tokenClient;
+        _logger = logger;
+    }
+
+    public void Configure(OpenIdConnectOptions options) => Configure(Options.DefaultName, options);
+
+    public void Configure(string? name, OpenIdConnectOptions options)
+    {
+        if (name != BffDefaults.OidcScheme)
+        {
+            return;
+        }
+
+        var oidc = _bff.Value.Oidc;
+        options.SignInScheme = BffDefaults.CookieScheme;
+        options.SignOutScheme = BffDefaults.CookieScheme;
+        options.Authority = oidc.Authority;
+        options.ClientId = oidc.ClientId;
+        options.ClientSecret = oidc.ClientSecret;
+        options.RequireHttpsMetadata = oidc.RequireHttpsMetadata;
+        options.CallbackPath = oidc.CallbackPath;
+        options.SignedOutCallbackPath = oidc.SignedOutCallbackPath;
+        options.BackchannelTimeout = oidc.BackchannelTimeout;
+        options.TimeProvider = _time;
+
+        options.ResponseType = OpenIdConnectResponseType.Code;
+        options.ResponseMode = OpenIdConnectResponseMode.Query;
+        options.UsePkce = true;
+        options.SaveTokens = true;
+        options.MapInboundClaims = false;
+        options.GetClaimsFromUserInfoEndpoint = oidc.GetClaimsFromUserInfoEndpoint;
+        options.TokenValidationParameters.NameClaimType = "name";
+        options.TokenValidationParameters.RoleClaimType = "role";
+        options.Scope.Clear();
+        foreach (var scope in oidc.Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            options.Scope.Add(scope);
+        }
+
+        // The provider redirects back cross-site: these cookies must be SameSite=None, hence Secure
+        // (browsers treat http://localhost as secure, so local demos work too).
+        options.CorrelationCookie.SameSite = SameSiteMode.None;
+        options.CorrelationCookie.SecurePolicy = Microsoft.AspNetCore.Http.CookieSecurePolicy.Always;
+        options.CorrelationCookie.HttpOnly = true;
+        options.NonceCookie.SameSite = SameSiteMode.None;
+        options.NonceCookie.SecurePolicy = Microsoft.AspNetCore.Http.CookieSecurePolicy.Always;
+        options.NonceCookie.HttpOnly = true;
+
+        options.Events.OnAuthorizationCodeReceived = RedeemCodeAsync;
+        options.Events.OnTicketReceived = context =>
+        {
+            var properties = context.Properties!;
+            properties.SetCreated(_time.GetUtcNow());
+            if (context.Principal?.FindFirst("sid") is null)
+            {
+                properties.Items[SessionProperties.LocalSessionId] = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+            }
+
+            BffLog.LoginCompleted(_logger, context.Principal?.FindFirst("sub")?.Value);
+            return Task.CompletedTask;
+        };
+        options.Events.OnRemoteFailure = async context =>
+        {
+            BffLog.LoginCallbackFailed(_logger, BffLog.Sanitize(context.Failure?.Message));
+            context.HandleResponse();
+            await LoginErrorPage.WriteAsync(context.HttpContext, "/");
+        };
+        options.Events.OnAccessDenied = async context =>
+        {
+            BffLog.LoginCallbackFailed(_logger, "the user or the provider denied access");
+            context.HandleResponse();
+            await LoginErrorPage.WriteAsync(context.HttpContext, "/");
+        };
+        options.Events.OnRedirectToIdentityProviderForSignOut = context =>
+        {
+            if (string.IsNullOrEmpty(context.ProtocolMessage.IdTokenHint)
+                && context.HttpContext.Items[LogoutEndpoint.IdTokenHintItem] is string idToken)
+            {
+                context.ProtocolMessage.IdTokenHint = idToken;
+            }
+
+            return Task.CompletedTask;
+        };
+    }
+
+    /// <summary>
+    /// Redeems the code through <see cref="TokenEndpointClient"/>, so every token request uses the
+    /// one configured client authentication method.
+    /// </summary>
+    private async Task RedeemCodeAsync(AuthorizationCodeReceivedContext context)
+    {
+        if (context.TokenEndpointRequest is null)
+        {
+            return;
+        }
+
+        var response = await _tokenClient.RedeemCodeAsync(context.TokenEndpointRequest, context.HttpContext.RequestAborted);
+        if (response.Outcome != TokenResponseOutcome.Success)
+        {
+            context.Fail($"The token endpoint did not redeem the code ({response.Error}).");
+            return;
+        }
+
+        var message = new OpenIdConnectMessage
+        {
+            AccessToken = response.AccessToken,
+            IdToken = response.IdToken,
+            RefreshToken = response.RefreshToken,
+            TokenType = response.TokenType,
+        };
+        if (response.ExpiresIn is { } expiresIn)
+        {
+            message.ExpiresIn = ((long)expiresIn.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        context.HandleCodeRedemption(message);
+    }
+}

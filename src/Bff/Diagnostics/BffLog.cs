@@ -1,0 +1,95 @@
+using Microsoft.Extensions.Logging;
+
+namespace Bff;
+
+/// <summary>
+/// Source-generated log messages. Event ids: 1000s sessions, 2000s tokens, 3000s proxy and
+/// anti-forgery, 4000s login/logout. No message ever carries a token, code, cookie or secret;
+/// user-controlled values are sanitized first.
+/// </summary>
+internal static partial class BffLog
+{
+    [LoggerMessage(1001, LogLevel.Information, "Session created for subject {Subject}.")]
+    public static partial void SessionCreated(ILogger logger, string? subject);
+
+    [LoggerMessage(1002, LogLevel.Information, "Session expired and was removed.")]
+    public static partial void SessionExpired(ILogger logger);
+
+    [LoggerMessage(1003, LogLevel.Warning, "A session could not be decrypted (written with other data-protection keys); treated as no session.")]
+    public static partial void SessionUnreadable(ILogger logger);
+
+    [LoggerMessage(1004, LogLevel.Information, "Session ended for subject {Subject}: {Reason}.")]
+    public static partial void SessionEnded(ILogger logger, string? subject, string reason);
+
+    [LoggerMessage(2001, LogLevel.Information, "Refreshing the user access token of subject {Subject}.")]
+    public static partial void RefreshingUserToken(ILogger logger, string? subject);
+
+    [LoggerMessage(2002, LogLevel.Information, "User access token refreshed for subject {Subject}; it expires at {ExpiresAt:o}.")]
+    public static partial void UserTokenRefreshed(ILogger logger, string? subject, DateTimeOffset? expiresAt);
+
+    [LoggerMessage(2003, LogLevel.Warning, "The provider refused the refresh token of subject {Subject} ({Error}); the session ends.")]
+    public static partial void RefreshTokenRejected(ILogger logger, string? subject, string error);
+
+    [LoggerMessage(2004, LogLevel.Warning, "The token endpoint could not be used ({Reason}); the session is kept.")]
+    public static partial void TokenEndpointUnavailable(ILogger logger, string reason);
+
+    [LoggerMessage(2005, LogLevel.Warning, "Waiting for a token took longer than {Timeout}.")]
+    public static partial void TokenTimeout(ILogger logger, TimeSpan timeout);
+
+    [LoggerMessage(2006, LogLevel.Information, "Client credentials token fetched for {CacheKey}; it expires at {ExpiresAt:o}.")]
+    public static partial void ClientTokenFetched(ILogger logger, string cacheKey, DateTimeOffset expiresAt);
+
+    [LoggerMessage(2007, LogLevel.Warning, "The provider refused the client credentials request ({Error}).")]
+    public static partial void ClientTokenRejected(ILogger logger, string error);
+
+    [LoggerMessage(2008, LogLevel.Information, "Refresh token revoked at the provider.")]
+    public static partial void RefreshTokenRevoked(ILogger logger);
+
+    [LoggerMessage(2009, LogLevel.Warning, "Refresh token revocation failed ({Reason}); logout continues.")]
+    public static partial void RefreshTokenRevocationFailed(ILogger logger, string reason);
+
+    [LoggerMessage(2010, LogLevel.Information, "The provider advertises no revocation endpoint; the refresh token is not revoked.")]
+    public static partial void NoRevocationEndpoint(ILogger logger);
+
+    [LoggerMessage(3001, LogLevel.Information, "Request to {Path} rejected: missing or wrong anti-forgery header.")]
+    public static partial void AntiForgeryRejected(ILogger logger, string path);
+
+    [LoggerMessage(3002, LogLevel.Information, "Request to route {RouteId} rejected: it needs a user session and there is none.")]
+    public static partial void UserTokenRequired(ILogger logger, string routeId);
+
+    [LoggerMessage(4001, LogLevel.Information, "Login started.")]
+    public static partial void LoginStarted(ILogger logger);
+
+    [LoggerMessage(4002, LogLevel.Information, "Login rejected: the return URL is not a local path.")]
+    public static partial void LoginReturnUrlRejected(ILogger logger);
+
+    [LoggerMessage(4003, LogLevel.Warning, "Login callback failed: {Reason}")]
+    public static partial void LoginCallbackFailed(ILogger logger, string reason);
+
+    [LoggerMessage(4004, LogLevel.Information, "Logout of subject {Subject}.")]
+    public static partial void LogoutStarted(ILogger logger, string? subject);
+
+    [LoggerMessage(4005, LogLevel.Information, "Logout rejected: the sid parameter does not match the session.")]
+    public static partial void LogoutSidMismatch(ILogger logger);
+
+    [LoggerMessage(4006, LogLevel.Information, "Login completed for subject {Subject}.")]
+    public static partial void LoginCompleted(ILogger logger, string? subject);
+
+    /// <summary>Makes a user-controlled value safe for one log line.</summary>
+    public static string Sanitize(string? value, int maxLength = 200)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return string.Empty;
+        }
+
+        var span = value.Length > maxLength ? value.AsSpan(0, maxLength) : value.AsSpan();
+        return string.Create(span.Length, span.ToString(), static (buffer, source) =>
+        {
+            for (var i = 0; i < source.Length; i++)
+            {
+                buffer[i] = char.IsControl(source[i]) ? '_' : source[i];
+            }
+        });
+    }
+}

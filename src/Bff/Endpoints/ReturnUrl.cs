@@ -1,0 +1,64 @@
+namespace Bff.Endpoints;
+
+/// <summary>
+/// Decides whether a <c>returnUrl</c> is a local path the BFF may redirect to. Anything else
+/// (absolute, scheme-relative, backslashes, control characters, or any of those hidden behind
+/// percent-encoding) is refused: the login and logout endpoints answer 400.
+/// </summary>
+internal static class ReturnUrl
+{
+    private const int MaxLength = 2048;
+    private const int MaxDecodingRounds = 3;
+
+    public static bool IsLocal(string? url)
+    {
+        if (string.IsNullOrEmpty(url) || url.Length > MaxLength)
+        {
+            return false;
+        }
+
+        var candidate = url;
+        for (var round = 0; round <= MaxDecodingRounds; round++)
+        {
+            if (!IsPlainLocalPath(candidate))
+            {
+                return false;
+            }
+
+            var decoded = Uri.UnescapeDataString(candidate);
+            if (decoded == candidate)
+            {
+                return true;
+            }
+
+            candidate = decoded;
+        }
+
+        return false; // still changing after several rounds of decoding: refuse rather than guess
+    }
+
+    private static bool IsPlainLocalPath(string path)
+    {
+        if (path[0] != '/')
+        {
+            return false;
+        }
+
+        if (path.Length > 1 && (path[1] == '/' || path[1] == '\\'))
+        {
+            return false;
+        }
+
+        foreach (var c in path)
+        {
+            // Backslashes are read as slashes by browsers; control and invisible characters are
+            // stripped by some of them, which can turn "/\t/evil" into "//evil".
+            if (c == '\\' || char.IsControl(c) || char.IsWhiteSpace(c) || c is '\u200B' or '\uFEFF' or '\u00AD')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

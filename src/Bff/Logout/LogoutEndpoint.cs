@@ -1,0 +1,86 @@
+using Bff.Endpoints;
+using Bff.Sessions;
+using Bff.Tokens;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Bff.Logout;
+
+/// <summary>
+/// <c>GET /bff/logout?sid=..&amp;returnUrl=/</c>: checks <c>sid</c> against the session (400 when it
+/// differs), revokes the refresh token, deletes the server-side session and redirects to the
+/// provider's end-session endpoint with <c>id_token_hint</c> (RP-Initiated Logout).
+/// </summary>
+internal sealed class LogoutEndpoint
+{
+    /// <summary>HttpContext item carrying the id token for the end-session redirect after the session is gone.</summary>
+    public const string IdTokenHintItem = "Bff.IdTokenHint";
+
+    private readonly RefreshTokenRevoker _revoker;
+    private readonly IOptionsMonitor<OpenIdConnectOptions> _oidcOptions;
+    private readonly ILogger<LogoutEndpoint> _logger;
+
+    public LogoutEndpoint(RefreshTokenRevoker revoker, IOptionsMonitor<OpenIdConnectOptions> oidcOptions, ILogger<LogoutEndpoint> logger)
+    {
+        _revoker = revoker;
+        _oidcOptions = oidcOptions;
+        _logger = logger;
+    }
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var returnUrlValues = context.Request.Query["returnUrl"];
+        if (returnUrlValues.Count > 1 || (returnUrlValues.Count == 1 && !ReturnUrl.IsLocal(returnUrlValues[0])))
+        {
+            await BadRequest.WriteAsync(context, "The returnUrl must be a local path, such as /.");
+            return;
+        }
+
+        var returnUrl = returnUrlValues.Count == 1 ? returnUrlValues[0]! : "/";
+        var result = await context.AuthenticateAsync(BffDefaults.CookieScheme);
+        if (!result.Succeeded || result.Principal is null || result.Properties is null)
+        {
+            // No session (expired, or already logged out): nothing to end here.
+            context.Response.Redirect(returnUrl);
+            return;
+        }
+
+        var sid = context.Request.Query["sid"];
+        if (sid.Count != 1 || !string.Equals(sid[0], SessionIds.For(result.Principal, result.Properties), StringComparison.Ordinal))
+        {
+            BffLog.LogoutSidMismatch(_logger);
+            await BadRequest.WriteAsync(context, "The sid parameter must match the current session: use the bff:logout_url claim from /bff/user.");
+            return;
+        }
+
+        BffLog.LogoutStarted(_logger, result.Principal.FindFirst("sub")?.Value);
+        await _revoker.RevokeAsync(result.Properties, context.RequestAborted);
+        var idToken = result.Properties.GetTokenValue(TokenNames.IdToken);
+        await context.SignOutAsync(BffDefaults.CookieScheme);
+
+        if (!await HasEndSessionEndpointAsync(context.RequestAborted))
+        {
+            context.Response.Redirect(returnUrl);
+            return;
+        }
+
+        context.Items[IdTokenHintItem] = idToken;
+        await context.SignOutAsync(BffDefaults.OidcScheme, new AuthenticationProperties { RedirectUri = returnUrl });
+    }
+
+    private async Task<bool> HasEndSessionEndpointAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var configuration = await _oidcOptions.Get(BffDefaults.OidcScheme).ConfigurationManager!.GetConfigurationAsync(cancellationToken);
+            return !string.IsNullOrEmpty(configuration.EndSessionEndpoint);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return false; // provider unreachable: the local session is gone, which is what matters
+        }
+    }
+}

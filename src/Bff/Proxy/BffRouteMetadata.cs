@@ -1,0 +1,103 @@
+using Yarp.ReverseProxy.Configuration;
+
+namespace Bff.Proxy;
+
+/// <summary>
+/// Reads and validates the <c>Bff.*</c> metadata of a YARP route (and the Duende.BFF aliases).
+/// Every problem is reported, each naming the route and the key.
+/// </summary>
+internal static class BffRouteMetadata
+{
+    public const string TokenType = "Bff.TokenType";
+    public const string AntiForgery = "Bff.AntiForgery";
+    public const string Scope = "Bff.Scope";
+    public const string Resource = "Bff.Resource";
+    public const string DuendeTokenType = "Duende.Bff.Yarp.TokenType";
+    public const string DuendeAntiForgery = "Duende.Bff.Yarp.AntiforgeryCheck";
+
+    private static readonly string[] KnownKeys = [TokenType, AntiForgery, Scope, Resource, DuendeTokenType, DuendeAntiForgery];
+
+    public static BffRouteSettings Parse(RouteConfig route, List<string> errors)
+    {
+        var metadata = route.Metadata;
+        if (metadata is null || metadata.Count == 0)
+        {
+            return BffRouteSettings.Default;
+        }
+
+        foreach (var key in metadata.Keys)
+        {
+            if ((key.StartsWith("Bff.", StringComparison.OrdinalIgnoreCase) || key.StartsWith("Duende.Bff", StringComparison.OrdinalIgnoreCase))
+                && !KnownKeys.Contains(key, StringComparer.Ordinal))
+            {
+                errors.Add($"Route '{route.RouteId}': metadata key '{key}' is unknown. Known keys: {string.Join(", ", KnownKeys)}.");
+            }
+        }
+
+        var settings = BffRouteSettings.Default;
+        var tokenKey = metadata.ContainsKey(TokenType) ? TokenType : DuendeTokenType;
+        if (metadata.TryGetValue(tokenKey, out var tokenValue))
+        {
+            if (TryParseTokenType(tokenValue, out var tokenType))
+            {
+                settings = settings with { TokenType = tokenType };
+            }
+            else
+            {
+                errors.Add($"Route '{route.RouteId}': {tokenKey} '{tokenValue}' is not a token type. Use User, Client, UserOrClient, OptionalUser or None.");
+            }
+        }
+
+        var antiForgeryKey = metadata.ContainsKey(AntiForgery) ? AntiForgery : DuendeAntiForgery;
+        if (metadata.TryGetValue(antiForgeryKey, out var antiForgeryValue))
+        {
+            if (bool.TryParse(antiForgeryValue, out var antiForgery))
+            {
+                settings = settings with { AntiForgery = antiForgery };
+            }
+            else
+            {
+                errors.Add($"Route '{route.RouteId}': {antiForgeryKey} '{antiForgeryValue}' must be true or false.");
+            }
+        }
+
+        if (metadata.TryGetValue(Scope, out var scope) && !string.IsNullOrWhiteSpace(scope))
+        {
+            settings = settings with { Scope = scope.Trim() };
+        }
+
+        if (metadata.TryGetValue(Resource, out var resource) && !string.IsNullOrWhiteSpace(resource))
+        {
+            if (Uri.TryCreate(resource, UriKind.Absolute, out var uri) && string.IsNullOrEmpty(uri.Fragment))
+            {
+                settings = settings with { Resource = resource };
+            }
+            else
+            {
+                errors.Add($"Route '{route.RouteId}': {Resource} '{resource}' must be an absolute URI without a fragment (RFC 8707).");
+            }
+        }
+
+        if ((settings.Scope is not null || settings.Resource is not null)
+            && settings.TokenType is not (RouteTokenType.Client or RouteTokenType.UserOrClient))
+        {
+            errors.Add($"Route '{route.RouteId}': {Scope} and {Resource} apply to client tokens only; set {TokenType} to Client or UserOrClient, or remove them.");
+        }
+
+        return settings;
+    }
+
+    private static bool TryParseTokenType(string value, out RouteTokenType tokenType)
+    {
+        tokenType = value switch
+        {
+            "User" => RouteTokenType.User,
+            "Client" => RouteTokenType.Client,
+            "UserOrClient" => RouteTokenType.UserOrClient,
+            "OptionalUser" or "UserOrNone" => RouteTokenType.OptionalUser,
+            "None" => RouteTokenType.None,
+            _ => (RouteTokenType)(-1),
+        };
+        return Enum.IsDefined(tokenType);
+    }
+}

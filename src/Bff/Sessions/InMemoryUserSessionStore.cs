@@ -1,0 +1,46 @@
+using System.Collections.Concurrent;
+
+namespace Bff.Sessions;
+
+/// <summary>Keeps sessions in process memory: fast, lost at restart, not shared between instances.</summary>
+internal sealed class InMemoryUserSessionStore : IUserSessionStore
+{
+    private readonly ConcurrentDictionary<string, UserSession> _sessions = new(StringComparer.Ordinal);
+
+    public Task<UserSession?> GetAsync(string key, CancellationToken cancellationToken) =>
+        Task.FromResult(_sessions.TryGetValue(key, out var session) ? session : null);
+
+    public Task SetAsync(UserSession session, CancellationToken cancellationToken)
+    {
+        _sessions[session.Key] = session;
+        return Task.CompletedTask;
+    }
+
+    public Task DeleteAsync(string key, CancellationToken cancellationToken)
+    {
+        _sessions.TryRemove(key, out _);
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<UserSession>> FindAsync(UserSessionFilter filter, CancellationToken cancellationToken)
+    {
+        filter.EnsureValid();
+        IReadOnlyList<UserSession> found = _sessions.Values.Where(filter.Matches).ToList();
+        return Task.FromResult(found);
+    }
+
+    public Task<int> DeleteAsync(UserSessionFilter filter, CancellationToken cancellationToken)
+    {
+        filter.EnsureValid();
+        var deleted = 0;
+        foreach (var session in _sessions.Values.Where(filter.Matches))
+        {
+            if (_sessions.TryRemove(session.Key, out _))
+            {
+                deleted++;
+            }
+        }
+
+        return Task.FromResult(deleted);
+    }
+}

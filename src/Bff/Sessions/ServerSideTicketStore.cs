@@ -1,0 +1,139 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Bff.Sessions;
+
+/// <summary>
+/// The cookie handler's <see cref="ITicketStore"/>: the cookie carries only a random session key,
+/// the ticket (claims and tokens) lives in the <see cref="IUserSessionStore"/>, serialized and
+/// encrypted with data protection.
+/// </summary>
+internal sealed class ServerSideTicketStore : ITicketStore
+{
+    private readonly IUserSessionStore _store;
+    private readonly IDataProtector _protector;
+    private readonly TimeProvider _time;
+    private readonly IOptionsMonitor<BffOptions> _options;
+    private readonly ILogger<ServerSideTicketStore> _logger;
+
+    public ServerSideTicketStore(
+        IUserSessionStore store,
+        IDataProtectionProvider dataProtection,
+        TimeProvider time,
+        IOptionsMonitor<BffOptions> options,
+        ILogger<ServerSideTicketStore> logger)
+    {
+        _store = store;
+        _protector = dataProtection.CreateProtector(typeof(ServerSideTicketStore).FullName!, "v1");
+        _time = time;
+        _options = options;
+        _logger = logger;
+    }
+
+    public Task<string> StoreAsync(AuthenticationTicket ticket) => StoreAsync(ticket, CancellationToken.None);
+
+    public Task<string> StoreAsync(AuthenticationTicket ticket, CancellationToken cancellationToken) =>
+        StoreAsync(ticket, null!, cancellationToken);
+
+    public async Task<string> StoreAsync(AuthenticationTicket ticket, HttpContext httpContext, CancellationToken cancellationToken)
+    {
+        var key = NewKey();
+        ticket.Properties.Items[SessionProperties.SessionKey] = key;
+        var now = _time.GetUtcNow();
+        if (ticket.Properties.GetCreated() is null)
+        {
+            ticket.Properties.SetCreated(now);
+        }
+
+        await _store.SetAsync(ToSession(key, ticket, now), cancellationToken);
+        BffLog.SessionCreated(_logger, ticket.Principal.FindFirst("sub")?.Value);
+        return key;
+    }
+
+    public Task RenewAsync(string key, AuthenticationTicket ticket) => RenewAsync(key, ticket, CancellationToken.None);
+
+    public Task RenewAsync(string key, AuthenticationTicket ticket, CancellationToken cancellationToken) =>
+        RenewAsync(key, ticket, null!, cancellationToken);
+
+    public Task RenewAsync(string key, AuthenticationTicket ticket, HttpContext httpContext, CancellationToken cancellationToken)
+    {
+        ticket.Properties.Items[SessionProperties.SessionKey] = key;
+        return _store.SetAsync(ToSession(key, ticket, _time.GetUtcNow()), cancellationToken);
+    }
+
+    public Task<AuthenticationTicket?> RetrieveAsync(string key) => RetrieveAsync(key, CancellationToken.None);
+
+    public Task<AuthenticationTicket?> RetrieveAsync(string key, CancellationToken cancellationToken) =>
+        RetrieveAsync(key, null!, cancellationToken);
+
+    public async Task<AuthenticationTicket?> RetrieveAsync(string key, HttpContext httpContext, CancellationToken cancellationToken)
+    {
+        var session = await _store.GetAsync(key, cancellationToken);
+        if (session is null)
+        {
+            return null;
+        }
+
+        if (session.Expires is { } expires && expires <= _time.GetUtcNow())
+        {
+            await _store.DeleteAsync(key, cancellationToken);
+            BffLog.SessionExpired(_logger);
+            return null;
+        }
+
+        try
+        {
+            var ticket = TicketSerializer.Default.Deserialize(_protector.Unprotect(session.Ticket));
+            if (ticket is not null)
+            {
+                ticket.Properties.Items[SessionProperties.SessionKey] = key;
+            }
+
+            return ticket;
+        }
+        catch (CryptographicException)
+        {
+            // Written with keys this instance does not have: treat as no session, never a 500.
+            BffLog.SessionUnreadable(_logger);
+            return null;
+        }
+    }
+
+    public Task RemoveAsync(string key) => RemoveAsync(key, CancellationToken.None);
+
+    public Task RemoveAsync(string key, CancellationToken cancellationToken) => RemoveAsync(key, null!, cancellationToken);
+
+    public Task RemoveAsync(string key, HttpContext httpContext, CancellationToken cancellationToken) =>
+        _store.DeleteAsync(key, cancellationToken);
+
+    private static string NewKey() => Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
+
+    private static string Base64UrlEncode(byte[] bytes) =>
+        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private UserSession ToSession(string key, AuthenticationTicket ticket, DateTimeOffset now)
+    {
+        var created = ticket.Properties.GetCreated() ?? now;
+        var absoluteEnd = created + _options.CurrentValue.Session.AbsoluteTimeout;
+        if (ticket.Properties.ExpiresUtc is null || ticket.Properties.ExpiresUtc > absoluteEnd)
+        {
+            ticket.Properties.ExpiresUtc = absoluteEnd;
+        }
+
+        return new UserSession
+        {
+            Key = key,
+            SubjectId = ticket.Principal.FindFirst("sub")?.Value ?? string.Empty,
+            SessionId = ticket.Principal.FindFirst("sid")?.Value,
+            Created = created,
+            Renewed = now,
+            Expires = ticket.Properties.ExpiresUtc,
+            Ticket = _protector.Protect(TicketSerializer.Default.Serialize(ticket)),
+        };
+    }
+}

@@ -1,0 +1,171 @@
+using Microsoft.Data.Sqlite;
+
+namespace Bff.Sessions;
+
+/// <summary>
+/// Keeps sessions in an embedded SQLite database (WAL mode) under <c>Bff:DataPath</c>, so a
+/// restart keeps every session. The schema is created on first use.
+/// </summary>
+internal sealed class SqliteUserSessionStore : IUserSessionStore, IDisposable
+{
+    private const string Columns = "key, sub, sid, created, renewed, expires, ticket";
+
+    private readonly string _connectionString;
+    private readonly SemaphoreSlim _initLock = new(1, 1);
+    private volatile bool _initialized;
+
+    public SqliteUserSessionStore(string databasePath)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(databasePath)!);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = databasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = 30, // seconds; SQLITE_BUSY is retried until then
+        }.ToString();
+    }
+
+    public async Task<UserSession?> GetAsync(string key, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM sessions WHERE key = $key";
+        command.Parameters.AddWithValue("$key", key);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+    }
+
+    public async Task SetAsync(UserSession session, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            INSERT INTO sessions ({Columns}) VALUES ($key, $sub, $sid, $created, $renewed, $expires, $ticket)
+            ON CONFLICT(key) DO UPDATE SET sub = excluded.sub, sid = excluded.sid, renewed = excluded.renewed,
+                expires = excluded.expires, ticket = excluded.ticket
+            """;
+        command.Parameters.AddWithValue("$key", session.Key);
+        command.Parameters.AddWithValue("$sub", session.SubjectId);
+        command.Parameters.AddWithValue("$sid", (object?)session.SessionId ?? DBNull.Value);
+        command.Parameters.AddWithValue("$created", session.Created.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$renewed", session.Renewed.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$expires", (object?)session.Expires?.ToUnixTimeMilliseconds() ?? DBNull.Value);
+        command.Parameters.AddWithValue("$ticket", session.Ticket);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task DeleteAsync(string key, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM sessions WHERE key = $key";
+        command.Parameters.AddWithValue("$key", key);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<UserSession>> FindAsync(UserSessionFilter filter, CancellationToken cancellationToken)
+    {
+        filter.EnsureValid();
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM sessions WHERE {Where(filter, command)}";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var sessions = new List<UserSession>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            sessions.Add(Read(reader));
+        }
+
+        return sessions;
+    }
+
+    public async Task<int> DeleteAsync(UserSessionFilter filter, CancellationToken cancellationToken)
+    {
+        filter.EnsureValid();
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"DELETE FROM sessions WHERE {Where(filter, command)}";
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public void Dispose() => _initLock.Dispose();
+
+    private static string Where(UserSessionFilter filter, SqliteCommand command)
+    {
+        var clauses = new List<string>(2);
+        if (filter.SubjectId is not null)
+        {
+            clauses.Add("sub = $sub");
+            command.Parameters.AddWithValue("$sub", filter.SubjectId);
+        }
+
+        if (filter.SessionId is not null)
+        {
+            clauses.Add("sid = $sid");
+            command.Parameters.AddWithValue("$sid", filter.SessionId);
+        }
+
+        return string.Join(" AND ", clauses);
+    }
+
+    private static UserSession Read(SqliteDataReader reader) => new()
+    {
+        Key = reader.GetString(0),
+        SubjectId = reader.GetString(1),
+        SessionId = reader.IsDBNull(2) ? null : reader.GetString(2),
+        Created = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)),
+        Renewed = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
+        Expires = reader.IsDBNull(5) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)),
+        Ticket = (byte[])reader.GetValue(6),
+    };
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        if (!_initialized)
+        {
+            await InitializeAsync(connection, cancellationToken);
+        }
+
+        return connection;
+    }
+
+    private async Task InitializeAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        await _initLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (_initialized)
+            {
+                return;
+            }
+
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                PRAGMA journal_mode = WAL;
+                PRAGMA synchronous = NORMAL;
+                CREATE TABLE IF NOT EXISTS sessions (
+                    key     TEXT    NOT NULL PRIMARY KEY,
+                    sub     TEXT    NOT NULL,
+                    sid     TEXT    NULL,
+                    created INTEGER NOT NULL,
+                    renewed INTEGER NOT NULL,
+                    expires INTEGER NULL,
+                    ticket  BLOB    NOT NULL
+                );
+                CREATE INDEX IF NOT EXISTS ix_sessions_sub ON sessions (sub);
+                CREATE INDEX IF NOT EXISTS ix_sessions_sid ON sessions (sid);
+                CREATE INDEX IF NOT EXISTS ix_sessions_expires ON sessions (expires);
+                """;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            _initialized = true;
+        }
+        finally
+        {
+            _initLock.Release();
+        }
+    }
+}

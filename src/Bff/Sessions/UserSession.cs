@@ -1,0 +1,26 @@
+namespace Bff.Sessions;
+
+/// <summary>One server-side user session, as a session store keeps it.</summary>
+public sealed record UserSession
+{
+    /// <summary>The random session key the session cookie refers to.</summary>
+    public required string Key { get; init; }
+
+    /// <summary>The user's subject identifier (<c>sub</c>) at the OpenID Provider.</summary>
+    public required string SubjectId { get; init; }
+
+    /// <summary>The provider's session id (<c>sid</c>), when it issued one.</summary>
+    public string? SessionId { get; init; }
+
+    /// <summary>When the session was created.</summary>
+    public required DateTimeOffset Created { get; init; }
+
+    /// <summary>When the session was last renewed (slid or its tokens refreshed).</summary>
+    public required DateTimeOffset Renewed { get; init; }
+
+    /// <summary>When the session expires unless renewed.</summary>
+    public DateTimeOffset? Expires { get; init; }
+
+    /// <summary>The authentication ticket, serialized and protected with data protection (tokens are encrypted at rest).</summary>
+    public required byte[] Ticket { get; init; }
+}
