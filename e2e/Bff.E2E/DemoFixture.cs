@@ -1,0 +1,76 @@
+using Microsoft.Playwright;
+
+namespace Bff.E2E;
+
+/// <summary>
+/// The whole demo as separate processes (dev IdP, sample API, BFF host serving the built SPA),
+/// and Debian's Chromium driven by Playwright.
+/// </summary>
+public sealed class DemoFixture : IAsyncLifetime
+{
+    private readonly string _data = Path.Combine(Path.GetTempPath(), $"bff-e2e-{Guid.NewGuid():N}");
+    private IPlaywright? _playwright;
+
+    public AppProcess Idp { get; private set; } = null!;
+
+    public AppProcess Api { get; private set; } = null!;
+
+    public AppProcess Bff { get; private set; } = null!;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Idp = await AppProcess.StartAsync("Bff.DevIdp", "--Idp:DataPath", Path.Combine(_data, "idp"));
+        Api = await AppProcess.StartAsync("Bff.SampleApi", "--SampleApi:Authority", Idp.Url, "--SampleApi:RequireHttpsMetadata", "false");
+        Bff = await AppProcess.StartAsync(
+            "Bff.Host",
+            "--Bff:Oidc:Authority", Idp.Url,
+            "--Bff:Oidc:ClientId", "bff",
+            "--Bff:Oidc:ClientSecret", "bff-secret",
+            "--Bff:Oidc:RequireHttpsMetadata", "false",
+            "--Bff:Oidc:Scope", "openid profile email offline_access api",
+            "--Bff:DataPath", Path.Combine(_data, "bff"),
+            "--ReverseProxy:Routes:api:ClusterId", "api",
+            "--ReverseProxy:Routes:api:Match:Path", "/api/{**rest}",
+            "--ReverseProxy:Routes:api:Metadata:Bff.TokenType", "User",
+            "--ReverseProxy:Clusters:api:Destinations:sample:Address", Api.Url);
+
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args =
+            [
+                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            ],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.CloseAsync();
+        }
+
+        _playwright?.Dispose();
+        foreach (var app in new[] { Bff, Api, Idp })
+        {
+            if (app is not null)
+            {
+                await app.DisposeAsync();
+            }
+        }
+
+        try
+        {
+            Directory.Delete(_data, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

@@ -1,0 +1,81 @@
+// Shared helpers of the npm scripts: run a command, make sure what the project needs is installed.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+export function log(message) {
+  console.log(`\n[bff] ${message}`);
+}
+
+/** Runs a command, streaming its output; resolves with its exit code and captured stdout. */
+export function run(command, args, { capture = false, env = {}, cwd = root } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', capture ? 'pipe' : 'inherit', 'inherit'] });
+    let out = '';
+    if (capture) {
+      child.stdout.on('data', (chunk) => {
+        const text = chunk.toString();
+        out += text;
+        process.stdout.write(text);
+      });
+    }
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? 1, out }));
+  });
+}
+
+export async function mustRun(command, args, options) {
+  const { code, out } = await run(command, args, options);
+  if (code !== 0) {
+    throw new Error(`${command} ${args.join(' ')} exited with ${code}`);
+  }
+  return out;
+}
+
+function has(command) {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+}
+
+/** Installs Debian packages that are missing (chromium for the browser tests, redis-server later). */
+export async function ensureSystemPackages(packages) {
+  const missing = packages.filter(({ check }) => !check());
+  if (missing.length === 0) {
+    return;
+  }
+  const names = missing.map((p) => p.name);
+  if (process.getuid?.() !== 0) {
+    throw new Error(`Missing system packages: ${names.join(' ')}. Install them with: sudo apt-get install -y ${names.join(' ')}`);
+  }
+  log(`installing ${names.join(' ')} with apt-get`);
+  await mustRun('apt-get', ['update'], { env: { DEBIAN_FRONTEND: 'noninteractive' } });
+  await mustRun('apt-get', ['install', '-y', '--no-install-recommends', ...names], { env: { DEBIAN_FRONTEND: 'noninteractive' } });
+}
+
+export const chromium = { name: 'chromium', check: () => existsSync('/usr/bin/chromium') };
+
+/** Runs `npm ci` when node_modules is missing or older than the lock file. */
+export async function ensureNodeModules() {
+  const marker = join(root, 'node_modules', '.package-lock.json');
+  const lock = join(root, 'package-lock.json');
+  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) {
+    return;
+  }
+  log('installing npm packages (npm ci)');
+  await mustRun('npm', ['ci', '--no-audit', '--no-fund']);
+}
+
+export async function buildClient() {
+  log('building client-app into src/Bff.Host/wwwroot');
+  await mustRun('npm', ['run', 'build', '--workspace', 'client-app']);
+}
+
+export async function buildDotnet(configuration) {
+  if (!has('dotnet')) {
+    throw new Error('The .NET 10 SDK (dotnet) is required.');
+  }
+  log(`building Bff.sln (${configuration})`);
+  await mustRun('dotnet', ['build', 'Bff.sln', '-c', configuration, '-nologo', '-v', 'minimal'], { env: { DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1' } });
+}

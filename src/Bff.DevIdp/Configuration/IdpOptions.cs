@@ -1,0 +1,35 @@
+namespace Bff.DevIdp;
+
+/// <summary>
+/// Settings of the development OpenID Provider, bound from the <c>Idp</c> configuration section.
+/// Defaults for clients and users are applied by <see cref="IdpOptionsDefaults"/> when none are configured.
+/// </summary>
+internal sealed class IdpOptions
+{
+    public const string SectionName = "Idp";
+
+    /// <summary>
+    /// Folder holding the SQLite database, the signing/encryption keys and the data protection keys.
+    /// Relative paths are resolved against the current directory; empty means <c>AppContext.BaseDirectory/data</c>.
+    /// </summary>
+    public string? DataPath { get; set; }
+
+    /// <summary>Fixed issuer URI; when empty OpenIddict uses the base URL of each request.</summary>
+    public string? Issuer { get; set; }
+
+    public IList<IdpClientOptions> Clients { get; } = new List<IdpClientOptions>();
+
+    public IList<IdpUserOptions> Users { get; } = new List<IdpUserOptions>();
+
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(14);
+
+    /// <summary>How long an already redeemed refresh token may be used again (zero: rejected at once).</summary>
+    public TimeSpan RefreshTokenReuseLeeway { get; set; } = TimeSpan.Zero;
+
+    public string ResolveDataPath() =>
+        string.IsNullOrWhiteSpace(DataPath)
+            ? Path.Combine(AppContext.BaseDirectory, "data")
+            : Path.GetFullPath(DataPath);
+}

@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Primitives;
+using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Abstractions;
+using OpenIddict.Server.AspNetCore;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Bff.DevIdp;
+
+/// <summary>
+/// <c>/connect/authorize</c> (passthrough, after OpenIddict validated the request): sends anonymous users to the
+/// login page (or answers <c>login_required</c> for <c>prompt=none</c>), honours <c>prompt=login</c> and
+/// <c>max_age</c>, and otherwise issues the authorization code without consent screen.
+/// </summary>
+internal static class AuthorizeEndpoint
+{
+    public static void MapAuthorizeEndpoint(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapMethods("/connect/authorize", [HttpMethods.Get, HttpMethods.Post], AuthorizeAsync);
+
+    private static async Task<IResult> AuthorizeAsync(
+        HttpContext context,
+        UserDirectory users,
+        IOpenIddictScopeManager scopeManager,
+        TimeProvider timeProvider,
+        ILoggerFactory loggerFactory)
+    {
+        var request = context.GetOpenIddictServerRequest()
+            ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
+
+        var session = await context.AuthenticateAsync(IdpAuthentication.CookieScheme);
+        var principal = session.Succeeded ? session.Principal : null;
+        var user = users.FindBySubject(principal?.GetClaim(Claims.Subject));
+
+        if (user is null || request.HasPromptValue(PromptValues.Login) || IsTooOld(principal, request, timeProvider))
+        {
+            if (request.HasPromptValue(PromptValues.None))
+            {
+                return Results.Forbid(
+                    new AuthenticationProperties(new Dictionary<string, string?>
+                    {
+                        [OpenIddictServerAspNetCoreConstants.Properties.Error] = Errors.LoginRequired,
+                        [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = "The user is not signed in at the IdP.",
+                    }),
+                    [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+            }
+
+            var returnUrl = await BuildReturnUrlAsync(context, request);
+            return Results.Challenge(new AuthenticationProperties { RedirectUri = returnUrl }, [IdpAuthentication.CookieScheme]);
+        }
+
+        var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
+        identity.SetClaim(Claims.Subject, user.Subject)
+            .SetClaim(Claims.Name, user.Name ?? user.Username)
+            .SetClaim(Claims.PreferredUsername, user.Username)
+            .SetClaim(Claims.Email, user.Email)
+            .SetClaim(IdpScopes.SessionIdClaim, principal!.GetClaim(IdpScopes.SessionIdClaim))
+            .SetClaim(Claims.AuthenticationTime, AuthTimeOf(principal));
+
+        identity.SetScopes(request.GetScopes());
+        var resources = new List<string>();
+        await foreach (var resource in scopeManager.ListResourcesAsync(identity.GetScopes(), context.RequestAborted))
+        {
+            resources.Add(resource);
+        }
+
+        identity.SetResources(resources);
+        ClaimDestinations.Apply(identity);
+
+        loggerFactory.CreateLogger(typeof(AuthorizeEndpoint).FullName!).CodeIssued(request.ClientId, user.Subject);
+        return Results.SignIn(new ClaimsPrincipal(identity), properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    private static bool IsTooOld(ClaimsPrincipal? principal, OpenIddictRequest request, TimeProvider timeProvider)
+    {
+        if (request.MaxAge is not { } maxAge || AuthTimeOf(principal) is not { } authTime)
+        {
+            return false;
+        }
+
+        return timeProvider.GetUtcNow().ToUnixTimeSeconds() - authTime > maxAge;
+    }
+
+    private static long? AuthTimeOf(ClaimsPrincipal? principal) =>
+        long.TryParse(principal?.GetClaim(Claims.AuthenticationTime), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : null;
+
+    /// <summary>
+    /// The authorization request to come back to after login, without <c>prompt=login</c> and <c>max_age</c>
+    /// (they are satisfied by the fresh login; keeping them would loop).
+    /// </summary>
+    private static async Task<string> BuildReturnUrlAsync(HttpContext context, OpenIddictRequest request)
+    {
+        IEnumerable<KeyValuePair<string, StringValues>> source = context.Request.HasFormContentType
+            ? await context.Request.ReadFormAsync(context.RequestAborted)
+            : context.Request.Query;
+
+        var parameters = source
+            .Where(parameter => parameter.Key is not (Parameters.Prompt or Parameters.MaxAge))
+            .ToList();
+
+        var prompt = string.Join(' ', request.GetPromptValues().Remove(PromptValues.Login));
+        if (prompt.Length > 0)
+        {
+            parameters.Add(new KeyValuePair<string, StringValues>(Parameters.Prompt, prompt));
+        }
+
+        return context.Request.PathBase + context.Request.Path + QueryString.Create(parameters);
+    }
+}

@@ -1,0 +1,29 @@
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Server;
+
+namespace Bff.DevIdp;
+
+/// <summary>
+/// Applies the <c>Idp</c> settings and the persisted keys to the OpenIddict server options. Done through the
+/// options system (not the builder) so that configuration changed by tests in <c>configureBuilder</c> is honoured.
+/// </summary>
+internal sealed class ServerOptionsSetup(IOptions<IdpOptions> idpOptions, IdpKeyRing keys)
+    : IConfigureOptions<OpenIddictServerOptions>
+{
+    public void Configure(OpenIddictServerOptions options)
+    {
+        var idp = idpOptions.Value;
+        options.AccessTokenLifetime = idp.AccessTokenLifetime;
+        options.RefreshTokenLifetime = idp.RefreshTokenLifetime;
+        options.RefreshTokenReuseLeeway = idp.RefreshTokenReuseLeeway;
+        if (!string.IsNullOrWhiteSpace(idp.Issuer))
+        {
+            options.Issuer = new Uri(idp.Issuer, UriKind.Absolute);
+        }
+
+        options.SigningCredentials.Add(new SigningCredentials(keys.SigningKey, SecurityAlgorithms.RsaSha256));
+        options.EncryptionCredentials.Add(new EncryptingCredentials(
+            keys.EncryptionKey, SecurityAlgorithms.RsaOAEP, SecurityAlgorithms.Aes256CbcHmacSha512));
+    }
+}

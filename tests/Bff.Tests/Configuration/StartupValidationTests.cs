@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using Bff.Tests.Infrastructure;
+using Microsoft.Extensions.Options;
+
+namespace Bff.Tests.Configuration;
+
+public sealed class StartupValidationTests
+{
+    private static Dictionary<string, string?> Valid() => new()
+    {
+        ["Bff:Oidc:Authority"] = "https://login.example.com",
+        ["Bff:Oidc:ClientId"] = "bff",
+        ["Bff:Oidc:ClientSecret"] = "secret",
+        ["Bff:Session:Store"] = "Memory",
+        ["Bff:DataPath"] = Path.Combine(Path.GetTempPath(), $"bff-cfg-{Guid.NewGuid():N}"),
+    };
+
+    private static async Task<string> StartupErrorAsync(Action<Dictionary<string, string?>> change)
+    {
+        var settings = Valid();
+        change(settings);
+        await using var app = TestBff.Build(settings, new CapturingLoggerProvider());
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => app.StartAsync());
+        return error is OptionsValidationException validation ? string.Join("\n", validation.Failures) : error.ToString();
+    }
+
+    [Fact]
+    public async Task Valid_configuration_starts()
+    {
+        await using var app = TestBff.Build(Valid(), new CapturingLoggerProvider());
+        await app.StartAsync();
+        await app.StopAsync();
+    }
+
+    [Theory]
+    [InlineData("Bff:Oidc:Authority", null, "Bff:Oidc:Authority is required")]
+    [InlineData("Bff:Oidc:ClientId", null, "Bff:Oidc:ClientId is required")]
+    [InlineData("Bff:Oidc:ClientSecret", null, "Bff:Oidc:ClientSecret is required")]
+    [InlineData("Bff:Oidc:Authority", "http://login.example.com", "Bff:Oidc:RequireHttpsMetadata=false")]
+    [InlineData("Bff:Oidc:Authority", "not a url", "is not an absolute http(s) URL")]
+    [InlineData("Bff:Oidc:Scope", "profile", "must contain 'openid'")]
+    [InlineData("Bff:Oidc:ClientAuthentication", "magic", "Bff:Oidc:ClientAuthentication 'magic' is unknown")]
+    [InlineData("Bff:Session:Store", "Postgres", "Bff:Session:Store 'Postgres' is unknown")]
+    [InlineData("Bff:Session:IdleTimeout", "00:00:00", "Bff:Session:IdleTimeout must be positive")]
+    [InlineData("Bff:Session:AbsoluteTimeout", "00:30:00", "is shorter than Bff:Session:IdleTimeout")]
+    public async Task Bad_configuration_stops_the_start_with_a_message_naming_the_key(string key, string? value, string expected)
+    {
+        var message = await StartupErrorAsync(s => s[key] = value);
+        Assert.Contains(expected, message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Every_problem_is_reported_at_once()
+    {
+        var message = await StartupErrorAsync(s =>
+        {
+            s["Bff:Oidc:Authority"] = null;
+            s["Bff:Oidc:ClientId"] = null;
+        });
+        Assert.Contains("Bff:Oidc:Authority", message, StringComparison.Ordinal);
+        Assert.Contains("Bff:Oidc:ClientId", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_misspelt_route_token_type_stops_the_start_naming_the_route()
+    {
+        var message = await StartupErrorAsync(s =>
+        {
+            s["ReverseProxy:Clusters:api:Destinations:d1:Address"] = "http://127.0.0.1:1";
+            s["ReverseProxy:Routes:orders:ClusterId"] = "api";
+            s["ReverseProxy:Routes:orders:Match:Path"] = "/orders/{**rest}";
+            s["ReverseProxy:Routes:orders:Metadata:Bff.TokenType"] = "Usr";
+        });
+        Assert.Contains("Route 'orders'", message, StringComparison.Ordinal);
+        Assert.Contains("Bff.TokenType 'Usr'", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Host_process_without_an_authority_exits_non_zero_naming_the_key()
+    {
+        var hostDll = RepoPaths.HostDll();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { hostDll, "--urls", "http://127.0.0.1:0", "--Bff:Oidc:ClientId=bff", "--Bff:Oidc:ClientSecret=s", "--Bff:Session:Store=Memory" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+
+        Assert.Equal(1, process.ExitCode);
+        var output = await stderr + await stdout;
+        Assert.Contains("Bff:Oidc:Authority is required", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal); // a message, not a stack trace
+    }
+}

@@ -1,0 +1,80 @@
+using System.Net;
+using System.Security.Claims;
+using Bff.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Bff.Tests.Endpoints;
+
+/// <summary>The library used directly in an application's own host, as the README shows.</summary>
+[Collection(IntegrationCollection.Name)]
+public sealed class LocalApiEndpointTests(IdpFixture env)
+{
+    private async Task<WebApplication> StartAppAsync()
+    {
+        var (clientId, secret) = await env.Idp.RegisterClientAsync("http://127.0.0.1");
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var settings = TestBff.DefaultSettings(env.Idp.Url, env.Api.Url, env.NewFolder());
+        settings["Bff:Oidc:ClientId"] = clientId;
+        settings["Bff:Oidc:ClientSecret"] = secret;
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Services.AddOptions<BffOptions>().BindConfiguration("Bff");
+        builder.Services.AddBff().AddServerSideSessions();
+
+        var app = builder.Build();
+        app.UseAuthentication();
+        app.UseBff();
+        app.UseAuthorization();
+        app.MapBffManagementEndpoints();
+        app.MapGet("/local/todos", (ClaimsPrincipal user) => new[] { new { owner = user.FindFirst("sub")?.Value, title = "write tests" } })
+            .RequireAuthorization()
+            .AsBffApiEndpoint();
+        await app.StartAsync();
+        return app;
+    }
+
+    [Fact]
+    public async Task Local_api_endpoint_serves_the_logged_in_user_with_the_csrf_header()
+    {
+        await using var app = await StartAppAsync();
+        var url = app.BoundAddress();
+        using var browser = new TestBrowser();
+        await browser.LoginAsync(url);
+
+        var response = await browser.ApiAsync($"{url}/local/todos");
+
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        Assert.Contains("write tests", response.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Local_api_endpoint_without_the_csrf_header_is_401()
+    {
+        await using var app = await StartAppAsync();
+        var url = app.BoundAddress();
+        using var browser = new TestBrowser();
+        await browser.LoginAsync(url);
+
+        var response = await browser.GetAsync($"{url}/local/todos");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.Status);
+        Assert.DoesNotContain("write tests", response.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Local_api_endpoint_when_anonymous_is_401_never_a_redirect()
+    {
+        await using var app = await StartAppAsync();
+        using var browser = new TestBrowser();
+
+        var response = await browser.ApiAsync($"{app.BoundAddress()}/local/todos");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.Status);
+        Assert.Null(response.Location);
+    }
+}

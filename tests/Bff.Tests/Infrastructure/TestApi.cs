@@ -1,0 +1,45 @@
+using Bff.SampleApi;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Bff.Tests.Infrastructure;
+
+/// <summary>The real sample API (JwtBearer against the IdP), on a free loopback port, recording every request.</summary>
+public sealed class TestApi : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private TestApi(WebApplication app, RequestRecorder recorder)
+    {
+        _app = app;
+        Recorder = recorder;
+        Url = app.BoundAddress();
+    }
+
+    public RequestRecorder Recorder { get; }
+
+    public string Url { get; }
+
+    public static async Task<TestApi> StartAsync(string authority, CapturingLoggerProvider logs)
+    {
+        var recorder = new RequestRecorder();
+        var app = SampleApiApp.Build(
+            ["--urls", "http://127.0.0.1:0", "--SampleApi:Authority", authority, "--SampleApi:RequireHttpsMetadata", "false"],
+            builder =>
+            {
+                builder.Logging.ClearProviders();
+                builder.Logging.AddProvider(logs);
+                builder.Services.AddSingleton<IStartupFilter>(recorder);
+            });
+        await app.StartAsync();
+        return new TestApi(app, recorder);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,121 @@
+using Bff.Host;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Bff.Tests.Infrastructure;
+
+/// <summary>
+/// The real Bff.Host, configured only through configuration as an operator would, on a free
+/// loopback port, in front of the test IdP and API.
+/// </summary>
+public sealed class TestBff : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private TestBff(WebApplication app, string clientId, string clientSecret, FakeTimeProvider time)
+    {
+        _app = app;
+        ClientId = clientId;
+        ClientSecret = clientSecret;
+        Time = time;
+        Url = app.BoundAddress();
+    }
+
+    public string Url { get; }
+
+    public string ClientId { get; }
+
+    public string ClientSecret { get; }
+
+    public FakeTimeProvider Time { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>The configuration every test BFF gets: routes to the sample API for each token type.</summary>
+    public static Dictionary<string, string?> DefaultSettings(string idpUrl, string apiUrl, string dataPath) => new()
+    {
+        ["Bff:Oidc:Authority"] = idpUrl,
+        ["Bff:Oidc:RequireHttpsMetadata"] = "false",
+        ["Bff:Oidc:Scope"] = "openid profile email offline_access api",
+        ["Bff:DataPath"] = dataPath,
+        ["Bff:Session:Store"] = "Memory",
+        ["Bff:Spa:Path"] = Path.Combine(dataPath, "spa"),
+        ["ReverseProxy:Clusters:api:Destinations:d1:Address"] = apiUrl,
+        ["ReverseProxy:Routes:user:ClusterId"] = "api",
+        ["ReverseProxy:Routes:user:Match:Path"] = "/api/{**rest}",
+        ["ReverseProxy:Routes:user:Metadata:Bff.TokenType"] = "User",
+        ["ReverseProxy:Routes:none:ClusterId"] = "api",
+        ["ReverseProxy:Routes:none:Match:Path"] = "/none/api/{**rest}",
+        ["ReverseProxy:Routes:none:Metadata:Bff.TokenType"] = "None",
+        ["ReverseProxy:Routes:none:Transforms:0:PathRemovePrefix"] = "/none",
+        ["ReverseProxy:Routes:optional:ClusterId"] = "api",
+        ["ReverseProxy:Routes:optional:Match:Path"] = "/optional/api/{**rest}",
+        ["ReverseProxy:Routes:optional:Metadata:Duende.Bff.Yarp.TokenType"] = "UserOrNone",
+        ["ReverseProxy:Routes:optional:Transforms:0:PathRemovePrefix"] = "/optional",
+        ["ReverseProxy:Routes:client:ClusterId"] = "api",
+        ["ReverseProxy:Routes:client:Match:Path"] = "/client/api/{**rest}",
+        ["ReverseProxy:Routes:client:Metadata:Bff.TokenType"] = "Client",
+        ["ReverseProxy:Routes:client:Metadata:Bff.Scope"] = "api",
+        ["ReverseProxy:Routes:client:Transforms:0:PathRemovePrefix"] = "/client",
+        ["ReverseProxy:Routes:uoc:ClusterId"] = "api",
+        ["ReverseProxy:Routes:uoc:Match:Path"] = "/uoc/api/{**rest}",
+        ["ReverseProxy:Routes:uoc:Metadata:Bff.TokenType"] = "UserOrClient",
+        ["ReverseProxy:Routes:uoc:Metadata:Bff.Scope"] = "api",
+        ["ReverseProxy:Routes:uoc:Transforms:0:PathRemovePrefix"] = "/uoc",
+        ["ReverseProxy:Routes:nocsrf:ClusterId"] = "api",
+        ["ReverseProxy:Routes:nocsrf:Match:Path"] = "/nocsrf/api/{**rest}",
+        ["ReverseProxy:Routes:nocsrf:Metadata:Bff.TokenType"] = "None",
+        ["ReverseProxy:Routes:nocsrf:Metadata:Bff.AntiForgery"] = "false",
+        ["ReverseProxy:Routes:nocsrf:Transforms:0:PathRemovePrefix"] = "/nocsrf",
+    };
+
+    /// <summary>
+    /// Builds (without starting) a BFF with the given settings; used for start-up validation tests.
+    /// </summary>
+    public static WebApplication Build(IDictionary<string, string?> settings, CapturingLoggerProvider logs, TimeProvider? time = null, string url = "http://127.0.0.1:0") =>
+        BffHostApp.Build(
+            ["--urls", url],
+            builder =>
+            {
+                builder.Configuration.AddInMemoryCollection(settings);
+                builder.Logging.ClearProviders();
+                builder.Logging.AddProvider(logs);
+                if (time is not null)
+                {
+                    builder.Services.AddSingleton(time);
+                }
+            });
+
+    /// <summary>Starts a BFF registered at <paramref name="idp"/> as a new client.</summary>
+    public static async Task<TestBff> StartAsync(
+        TestIdp idp,
+        TestApi api,
+        string dataPath,
+        CapturingLoggerProvider logs,
+        Action<Dictionary<string, string?>>? configure = null,
+        FakeTimeProvider? time = null,
+        (string Id, string Secret)? client = null,
+        string url = "http://127.0.0.1:0")
+    {
+        time ??= new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var settings = DefaultSettings(idp.Url, api.Url, dataPath);
+        configure?.Invoke(settings);
+
+        // Registered with port-less loopback redirect URIs: the IdP accepts any port for them (RFC 8252 §7.3).
+        var (clientId, secret) = client ?? await idp.RegisterClientAsync("http://127.0.0.1");
+        settings["Bff:Oidc:ClientId"] = clientId;
+        settings["Bff:Oidc:ClientSecret"] = secret;
+        var app = Build(settings, logs, time, url);
+        await app.StartAsync();
+        return new TestBff(app, clientId, secret, time);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

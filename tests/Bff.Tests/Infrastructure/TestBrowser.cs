@@ -1,0 +1,159 @@
+using System.Net;
+using System.Text.RegularExpressions;
+
+namespace Bff.Tests.Infrastructure;
+
+/// <summary>
+/// A minimal browser over real HTTP: a cookie jar shared by every origin on the machine (like a
+/// browser's for one host name), manual redirects, and a record of every answer it saw.
+/// Secure cookies are sent over http://127.0.0.1, as browsers do for loopback.
+/// </summary>
+public sealed partial class TestBrowser : IDisposable
+{
+    private readonly HttpClient _client;
+    private readonly List<BrowserResponse> _seen = [];
+
+    public TestBrowser()
+    {
+        _client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
+        {
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+    }
+
+    public CookieContainer Cookies { get; } = new();
+
+    public IReadOnlyList<BrowserResponse> Seen
+    {
+        get
+        {
+            lock (_seen)
+            {
+                return _seen.ToList();
+            }
+        }
+    }
+
+    public Task<BrowserResponse> GetAsync(string url, params (string Name, string Value)[] headers) =>
+        SendAsync(HttpMethod.Get, url, null, headers);
+
+    /// <summary>An API call as the SPA makes it: with <c>X-CSRF: 1</c>.</summary>
+    public Task<BrowserResponse> ApiAsync(string url, HttpMethod? method = null, HttpContent? content = null) =>
+        SendAsync(method ?? HttpMethod.Get, url, content, ("X-CSRF", "1"));
+
+    public async Task<BrowserResponse> SendAsync(HttpMethod method, string url, HttpContent? content, params (string Name, string Value)[] headers)
+    {
+        var uri = new Uri(url);
+        using var request = new HttpRequestMessage(method, uri) { Content = content };
+        var cookieHeader = Cookies.GetCookieHeader(uri);
+        if (cookieHeader.Length > 0)
+        {
+            request.Headers.TryAddWithoutValidation("Cookie", cookieHeader);
+        }
+
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        using var response = await _client.SendAsync(request);
+        if (response.Headers.TryGetValues("Set-Cookie", out var setCookies))
+        {
+            foreach (var setCookie in setCookies)
+            {
+                // Loopback counts as a secure context for browsers; CookieContainer does not know that.
+                Cookies.SetCookies(uri, SecureAttribute().Replace(setCookie, string.Empty));
+            }
+        }
+
+        var body = await response.Content.ReadAsStringAsync();
+        var result = new BrowserResponse(uri, response.StatusCode, response.Headers, response.Content.Headers, body);
+        lock (_seen)
+        {
+            _seen.Add(result);
+        }
+
+        return result;
+    }
+
+    /// <summary>Follows redirects from <paramref name="response"/> until an answer that is not one, or <paramref name="stopAt"/> says stop.</summary>
+    public async Task<BrowserResponse> FollowAsync(BrowserResponse response, Func<BrowserResponse, bool>? stopAt = null)
+    {
+        for (var hops = 0; response.IsRedirect && hops < 20; hops++)
+        {
+            if (stopAt?.Invoke(response) == true)
+            {
+                return response;
+            }
+
+            response = await GetAsync(response.Location!.ToString());
+        }
+
+        return response;
+    }
+
+    /// <summary>
+    /// Logs in through the dev IdP's real login page and returns the BFF's final redirect
+    /// (the answer of <c>/signin-oidc</c>).
+    /// </summary>
+    public async Task<BrowserResponse> LoginAsync(string bffUrl, string username = "alice", string password = "alice", string returnUrl = "/")
+    {
+        var bff = new Uri(bffUrl);
+        var start = await GetAsync($"{bffUrl}/bff/login?returnUrl={Uri.EscapeDataString(returnUrl)}");
+        var loginPage = await FollowAsync(start);
+        if (!loginPage.Body.Contains("login-form", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"Expected the IdP login page, got {(int)loginPage.Status} from {loginPage.RequestUri}: {loginPage.Body}");
+        }
+
+        var afterLogin = await SubmitLoginAsync(loginPage, username, password);
+        var callback = await FollowAsync(afterLogin, r => r.RequestUri.Port == bff.Port && r.RequestUri.AbsolutePath.EndsWith("/signin-oidc", StringComparison.Ordinal));
+        if (!(callback.RequestUri.Port == bff.Port && callback.RequestUri.AbsolutePath.EndsWith("/signin-oidc", StringComparison.Ordinal)))
+        {
+            throw new InvalidOperationException($"Login did not come back to the BFF callback: {(int)callback.Status} {callback.RequestUri}: {callback.Body}");
+        }
+
+        return callback;
+    }
+
+    public async Task<BrowserResponse> SubmitLoginAsync(BrowserResponse loginPage, string username, string password)
+    {
+        var form = new Dictionary<string, string>
+        {
+            ["username"] = username,
+            ["password"] = password,
+            ["returnUrl"] = WebUtility.HtmlDecode(HiddenField(loginPage.Body, "returnUrl")),
+            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(HiddenField(loginPage.Body, "__RequestVerificationToken")),
+        };
+        var action = new Uri(loginPage.RequestUri, "/account/login");
+        return await SendAsync(HttpMethod.Post, action.ToString(), new FormUrlEncodedContent(form));
+    }
+
+    public string? CookieValue(string url, string name) => Cookies.GetCookies(new Uri(url))[name]?.Value;
+
+    public void Dispose() => _client.Dispose();
+
+    private static string HiddenField(string html, string name)
+    {
+        foreach (Match input in InputTag().Matches(html))
+        {
+            var tag = input.Value;
+            if (tag.Contains($"name=\"{name}\"", StringComparison.Ordinal))
+            {
+                var value = ValueAttribute().Match(tag);
+                return value.Success ? value.Groups[1].Value : string.Empty;
+            }
+        }
+
+        throw new InvalidOperationException($"The login page has no field '{name}'.");
+    }
+
+    [GeneratedRegex(@";\s*secure(?=;|$)", RegexOptions.IgnoreCase)]
+    private static partial Regex SecureAttribute();
+
+    [GeneratedRegex("<input[^>]*>", RegexOptions.IgnoreCase)]
+    private static partial Regex InputTag();
+
+    [GeneratedRegex("value=\"([^\"]*)\"", RegexOptions.IgnoreCase)]
+    private static partial Regex ValueAttribute();
+}

@@ -1,0 +1,123 @@
+using Bff.DevIdp;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OpenIddict.Abstractions;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Bff.Tests.Infrastructure;
+
+/// <summary>The real dev OpenID Provider (OpenIddict), on a free loopback port, recording every request.</summary>
+public sealed class TestIdp : IAsyncDisposable
+{
+    private readonly TempDirectory _data;
+    private WebApplication? _app;
+
+    private TestIdp(TempDirectory data, CapturingLoggerProvider logs)
+    {
+        _data = data;
+        Logs = logs;
+    }
+
+    public RequestRecorder Recorder { get; } = new();
+
+    public CapturingLoggerProvider Logs { get; }
+
+    public string Url { get; private set; } = string.Empty;
+
+    public IServiceProvider Services => _app!.Services;
+
+    public static async Task<TestIdp> StartAsync(CapturingLoggerProvider? logs = null, TempDirectory? data = null, string? url = null)
+    {
+        var idp = new TestIdp(data ?? new TempDirectory("bff-idp"), logs ?? new CapturingLoggerProvider());
+        await idp.RunAsync(url ?? "http://127.0.0.1:0");
+        return idp;
+    }
+
+    /// <summary>Stops the IdP (an outage), keeping its data and port for <see cref="RestartAsync"/>.</summary>
+    public async Task StopAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+            _app = null;
+        }
+    }
+
+    public Task RestartAsync() => RunAsync(Url);
+
+    /// <summary>Registers a confidential client for one BFF under test, so each test sees only its own traffic.</summary>
+    public async Task<(string ClientId, string ClientSecret)> RegisterClientAsync(string bffUrl)
+    {
+        var clientId = $"bff-test-{Guid.NewGuid():N}";
+        var secret = $"secret-{Guid.NewGuid():N}";
+        await using var scope = Services.CreateAsyncScope();
+        var manager = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
+        var descriptor = new OpenIddictApplicationDescriptor
+        {
+            ClientId = clientId,
+            ClientSecret = secret,
+            ClientType = ClientTypes.Confidential,
+            RedirectUris = { new Uri($"{bffUrl}/signin-oidc") },
+            PostLogoutRedirectUris = { new Uri($"{bffUrl}/signout-callback-oidc") },
+            Permissions =
+            {
+                Permissions.Endpoints.Authorization,
+                Permissions.Endpoints.Token,
+                Permissions.Endpoints.EndSession,
+                Permissions.Endpoints.Revocation,
+                Permissions.GrantTypes.AuthorizationCode,
+                Permissions.GrantTypes.RefreshToken,
+                Permissions.GrantTypes.ClientCredentials,
+                Permissions.ResponseTypes.Code,
+                Permissions.Scopes.Profile,
+                Permissions.Scopes.Email,
+                Permissions.Prefixes.Scope + "offline_access",
+                Permissions.Prefixes.Scope + "api",
+            },
+            Requirements = { Requirements.Features.ProofKeyForCodeExchange },
+        };
+        await manager.CreateAsync(descriptor);
+        return (clientId, secret);
+    }
+
+    public IEnumerable<RecordedRequest> TokenRequests(string clientId) =>
+        Recorder.To("/connect/token").Where(r => r.Field("client_id") == clientId || BasicClientId(r) == clientId);
+
+    public IEnumerable<RecordedRequest> Grants(string clientId, string grantType) =>
+        TokenRequests(clientId).Where(r => r.Field("grant_type") == grantType);
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _data.Dispose();
+    }
+
+    private static string? BasicClientId(RecordedRequest request)
+    {
+        var header = request.Header("Authorization");
+        if (header is null || !header.StartsWith("Basic ", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var decoded = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(header["Basic ".Length..]));
+        return Uri.UnescapeDataString(decoded[..decoded.IndexOf(':', StringComparison.Ordinal)]);
+    }
+
+    private async Task RunAsync(string url)
+    {
+        _app = DevIdpApp.Build(
+            ["--urls", url, "--Idp:DataPath", _data.Path, "--environment", "Development"],
+            builder =>
+            {
+                builder.Logging.ClearProviders();
+                builder.Logging.AddProvider(Logs);
+                builder.Services.AddSingleton<IStartupFilter>(Recorder);
+            });
+        await _app.StartAsync();
+        Url = _app.BoundAddress();
+    }
+}

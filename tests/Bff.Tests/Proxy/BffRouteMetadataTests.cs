@@ -1,0 +1,69 @@
+using Bff.Proxy;
+using Yarp.ReverseProxy.Configuration;
+
+namespace Bff.Tests.Proxy;
+
+public sealed class BffRouteMetadataTests
+{
+    private static RouteConfig Route(params (string Key, string Value)[] metadata) => new()
+    {
+        RouteId = "r1",
+        ClusterId = "c1",
+        Match = new RouteMatch { Path = "/api/{**rest}" },
+        Metadata = metadata.ToDictionary(m => m.Key, m => m.Value),
+    };
+
+    [Theory]
+    [InlineData("Bff.TokenType", "User", RouteTokenType.User)]
+    [InlineData("Bff.TokenType", "Client", RouteTokenType.Client)]
+    [InlineData("Bff.TokenType", "UserOrClient", RouteTokenType.UserOrClient)]
+    [InlineData("Bff.TokenType", "OptionalUser", RouteTokenType.OptionalUser)]
+    [InlineData("Bff.TokenType", "None", RouteTokenType.None)]
+    [InlineData("Duende.Bff.Yarp.TokenType", "User", RouteTokenType.User)]
+    [InlineData("Duende.Bff.Yarp.TokenType", "UserOrNone", RouteTokenType.OptionalUser)]
+    public void Parse_token_types_and_their_Duende_aliases(string key, string value, RouteTokenType expected)
+    {
+        var errors = new List<string>();
+        var settings = BffRouteMetadata.Parse(Route((key, value)), errors);
+        Assert.Empty(errors);
+        Assert.Equal(expected, settings.TokenType);
+    }
+
+    [Fact]
+    public void Parse_without_metadata_attaches_no_token_and_requires_anti_forgery()
+    {
+        var settings = BffRouteMetadata.Parse(Route(), []);
+        Assert.Equal(RouteTokenType.None, settings.TokenType);
+        Assert.True(settings.AntiForgery);
+    }
+
+    [Theory]
+    [InlineData("Bff.AntiForgery", "false", false)]
+    [InlineData("Bff.AntiForgery", "true", true)]
+    [InlineData("Duende.Bff.Yarp.AntiforgeryCheck", "false", false)]
+    public void Parse_anti_forgery_switch(string key, string value, bool expected) =>
+        Assert.Equal(expected, BffRouteMetadata.Parse(Route((key, value)), []).AntiForgery);
+
+    [Theory]
+    [InlineData("Bff.TokenType", "Usr", "Bff.TokenType 'Usr' is not a token type")]
+    [InlineData("Bff.TokenType", "user", "Bff.TokenType 'user' is not a token type")]
+    [InlineData("Bff.AntiForgery", "yes", "must be true or false")]
+    [InlineData("Bff.TokenTyp", "User", "metadata key 'Bff.TokenTyp' is unknown")]
+    [InlineData("Bff.Resource", "not a uri", "must be an absolute URI")]
+    public void Parse_bad_values_are_errors_naming_the_route(string key, string value, string expected)
+    {
+        var errors = new List<string>();
+        BffRouteMetadata.Parse(Route((key, value)), errors);
+        var error = Assert.Single(errors);
+        Assert.Contains("Route 'r1'", error, StringComparison.Ordinal);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_scope_on_a_user_route_is_an_error()
+    {
+        var errors = new List<string>();
+        BffRouteMetadata.Parse(Route(("Bff.TokenType", "User"), ("Bff.Scope", "api")), errors);
+        Assert.Contains("apply to client tokens only", Assert.Single(errors), StringComparison.Ordinal);
+    }
+}
