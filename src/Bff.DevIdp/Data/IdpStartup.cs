@@ -24,7 +24,8 @@ internal sealed class IdpStartup(
         await using var scope = scopeFactory.CreateAsyncScope();
         var database = scope.ServiceProvider.GetRequiredService<IdpDbContext>().Database;
         await database.EnsureCreatedAsync(cancellationToken);
-        logger.DatabaseReady(IdpDatabase.PathIn(options.Value));
+        var databasePath = IdpDatabase.PathIn(options.Value);
+        logger.DatabaseReady(databasePath);
 
         await scope.ServiceProvider.GetRequiredService<ClientSynchronizer>().SynchronizeAsync(cancellationToken);
     }

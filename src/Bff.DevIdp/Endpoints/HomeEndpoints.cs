@@ -9,7 +9,7 @@ internal static class HomeEndpoints
 {
     public static void MapHomeEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/", HomeAsync);
+        endpoints.MapGet("/", (Delegate)HomeAsync);
         endpoints.MapGet("/health", () => Results.Text("ok"));
     }
 

@@ -12,7 +12,7 @@ namespace Bff.DevIdp;
 internal static class UserInfoEndpoint
 {
     public static void MapUserInfoEndpoint(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapMethods("/connect/userinfo", [HttpMethods.Get, HttpMethods.Post], UserInfoAsync);
+        endpoints.MapMethods("/connect/userinfo", [HttpMethods.Get, HttpMethods.Post], (Delegate)UserInfoAsync);
 
     private static async Task<IResult> UserInfoAsync(HttpContext context)
     {

@@ -31,8 +31,10 @@ internal sealed class IdpKeyRing : IDisposable
             throw;
         }
 
-        SigningKey = new RsaSecurityKey(_signing) { KeyId = KeyIdOf(_signing) };
-        EncryptionKey = new RsaSecurityKey(_encryption) { KeyId = KeyIdOf(_encryption) };
+        // A factory of their own: the shared default caches crypto providers by key id, and would
+        // hand a restarted in-process IdP the providers of the disposed keys it had before.
+        SigningKey = new RsaSecurityKey(_signing) { KeyId = KeyIdOf(_signing), CryptoProviderFactory = new CryptoProviderFactory() };
+        EncryptionKey = new RsaSecurityKey(_encryption) { KeyId = KeyIdOf(_encryption), CryptoProviderFactory = new CryptoProviderFactory() };
         logger.KeysReady(SigningKey.KeyId, directory);
     }
 

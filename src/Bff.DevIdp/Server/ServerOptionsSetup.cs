@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Server;
+using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Bff.DevIdp;
 
@@ -21,6 +22,9 @@ internal sealed class ServerOptionsSetup(IOptions<IdpOptions> idpOptions, IdpKey
         {
             options.Issuer = new Uri(idp.Issuer, UriKind.Absolute);
         }
+
+        // PKCE with S256 only: "plain" would not protect a leaked code.
+        options.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain);
 
         options.SigningCredentials.Add(new SigningCredentials(keys.SigningKey, SecurityAlgorithms.RsaSha256));
         options.EncryptionCredentials.Add(new EncryptingCredentials(

@@ -11,6 +11,9 @@ namespace Bff.Configuration;
 /// </summary>
 internal sealed class ConfigureCookieOptions : IConfigureNamedOptions<CookieAuthenticationOptions>
 {
+    /// <summary>HttpContext item set when the cookie handler slides the session in this request.</summary>
+    public const string SessionRenewedItem = "Bff.SessionRenewed";
+
     private readonly IOptions<BffOptions> _bff;
     private readonly ServerSideTicketStore _ticketStore;
     private readonly TimeProvider _time;
@@ -62,6 +65,11 @@ internal sealed class ConfigureCookieOptions : IConfigureNamedOptions<CookieAuth
                 && string.Equals(context.Request.Query["slide"], "false", StringComparison.OrdinalIgnoreCase))
             {
                 context.ShouldRenew = false;
+            }
+
+            if (context.ShouldRenew)
+            {
+                context.HttpContext.Items[SessionRenewedItem] = true;
             }
 
             return Task.CompletedTask;

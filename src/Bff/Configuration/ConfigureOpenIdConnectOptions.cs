@@ -5,6 +5,7 @@ using Bff.Sessions;
 using Bff.Tokens;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
@@ -21,18 +22,15 @@ internal sealed class ConfigureOpenIdConnectOptions : IConfigureNamedOptions<Ope
 {
     private readonly IOptions<BffOptions> _bff;
     private readonly TimeProvider _time;
-    private readonly TokenEndpointClient _tokenClient;
     private readonly ILogger<ConfigureOpenIdConnectOptions> _logger;
 
     public ConfigureOpenIdConnectOptions(
         IOptions<BffOptions> bff,
         TimeProvider time,
-        TokenEndpointClient tokenClient,
         ILogger<ConfigureOpenIdConnectOptions> logger)
     {
         _bff = bff;
         _time = time;
-        _tokenClient = tokenClient;
         _logger = logger;
     }
 
@@ -128,7 +126,9 @@ internal sealed class ConfigureOpenIdConnectOptions : IConfigureNamedOptions<Ope
             return;
         }
 
-        var response = await _tokenClient.RedeemCodeAsync(context.TokenEndpointRequest, context.HttpContext.RequestAborted);
+        // Resolved per use: the token client itself depends on these options.
+        var tokenClient = context.HttpContext.RequestServices.GetRequiredService<TokenEndpointClient>();
+        var response = await tokenClient.RedeemCodeAsync(context.TokenEndpointRequest, context.HttpContext.RequestAborted);
         if (response.Outcome != TokenResponseOutcome.Success)
         {
             context.Fail($"The token endpoint did not redeem the code ({response.Error}).");

@@ -17,6 +17,15 @@ internal static class ReturnUrl
             return false;
         }
 
+        // Browsers strip tabs and newlines anywhere in a URL and trim spaces: none in the raw value.
+        foreach (var c in url)
+        {
+            if (char.IsWhiteSpace(c))
+            {
+                return false;
+            }
+        }
+
         var candidate = url;
         for (var round = 0; round <= MaxDecodingRounds; round++)
         {
@@ -53,7 +62,7 @@ internal static class ReturnUrl
         {
             // Backslashes are read as slashes by browsers; control and invisible characters are
             // stripped by some of them, which can turn "/\t/evil" into "//evil".
-            if (c == '\\' || char.IsControl(c) || char.IsWhiteSpace(c) || c is '\u200B' or '\uFEFF' or '\u00AD')
+            if (c == '\\' || char.IsControl(c) || c is '\u200B' or '\uFEFF' or '\u00AD')
             {
                 return false;
             }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Bff.Configuration;
 using Bff.Sessions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
@@ -51,7 +52,7 @@ internal sealed class UserEndpoint
         writer.WriteString("value", $"{_options.Value.ManagementBasePath}/logout?sid={Uri.EscapeDataString(sid)}");
         writer.WriteEndObject();
 
-        if (result.Properties.ExpiresUtc is { } expires)
+        if (ExpiresAt(context, result.Properties) is { } expires)
         {
             writer.WriteStartObject();
             writer.WriteString("type", SessionExpiresInClaim);
@@ -61,5 +62,24 @@ internal sealed class UserEndpoint
 
         writer.WriteEndArray();
         await writer.FlushAsync(context.RequestAborted);
+    }
+
+    /// <summary>
+    /// When the session ends: the stored expiry, or, when the cookie handler slides the session in
+    /// this request (it writes the renewal as the response starts), the slid expiry, capped by the
+    /// absolute timeout as the session store caps it.
+    /// </summary>
+    private DateTimeOffset? ExpiresAt(HttpContext context, AuthenticationProperties properties)
+    {
+        if (!context.Items.ContainsKey(ConfigureCookieOptions.SessionRenewedItem))
+        {
+            return properties.ExpiresUtc;
+        }
+
+        var session = _options.Value.Session;
+        var slid = _time.GetUtcNow() + session.IdleTimeout;
+        return properties.GetCreated() is { } created && created + session.AbsoluteTimeout < slid
+            ? created + session.AbsoluteTimeout
+            : slid;
     }
 }

@@ -20,6 +20,7 @@ internal sealed class ServerSideTicketStore : ITicketStore
     private readonly TimeProvider _time;
     private readonly IOptionsMonitor<BffOptions> _options;
     private readonly ILogger<ServerSideTicketStore> _logger;
+    private readonly KeyedLocks _locks = new();
 
     public ServerSideTicketStore(
         IUserSessionStore store,
@@ -60,10 +61,42 @@ internal sealed class ServerSideTicketStore : ITicketStore
     public Task RenewAsync(string key, AuthenticationTicket ticket, CancellationToken cancellationToken) =>
         RenewAsync(key, ticket, null!, cancellationToken);
 
-    public Task RenewAsync(string key, AuthenticationTicket ticket, HttpContext httpContext, CancellationToken cancellationToken)
+    /// <summary>
+    /// The cookie handler's sliding renewal. Its ticket was read at the start of the request, so its
+    /// tokens may be older than the stored ones (a refresh may have rotated them meanwhile): only
+    /// the lifetime is taken from it, the stored tokens are kept.
+    /// </summary>
+    public async Task RenewAsync(string key, AuthenticationTicket ticket, HttpContext httpContext, CancellationToken cancellationToken)
     {
+        using var _ = await _locks.AcquireAsync(key, cancellationToken);
+        var stored = await RetrieveAsync(key, cancellationToken);
+        if (stored is null)
+        {
+            return; // ended meanwhile (logout, refresh refused): do not bring it back
+        }
+
+        ticket.Properties.StoreTokens(stored.Properties.GetTokens());
         ticket.Properties.Items[SessionProperties.SessionKey] = key;
-        return _store.SetAsync(ToSession(key, ticket, _time.GetUtcNow()), cancellationToken);
+        await _store.SetAsync(ToSession(key, ticket, _time.GetUtcNow()), cancellationToken);
+    }
+
+    /// <summary>
+    /// Changes the stored session's tokens (read, update, write under the session's lock, so a
+    /// concurrent sliding renewal cannot undo it). Returns the updated ticket, or null when the
+    /// session no longer exists.
+    /// </summary>
+    public async Task<AuthenticationTicket?> UpdateTokensAsync(string key, Action<AuthenticationProperties> update, CancellationToken cancellationToken)
+    {
+        using var _ = await _locks.AcquireAsync(key, cancellationToken);
+        var stored = await RetrieveAsync(key, cancellationToken);
+        if (stored is null)
+        {
+            return null;
+        }
+
+        update(stored.Properties);
+        await _store.SetAsync(ToSession(key, stored, _time.GetUtcNow()), cancellationToken);
+        return stored;
     }
 
     public Task<AuthenticationTicket?> RetrieveAsync(string key) => RetrieveAsync(key, CancellationToken.None);

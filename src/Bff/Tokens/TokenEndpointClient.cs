@@ -67,8 +67,8 @@ internal sealed class TokenEndpointClient
             return (false, "discovery document unavailable");
         }
 
-        if (!configuration.AdditionalData.TryGetValue("revocation_endpoint", out var endpointValue)
-            || endpointValue is not string endpoint || string.IsNullOrEmpty(endpoint))
+        var endpoint = configuration.RevocationEndpoint;
+        if (string.IsNullOrEmpty(endpoint))
         {
             return (false, null);
         }

@@ -108,15 +108,24 @@ internal sealed class UserTokenManager
         }
 
         var expiresAt = response.ExpiresIn is { } lifetime ? _time.GetUtcNow() + lifetime : (DateTimeOffset?)null;
-        SetToken(properties, TokenNames.AccessToken, response.AccessToken);
-        SetToken(properties, TokenNames.RefreshToken, response.RefreshToken ?? refreshToken);
-        SetToken(properties, TokenNames.ExpiresAt, expiresAt?.ToString("o", CultureInfo.InvariantCulture));
-        if (response.IdToken is not null)
+        var updated = await _tickets.UpdateTokensAsync(
+            key,
+            stored =>
+            {
+                SetToken(stored, TokenNames.AccessToken, response.AccessToken);
+                SetToken(stored, TokenNames.RefreshToken, response.RefreshToken ?? refreshToken);
+                SetToken(stored, TokenNames.ExpiresAt, expiresAt?.ToString("o", CultureInfo.InvariantCulture));
+                if (response.IdToken is not null)
+                {
+                    SetToken(stored, TokenNames.IdToken, response.IdToken);
+                }
+            },
+            CancellationToken.None);
+        if (updated is null)
         {
-            SetToken(properties, TokenNames.IdToken, response.IdToken);
+            return AccessTokenResult.SessionEnded; // logged out while the refresh was under way
         }
 
-        await _tickets.RenewAsync(key, ticket, CancellationToken.None);
         BffLog.UserTokenRefreshed(_logger, subject, expiresAt);
         return AccessTokenResult.Ok(response.AccessToken!);
     }

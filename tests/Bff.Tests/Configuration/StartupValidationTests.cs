@@ -19,8 +19,11 @@ public sealed class StartupValidationTests
     {
         var settings = Valid();
         change(settings);
-        await using var app = TestBff.Build(settings, new CapturingLoggerProvider());
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => app.StartAsync());
+        var error = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await using var app = TestBff.Build(settings, new CapturingLoggerProvider());
+            await app.StartAsync();
+        });
         return error is OptionsValidationException validation ? string.Join("\n", validation.Failures) : error.ToString();
     }
 

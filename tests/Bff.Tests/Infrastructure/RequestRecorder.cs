@@ -12,11 +12,16 @@ namespace Bff.Tests.Infrastructure;
 public sealed class RequestRecorder : IStartupFilter
 {
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
+    private string? _failPathPrefix;
 
     public IReadOnlyList<RecordedRequest> Requests => _requests.ToList();
 
     /// <summary>When set, requests whose path starts with it are answered 503 (a simulated outage).</summary>
-    public volatile string? FailPathPrefix;
+    public string? FailPathPrefix
+    {
+        get => Volatile.Read(ref _failPathPrefix);
+        set => Volatile.Write(ref _failPathPrefix, value);
+    }
 
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
     {

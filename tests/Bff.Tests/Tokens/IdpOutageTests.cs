@@ -1,0 +1,37 @@
+using System.Diagnostics;
+using System.Net;
+using Bff.Tests.Infrastructure;
+
+namespace Bff.Tests.Tokens;
+
+/// <summary>Uses an IdP (and API) of its own: the IdP is stopped and restarted on the same port mid-session.</summary>
+[Collection(IntegrationCollection.Name)]
+public sealed class IdpOutageTests(IdpFixture env)
+{
+    [Fact]
+    public async Task Idp_stopped_mid_session_answers_promptly_with_502_and_the_session_works_again_after_restart()
+    {
+        await using var idp = await TestIdp.StartAsync(env.Logs);
+        await using var api = await TestApi.StartAsync(idp.Url, env.Logs);
+        await using var bff = await TestBff.StartAsync(idp, api, env.NewFolder(), env.Logs);
+        using var browser = new TestBrowser();
+        await browser.LoginAsync(bff.Url);
+        Assert.Equal(HttpStatusCode.OK, (await browser.ApiAsync($"{bff.Url}/bff/user")).Status);
+
+        await idp.StopAsync();
+        bff.Time.Advance(TimeSpan.FromMinutes(6));
+        var clock = Stopwatch.StartNew();
+        var during = await browser.ApiAsync($"{bff.Url}/api/hello");
+        clock.Stop();
+
+        Assert.True((int)during.Status is 502 or 503 or 504, $"{during.Status}\n{string.Join("\n", env.Logs.Lines.TakeLast(30))}");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"took {clock.Elapsed}");
+        Assert.Equal(HttpStatusCode.OK, (await browser.ApiAsync($"{bff.Url}/bff/user")).Status);
+
+        await idp.RestartAsync();
+        var after = await browser.ApiAsync($"{bff.Url}/api/hello");
+
+        Assert.True(after.Status == HttpStatusCode.OK, $"{after.Status} {after.Body}\n{string.Join("\n", idp.TokenRequests(bff.ClientId).Select(r => $"{r.Status} {r.ResponseBody}"))}\n{string.Join("\n", env.Logs.Lines.TakeLast(15))}");
+        Assert.Single(idp.Grants(bff.ClientId, "refresh_token"), r => r.Status == 200);
+    }
+}
