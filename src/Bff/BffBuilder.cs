@@ -2,6 +2,7 @@ using Bff.Proxy;
 using Bff.Sessions;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 using Yarp.ReverseProxy.Transforms.Builder;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -20,15 +21,27 @@ public sealed class BffBuilder
     /// </summary>
     public BffBuilder AddServerSideSessions()
     {
+        Services.TryAddSingleton<IConnectionMultiplexer>(static services =>
+        {
+            var session = services.GetRequiredService<IOptions<Bff.BffOptions>>().Value.Session;
+            var configuration = ConfigurationOptions.Parse(session.Redis!);
+            configuration.AbortOnConnectFail = false; // start (and report unhealthy) while Redis is down
+            return ConnectionMultiplexer.Connect(configuration);
+        });
         Services.TryAddSingleton<IUserSessionStore>(static services =>
         {
             var options = services.GetRequiredService<IOptions<Bff.BffOptions>>().Value;
             return options.Session.Store switch
             {
                 Bff.SessionStoreKinds.Memory => new InMemoryUserSessionStore(),
+                Bff.SessionStoreKinds.Redis => new RedisUserSessionStore(services.GetRequiredService<IConnectionMultiplexer>(), options.Session.RedisKeyPrefix),
                 _ => new SqliteUserSessionStore(Path.Combine(options.ResolveDataPath(), "sessions.db")),
             };
         });
+        Services.TryAddSingleton<IReplayCache>(static services =>
+            services.GetRequiredService<IUserSessionStore>() as IReplayCache ?? new InMemoryReplayCache());
+        Services.TryAddSingleton<SessionCleanup>();
+        Services.AddHostedService<SessionCleanupService>();
         return this;
     }
 

@@ -11,7 +11,7 @@ namespace Microsoft.AspNetCore.Builder;
 /// <summary>Maps the BFF endpoints.</summary>
 public static class BffEndpointRouteBuilderExtensions
 {
-    /// <summary>Maps <c>/bff/login</c>, <c>/bff/user</c> and <c>/bff/logout</c> (under <c>Bff:ManagementBasePath</c>).</summary>
+    /// <summary>Maps <c>/bff/login</c>, <c>/bff/user</c>, <c>/bff/logout</c>, <c>/bff/backchannel</c> and <c>/bff/silent-login</c> (under <c>Bff:ManagementBasePath</c>).</summary>
     public static IEndpointConventionBuilder MapBffManagementEndpoints(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
@@ -24,6 +24,13 @@ public static class BffEndpointRouteBuilderExtensions
             .WithMetadata(BffManagementEndpointMetadata.WithAntiForgery);
         group.MapGet("/logout", static context => context.RequestServices.GetRequiredService<LogoutEndpoint>().HandleAsync(context))
             .WithMetadata(BffManagementEndpointMetadata.WithoutAntiForgery);
+        group.MapGet("/silent-login", static context => context.RequestServices.GetRequiredService<SilentLoginEndpoint>().HandleAsync(context))
+            .WithMetadata(BffManagementEndpointMetadata.WithoutAntiForgery);
+        group.MapGet("/silent-login-callback", SilentLoginCallbackEndpoint.HandleAsync)
+            .WithMetadata(BffManagementEndpointMetadata.FramedBySameOrigin);
+        group.MapPost("/backchannel", static context => context.RequestServices.GetRequiredService<BackChannelLogoutEndpoint>().HandleAsync(context))
+            .WithMetadata(BffManagementEndpointMetadata.WithoutAntiForgery)
+            .DisableAntiforgery();
         return group;
     }
 

@@ -53,8 +53,16 @@ internal sealed class BffMiddleware
 
         if (endpoint.Metadata.GetMetadata<BffManagementEndpointMetadata>() is { } management)
         {
-            context.Response.Headers.CacheControl = "no-store";
-            context.Response.Headers.Pragma = "no-cache";
+            var headers = context.Response.Headers;
+            headers.CacheControl = "no-store";
+            headers.Pragma = "no-cache";
+            headers.XContentTypeOptions = "nosniff";
+            if (!management.FramedBySameOriginOnly)
+            {
+                headers.XFrameOptions = "DENY";
+                headers.ContentSecurityPolicy = "frame-ancestors 'none'";
+            }
+
             return management.RequiresAntiForgery ? RequireAntiForgery(context) : _next(context);
         }
 

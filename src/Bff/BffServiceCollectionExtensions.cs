@@ -58,6 +58,9 @@ public static class BffServiceCollectionExtensions
         services.TryAddSingleton<LoginEndpoint>();
         services.TryAddSingleton<UserEndpoint>();
         services.TryAddSingleton<LogoutEndpoint>();
+        services.TryAddSingleton<SilentLoginEndpoint>();
+        services.TryAddSingleton<LogoutTokenValidator>();
+        services.TryAddSingleton<BackChannelLogoutEndpoint>();
 
         return new BffBuilder(services);
     }

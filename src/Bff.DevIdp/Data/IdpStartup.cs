@@ -6,7 +6,8 @@ namespace Bff.DevIdp;
 /// <summary>
 /// Prepares the IdP before the server starts listening (<see cref="IHostedLifecycleService.StartingAsync"/> runs
 /// before any hosted service starts, Kestrel included): creates the data folder and the SQLite schema, loads or
-/// creates the keys and synchronises the configured clients and the <c>api</c> scope.
+/// creates the keys and synchronises the configured clients and the <c>api</c> scope. The table of client
+/// sessions (back-channel logout) is added to databases created before it existed.
 /// </summary>
 internal sealed class IdpStartup(
     IServiceScopeFactory scopeFactory,
@@ -24,6 +25,7 @@ internal sealed class IdpStartup(
         await using var scope = scopeFactory.CreateAsyncScope();
         var database = scope.ServiceProvider.GetRequiredService<IdpDbContext>().Database;
         await database.EnsureCreatedAsync(cancellationToken);
+        await ClientSessionStore.EnsureTableAsync(database, cancellationToken);
         var databasePath = IdpDatabase.PathIn(options.Value);
         logger.DatabaseReady(databasePath);
 

@@ -102,7 +102,16 @@ internal sealed class BffOptionsValidator : IValidateOptions<BffOptions>
             case SessionStoreKinds.Memory:
                 break;
             case SessionStoreKinds.Redis:
-                failures.Add("Bff:Session:Store=Redis is not available in this version yet. Use Sqlite (default) or Memory.");
+                if (string.IsNullOrWhiteSpace(session.Redis))
+                {
+                    failures.Add("Bff:Session:Redis is required with Bff:Session:Store=Redis: set it to a StackExchange.Redis connection string, e.g. redis.internal:6379,password=...,ssl=true.");
+                }
+
+                if (string.IsNullOrEmpty(session.RedisKeyPrefix))
+                {
+                    failures.Add("Bff:Session:RedisKeyPrefix must not be empty (default bff:); give each deployment sharing a Redis its own prefix.");
+                }
+
                 break;
             default:
                 failures.Add($"Bff:Session:Store '{session.Store}' is unknown. Use Sqlite (default), Memory or Redis.");
@@ -121,6 +130,11 @@ internal sealed class BffOptionsValidator : IValidateOptions<BffOptions>
         else if (session.AbsoluteTimeout < session.IdleTimeout)
         {
             failures.Add($"Bff:Session:AbsoluteTimeout ({session.AbsoluteTimeout}) is shorter than Bff:Session:IdleTimeout ({session.IdleTimeout}); make it at least as long.");
+        }
+
+        if (session.CleanupInterval < TimeSpan.Zero)
+        {
+            failures.Add("Bff:Session:CleanupInterval must not be negative (00:00:00 turns the cleanup off).");
         }
 
         if (string.IsNullOrWhiteSpace(session.CookieName))

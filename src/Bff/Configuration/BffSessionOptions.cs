@@ -11,6 +11,15 @@ public sealed class BffSessionOptions
     /// <summary>StackExchange.Redis connection string when <see cref="Store"/> is <c>Redis</c>.</summary>
     public string? Redis { get; set; }
 
+    /// <summary>Prefix of every Redis key the BFF writes (sessions, indexes, data-protection keys). Default <c>bff:</c>.</summary>
+    public string RedisKeyPrefix { get; set; } = "bff:";
+
+    /// <summary>
+    /// How often expired sessions are looked for, their refresh tokens revoked at the provider and
+    /// the sessions deleted. Default 10 minutes; <c>00:00:00</c> turns the cleanup off.
+    /// </summary>
+    public TimeSpan CleanupInterval { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Sliding idle lifetime of a session. Default 8 hours.</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromHours(8);
 

@@ -95,13 +95,13 @@ internal sealed class ConfigureOpenIdConnectOptions : IConfigureNamedOptions<Ope
         {
             BffLog.LoginCallbackFailed(_logger, BffLog.Sanitize(context.Failure?.Message));
             context.HandleResponse();
-            await LoginErrorPage.WriteAsync(context.HttpContext, "/");
+            await FailAsync(context.HttpContext, context.Properties);
         };
         options.Events.OnAccessDenied = async context =>
         {
             BffLog.LoginCallbackFailed(_logger, "the user or the provider denied access");
             context.HandleResponse();
-            await LoginErrorPage.WriteAsync(context.HttpContext, "/");
+            await FailAsync(context.HttpContext, context.Properties);
         };
         options.Events.OnRedirectToIdentityProviderForSignOut = context =>
         {
@@ -113,6 +113,18 @@ internal sealed class ConfigureOpenIdConnectOptions : IConfigureNamedOptions<Ope
 
             return Task.CompletedTask;
         };
+    }
+
+    /// <summary>A failed silent login ends on its callback page (which reports "not logged in"); any other on the error page.</summary>
+    private Task FailAsync(HttpContext context, Microsoft.AspNetCore.Authentication.AuthenticationProperties? properties)
+    {
+        if (SilentLoginEndpoint.IsSilent(properties))
+        {
+            context.Response.Redirect(_bff.Value.ManagementBasePath + "/silent-login-callback");
+            return Task.CompletedTask;
+        }
+
+        return LoginErrorPage.WriteAsync(context, "/");
     }
 
     /// <summary>

@@ -21,6 +21,18 @@ internal static partial class BffLog
     [LoggerMessage(1004, LogLevel.Information, "Session ended for subject {Subject}: {Reason}.")]
     public static partial void SessionEnded(ILogger logger, string? subject, string reason);
 
+    [LoggerMessage(1005, LogLevel.Information, "Cleanup removed {Count} expired sessions.")]
+    public static partial void ExpiredSessionsRemoved(ILogger logger, int count);
+
+    [LoggerMessage(1006, LogLevel.Warning, "Session cleanup failed ({Error}); it runs again at the next interval.")]
+    public static partial void SessionCleanupFailed(ILogger logger, string error);
+
+    [LoggerMessage(1007, LogLevel.Information, "Back-channel logout ended {Count} sessions.")]
+    public static partial void BackChannelLogout(ILogger logger, int count);
+
+    [LoggerMessage(1008, LogLevel.Warning, "Back-channel logout token rejected: {Reason}")]
+    public static partial void BackChannelLogoutRejected(ILogger logger, string reason);
+
     [LoggerMessage(2001, LogLevel.Information, "Refreshing the user access token of subject {Subject}.")]
     public static partial void RefreshingUserToken(ILogger logger, string? subject);
 

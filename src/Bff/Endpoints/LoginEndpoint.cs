@@ -1,12 +1,18 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
 namespace Bff.Endpoints;
 
-/// <summary><c>GET /bff/login?returnUrl=/path</c>: starts the authorization code flow (PKCE, state, nonce).</summary>
+/// <summary>
+/// <c>GET /bff/login?returnUrl=/path[&amp;prompt=login]</c>: starts the authorization code flow (PKCE,
+/// state, nonce); <c>prompt</c> is passed to the provider.
+/// </summary>
 internal sealed class LoginEndpoint
 {
+    private static readonly HashSet<string?> AllowedPrompts = new(StringComparer.Ordinal) { "none", "login", "consent", "select_account", "create" };
+
     private readonly ILogger<LoginEndpoint> _logger;
 
     public LoginEndpoint(ILogger<LoginEndpoint> logger) => _logger = logger;
@@ -21,7 +27,19 @@ internal sealed class LoginEndpoint
             return;
         }
 
-        var properties = new AuthenticationProperties { RedirectUri = returnUrl.Count == 1 ? returnUrl[0]! : "/" };
+        var prompt = context.Request.Query["prompt"];
+        if (prompt.Count > 1 || (prompt.Count == 1 && !AllowedPrompts.Contains(prompt[0])))
+        {
+            await BadRequest.WriteAsync(context, "prompt must be one of: none, login, consent, select_account, create.");
+            return;
+        }
+
+        var properties = new OpenIdConnectChallengeProperties { RedirectUri = returnUrl.Count == 1 ? returnUrl[0]! : "/" };
+        if (prompt.Count == 1)
+        {
+            properties.Prompt = prompt[0];
+        }
+
         BffLog.LoginStarted(_logger);
         await context.ChallengeAsync(BffDefaults.OidcScheme, properties);
     }

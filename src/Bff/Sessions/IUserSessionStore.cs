@@ -20,4 +20,7 @@ public interface IUserSessionStore
 
     /// <summary>Deletes the sessions of a subject and/or a provider session id; returns how many were deleted.</summary>
     Task<int> DeleteAsync(UserSessionFilter filter, CancellationToken cancellationToken);
+
+    /// <summary>Up to <paramref name="max"/> sessions that expired before <paramref name="now"/>, for the cleanup to revoke and delete.</summary>
+    Task<IReadOnlyList<UserSession>> FindExpiredAsync(DateTimeOffset now, int max, CancellationToken cancellationToken);
 }

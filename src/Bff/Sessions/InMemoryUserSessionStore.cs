@@ -43,4 +43,10 @@ internal sealed class InMemoryUserSessionStore : IUserSessionStore
 
         return Task.FromResult(deleted);
     }
+
+    public Task<IReadOnlyList<UserSession>> FindExpiredAsync(DateTimeOffset now, int max, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<UserSession> expired = _sessions.Values.Where(s => s.Expires <= now).Take(max).ToList();
+        return Task.FromResult(expired);
+    }
 }

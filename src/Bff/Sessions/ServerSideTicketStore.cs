@@ -119,19 +119,25 @@ internal sealed class ServerSideTicketStore : ITicketStore
             return null;
         }
 
+        var ticket = Unprotect(session);
+        if (ticket is not null)
+        {
+            ticket.Properties.Items[SessionProperties.SessionKey] = key;
+        }
+
+        return ticket;
+    }
+
+    /// <summary>Decrypts a stored session's ticket; null when it was written with keys this instance does not have.</summary>
+    public AuthenticationTicket? Unprotect(UserSession session)
+    {
         try
         {
-            var ticket = TicketSerializer.Default.Deserialize(_protector.Unprotect(session.Ticket));
-            if (ticket is not null)
-            {
-                ticket.Properties.Items[SessionProperties.SessionKey] = key;
-            }
-
-            return ticket;
+            return TicketSerializer.Default.Deserialize(_protector.Unprotect(session.Ticket));
         }
         catch (CryptographicException)
         {
-            // Written with keys this instance does not have: treat as no session, never a 500.
+            // Treat as no session, never a 500.
             BffLog.SessionUnreadable(_logger);
             return null;
         }

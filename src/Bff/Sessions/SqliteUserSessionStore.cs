@@ -6,7 +6,7 @@ namespace Bff.Sessions;
 /// Keeps sessions in an embedded SQLite database (WAL mode) under <c>Bff:DataPath</c>, so a
 /// restart keeps every session. The schema is created on first use.
 /// </summary>
-internal sealed class SqliteUserSessionStore : IUserSessionStore, IDisposable
+internal sealed class SqliteUserSessionStore : IUserSessionStore, IReplayCache, IDisposable
 {
     private const string Columns = "key, sub, sid, created, renewed, expires, ticket";
 
@@ -90,6 +90,38 @@ internal sealed class SqliteUserSessionStore : IUserSessionStore, IDisposable
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    public async Task<IReadOnlyList<UserSession>> FindExpiredAsync(DateTimeOffset now, int max, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM sessions WHERE expires <= $now ORDER BY expires LIMIT $max";
+        command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$max", max);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var sessions = new List<UserSession>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            sessions.Add(Read(reader));
+        }
+
+        return sessions;
+    }
+
+    public async Task<bool> TryUseOnceAsync(string id, DateTimeOffset expires, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            DELETE FROM used_ids WHERE expires <= $now;
+            INSERT OR IGNORE INTO used_ids (id, expires) VALUES ($id, $expires);
+            SELECT changes();
+            """;
+        command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$expires", expires.ToUnixTimeMilliseconds());
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) == 1;
+    }
+
     public void Dispose() => _initLock.Dispose();
 
     private static string Where(UserSessionFilter filter, SqliteCommand command)
@@ -159,6 +191,10 @@ internal sealed class SqliteUserSessionStore : IUserSessionStore, IDisposable
                 CREATE INDEX IF NOT EXISTS ix_sessions_sub ON sessions (sub);
                 CREATE INDEX IF NOT EXISTS ix_sessions_sid ON sessions (sid);
                 CREATE INDEX IF NOT EXISTS ix_sessions_expires ON sessions (expires);
+                CREATE TABLE IF NOT EXISTS used_ids (
+                    id      TEXT    NOT NULL PRIMARY KEY,
+                    expires INTEGER NOT NULL
+                );
                 """;
             await command.ExecuteNonQueryAsync(cancellationToken);
             _initialized = true;

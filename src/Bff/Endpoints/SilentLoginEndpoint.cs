@@ -1,0 +1,37 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace Bff.Endpoints;
+
+/// <summary>
+/// <c>GET /bff/silent-login</c>: a <c>prompt=none</c> login for a hidden iframe. The provider
+/// answers without any page; the flow ends on <c>/bff/silent-login-callback</c>, which posts
+/// <c>{ source: "bff-silent-login", isLoggedIn }</c> to the parent window of the same origin only.
+/// </summary>
+internal sealed class SilentLoginEndpoint
+{
+    /// <summary>Marks the authentication properties of a silent login, so a failure ends on the callback page.</summary>
+    public const string SilentItem = ".bff.silent";
+
+    private readonly IOptions<BffOptions> _options;
+
+    public SilentLoginEndpoint(IOptions<BffOptions> options) => _options = options;
+
+    public string CallbackPath => _options.Value.ManagementBasePath + "/silent-login-callback";
+
+    public Task HandleAsync(HttpContext context)
+    {
+        var properties = new OpenIdConnectChallengeProperties
+        {
+            RedirectUri = CallbackPath,
+            Prompt = "none",
+        };
+        properties.Items[SilentItem] = "1";
+        return context.ChallengeAsync(BffDefaults.OidcScheme, properties);
+    }
+
+    public static bool IsSilent(AuthenticationProperties? properties) =>
+        properties?.Items.ContainsKey(SilentItem) == true;
+}

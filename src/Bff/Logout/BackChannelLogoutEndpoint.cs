@@ -1,0 +1,72 @@
+using System.Text.Json;
+using Bff.Sessions;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Bff.Logout;
+
+/// <summary>
+/// <c>POST /bff/backchannel</c> (OIDC Back-Channel Logout 1.0): the provider posts a
+/// <c>logout_token</c>; a valid one ends the named session (<c>sid</c>) or all the user's sessions
+/// (<c>sub</c> only) and gets 200; anything invalid gets 400 and ends nothing.
+/// </summary>
+internal sealed class BackChannelLogoutEndpoint
+{
+    private readonly LogoutTokenValidator _validator;
+    private readonly IUserSessionStore _store;
+    private readonly ILogger<BackChannelLogoutEndpoint> _logger;
+
+    public BackChannelLogoutEndpoint(LogoutTokenValidator validator, IUserSessionStore store, ILogger<BackChannelLogoutEndpoint> logger)
+    {
+        _validator = validator;
+        _store = store;
+        _logger = logger;
+    }
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        if (!context.Request.HasFormContentType)
+        {
+            await RejectAsync(context, "the request must be application/x-www-form-urlencoded");
+            return;
+        }
+
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        var tokens = form["logout_token"];
+        if (tokens.Count != 1 || string.IsNullOrEmpty(tokens[0]))
+        {
+            await RejectAsync(context, "exactly one logout_token is required");
+            return;
+        }
+
+        LogoutTokenResult result;
+        try
+        {
+            result = await _validator.ValidateAsync(tokens[0]!, context.RequestAborted);
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or JsonException or Microsoft.IdentityModel.Tokens.SecurityTokenException)
+        {
+            result = LogoutTokenResult.Invalid("malformed token");
+        }
+
+        if (!result.IsValid)
+        {
+            await RejectAsync(context, result.Error!);
+            return;
+        }
+
+        var ended = await _store.DeleteAsync(result.Sessions!, context.RequestAborted);
+        BffLog.BackChannelLogout(_logger, ended);
+        context.Response.StatusCode = StatusCodes.Status200OK;
+    }
+
+    private Task RejectAsync(HttpContext context, string reason)
+    {
+        BffLog.BackChannelLogoutRejected(_logger, reason);
+        context.Response.StatusCode = StatusCodes.Status400BadRequest;
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsync(
+            JsonSerializer.Serialize(new Dictionary<string, string> { ["error"] = "invalid_request", ["error_description"] = reason }),
+            context.RequestAborted);
+    }
+}

@@ -1,0 +1,196 @@
+using StackExchange.Redis;
+
+namespace Bff.Sessions;
+
+/// <summary>
+/// Keeps sessions in Redis, shared by every BFF instance. Layout, under the key prefix
+/// (<c>Bff:Session:RedisKeyPrefix</c>, default <c>bff:</c>):
+/// <list type="bullet">
+/// <item><c>s:{key}</c> a hash (sub, sid, created, renewed, expires, ticket) living until the session
+/// expires plus a grace period, so the cleanup can still revoke its refresh token;</item>
+/// <item><c>sub:{sub}</c> and <c>sid:{sid}</c> sets of session keys (stale members are pruned on read);</item>
+/// <item><c>exp</c> a sorted set of session keys by expiry, for the cleanup;</item>
+/// <item><c>jti:{id}</c> used one-time identifiers (the replay cache).</item>
+/// </list>
+/// </summary>
+internal sealed class RedisUserSessionStore : IUserSessionStore, IReplayCache
+{
+    private static readonly TimeSpan Grace = TimeSpan.FromDays(1);
+
+    private readonly IConnectionMultiplexer _redis;
+    private readonly string _prefix;
+
+    public RedisUserSessionStore(IConnectionMultiplexer redis, string prefix)
+    {
+        _redis = redis;
+        _prefix = prefix;
+    }
+
+    private IDatabase Db => _redis.GetDatabase();
+
+    public async Task<UserSession?> GetAsync(string key, CancellationToken cancellationToken)
+    {
+        var fields = await Db.HashGetAllAsync(SessionKey(key));
+        return fields.Length == 0 ? null : Read(key, fields);
+    }
+
+    public async Task SetAsync(UserSession session, CancellationToken cancellationToken)
+    {
+        var db = Db;
+        var previous = await db.HashGetAsync(SessionKey(session.Key), [Field.Sub, Field.Sid]);
+        var transaction = db.CreateTransaction();
+        var key = SessionKey(session.Key);
+        _ = transaction.HashSetAsync(key,
+        [
+            new(Field.Sub, session.SubjectId),
+            new(Field.Sid, session.SessionId ?? string.Empty),
+            new(Field.Created, session.Created.ToUnixTimeMilliseconds()),
+            new(Field.Renewed, session.Renewed.ToUnixTimeMilliseconds()),
+            new(Field.Expires, session.Expires?.ToUnixTimeMilliseconds() ?? 0),
+            new(Field.Ticket, session.Ticket),
+        ]);
+        if (session.Expires is { } expires)
+        {
+            _ = transaction.KeyExpireAsync(key, (expires + Grace).UtcDateTime);
+            _ = transaction.SortedSetAddAsync(ExpiryKey, session.Key, expires.ToUnixTimeMilliseconds());
+        }
+        else
+        {
+            _ = transaction.KeyPersistAsync(key);
+            _ = transaction.SortedSetRemoveAsync(ExpiryKey, session.Key);
+        }
+
+        if (!previous[0].IsNull && previous[0] != session.SubjectId)
+        {
+            _ = transaction.SetRemoveAsync(SubjectKey(previous[0]!), session.Key);
+        }
+
+        if (!previous[1].IsNullOrEmpty && previous[1] != session.SessionId)
+        {
+            _ = transaction.SetRemoveAsync(SidKey(previous[1]!), session.Key);
+        }
+
+        _ = transaction.SetAddAsync(SubjectKey(session.SubjectId), session.Key);
+        if (session.SessionId is not null)
+        {
+            _ = transaction.SetAddAsync(SidKey(session.SessionId), session.Key);
+        }
+
+        await transaction.ExecuteAsync();
+    }
+
+    public async Task DeleteAsync(string key, CancellationToken cancellationToken)
+    {
+        var db = Db;
+        var indexed = await db.HashGetAsync(SessionKey(key), [Field.Sub, Field.Sid]);
+        var transaction = db.CreateTransaction();
+        _ = transaction.KeyDeleteAsync(SessionKey(key));
+        _ = transaction.SortedSetRemoveAsync(ExpiryKey, key);
+        if (!indexed[0].IsNull)
+        {
+            _ = transaction.SetRemoveAsync(SubjectKey(indexed[0]!), key);
+        }
+
+        if (!indexed[1].IsNullOrEmpty)
+        {
+            _ = transaction.SetRemoveAsync(SidKey(indexed[1]!), key);
+        }
+
+        await transaction.ExecuteAsync();
+    }
+
+    public async Task<IReadOnlyList<UserSession>> FindAsync(UserSessionFilter filter, CancellationToken cancellationToken)
+    {
+        filter.EnsureValid();
+        var db = Db;
+        var index = filter.SessionId is not null ? SidKey(filter.SessionId) : SubjectKey(filter.SubjectId!);
+        var sessions = new List<UserSession>();
+        foreach (var member in await db.SetMembersAsync(index))
+        {
+            var session = await GetAsync(member!, cancellationToken);
+            if (session is null)
+            {
+                await db.SetRemoveAsync(index, member); // the session expired: prune the index
+            }
+            else if (filter.Matches(session))
+            {
+                sessions.Add(session);
+            }
+        }
+
+        return sessions;
+    }
+
+    public async Task<int> DeleteAsync(UserSessionFilter filter, CancellationToken cancellationToken)
+    {
+        var sessions = await FindAsync(filter, cancellationToken);
+        foreach (var session in sessions)
+        {
+            await DeleteAsync(session.Key, cancellationToken);
+        }
+
+        return sessions.Count;
+    }
+
+    public async Task<IReadOnlyList<UserSession>> FindExpiredAsync(DateTimeOffset now, int max, CancellationToken cancellationToken)
+    {
+        var db = Db;
+        var keys = await db.SortedSetRangeByScoreAsync(ExpiryKey, double.NegativeInfinity, now.ToUnixTimeMilliseconds(), take: max);
+        var sessions = new List<UserSession>(keys.Length);
+        foreach (var key in keys)
+        {
+            var session = await GetAsync(key!, cancellationToken);
+            if (session is null)
+            {
+                await db.SortedSetRemoveAsync(ExpiryKey, key);
+            }
+            else
+            {
+                sessions.Add(session);
+            }
+        }
+
+        return sessions;
+    }
+
+    public Task<bool> TryUseOnceAsync(string id, DateTimeOffset expires, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var lifetime = expires - now;
+        return Db.StringSetAsync($"{_prefix}jti:{id}", 1, lifetime > TimeSpan.Zero ? lifetime : TimeSpan.FromSeconds(1), When.NotExists);
+    }
+
+    private static UserSession Read(string key, HashEntry[] fields)
+    {
+        var values = fields.ToDictionary(f => f.Name.ToString(), f => f.Value, StringComparer.Ordinal);
+        var expires = (long)values[Field.Expires];
+        var sid = values[Field.Sid].ToString();
+        return new UserSession
+        {
+            Key = key,
+            SubjectId = values[Field.Sub]!,
+            SessionId = string.IsNullOrEmpty(sid) ? null : sid,
+            Created = DateTimeOffset.FromUnixTimeMilliseconds((long)values[Field.Created]),
+            Renewed = DateTimeOffset.FromUnixTimeMilliseconds((long)values[Field.Renewed]),
+            Expires = expires == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(expires),
+            Ticket = (byte[])values[Field.Ticket]!,
+        };
+    }
+
+    private RedisKey SessionKey(string key) => $"{_prefix}s:{key}";
+
+    private RedisKey SubjectKey(string sub) => $"{_prefix}sub:{sub}";
+
+    private RedisKey SidKey(string sid) => $"{_prefix}sid:{sid}";
+
+    private RedisKey ExpiryKey => $"{_prefix}exp";
+
+    private static class Field
+    {
+        public const string Sub = "sub";
+        public const string Sid = "sid";
+        public const string Created = "created";
+        public const string Renewed = "renewed";
+        public const string Expires = "expires";
+        public const string Ticket = "ticket";
+    }
+}

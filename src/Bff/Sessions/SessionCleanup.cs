@@ -1,0 +1,61 @@
+using Bff.Logout;
+using Microsoft.Extensions.Logging;
+
+namespace Bff.Sessions;
+
+/// <summary>
+/// Ends expired sessions for good: revokes each one's refresh token at the provider (RFC 7009),
+/// then deletes it from the store.
+/// </summary>
+internal sealed class SessionCleanup
+{
+    private const int BatchSize = 100;
+    private const int MaxBatchesPerRun = 50;
+
+    private readonly IUserSessionStore _store;
+    private readonly ServerSideTicketStore _tickets;
+    private readonly RefreshTokenRevoker _revoker;
+    private readonly TimeProvider _time;
+    private readonly ILogger<SessionCleanup> _logger;
+
+    public SessionCleanup(IUserSessionStore store, ServerSideTicketStore tickets, RefreshTokenRevoker revoker, TimeProvider time, ILogger<SessionCleanup> logger)
+    {
+        _store = store;
+        _tickets = tickets;
+        _revoker = revoker;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Removes every session expired now (in bounded batches); returns how many.</summary>
+    public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        var removed = 0;
+        for (var batch = 0; batch < MaxBatchesPerRun; batch++)
+        {
+            var expired = await _store.FindExpiredAsync(_time.GetUtcNow(), BatchSize, cancellationToken);
+            foreach (var session in expired)
+            {
+                if (_tickets.Unprotect(session) is { } ticket)
+                {
+                    await _revoker.RevokeAsync(ticket.Properties, cancellationToken);
+                }
+
+                await _store.DeleteAsync(session.Key, cancellationToken);
+                removed++;
+            }
+
+            if (expired.Count < BatchSize)
+            {
+                break;
+            }
+        }
+
+        if (removed > 0)
+        {
+            BffLog.ExpiredSessionsRemoved(_logger, removed);
+        }
+
+        return removed;
+    }
+}
