@@ -55,6 +55,7 @@ export async function ensureSystemPackages(packages) {
 }
 
 export const chromium = { name: 'chromium', check: () => existsSync('/usr/bin/chromium') };
+export const redisServer = { name: 'redis-server', check: () => existsSync('/usr/bin/redis-server') || has('redis-server') };
 
 /** Runs `npm ci` when node_modules is missing or older than the lock file. */
 export async function ensureNodeModules() {

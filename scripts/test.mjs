@@ -1,6 +1,6 @@
 // `npm test`: installs what is missing, builds everything, runs every test, and ends with one
 // line "N passed, N failed" summing all suites.
-import { ensureSystemPackages, ensureNodeModules, buildClient, buildDotnet, chromium, run, log } from './lib.mjs';
+import { ensureSystemPackages, ensureNodeModules, buildClient, buildDotnet, chromium, redisServer, run, log } from './lib.mjs';
 
 const configuration = 'Release';
 const results = [];
@@ -31,7 +31,7 @@ async function suite(name, command, args, parse) {
 }
 
 try {
-  await ensureSystemPackages([chromium]);
+  await ensureSystemPackages([chromium, redisServer]);
   await ensureNodeModules();
   await buildClient();
   await buildDotnet(configuration);

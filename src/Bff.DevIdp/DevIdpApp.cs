@@ -6,7 +6,9 @@ namespace Bff.DevIdp;
 /// (<c>Idp__...</c>) or an optional <c>devidp.settings.json</c> beside the binary.
 /// Endpoints: <c>/connect/{authorize,token,endsession,revoke,userinfo,introspect}</c>, discovery at
 /// <c>/.well-known/openid-configuration</c>, keys at <c>/.well-known/jwks</c>, the login form at
-/// <c>/account/login</c>, <c>GET /</c> (who is signed in) and <c>GET /health</c> (200 "ok").
+/// <c>/account/login</c>, the IdP-initiated sign-out at <c>POST /account/logout</c>, <c>GET /</c> (who is signed
+/// in) and <c>GET /health</c> (200 "ok"). Ending an IdP session (end-session endpoint or sign-out) sends
+/// back-channel logout tokens to the clients of that session.
 /// </summary>
 public static class DevIdpApp
 {

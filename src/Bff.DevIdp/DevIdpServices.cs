@@ -29,6 +29,14 @@ internal static class DevIdpServices
         services.AddSingleton<UserDirectory>();
         services.AddSingleton<IdpKeyRing>();
         services.AddScoped<ClientSynchronizer>();
+
+        // Back-channel logout: sessions recorded at code issuance, notified when the IdP session ends.
+        services.AddScoped<ClientSessionStore>();
+        services.AddScoped<BackChannelLogoutNotifier>();
+        services.AddSingleton<LogoutTokenFactory>();
+        services.AddSingleton<SentLogoutNotifications>();
+        services.AddHttpClient(BackChannelLogoutNotifier.HttpClientName, client => client.Timeout = BackChannelLogoutNotifier.Timeout)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false });
         services.AddHostedService<IdpStartup>();
 
         services.AddDataProtection().SetApplicationName("Bff.DevIdp");
@@ -90,6 +98,8 @@ internal static class DevIdpServices
 
                 options.AddEventHandler<OpenIddictServerEvents.HandleTokenRequestContext>(handler =>
                     handler.UseScopedHandler<ClientCredentialsHandler>());
+                options.AddEventHandler<OpenIddictServerEvents.HandleConfigurationRequestContext>(handler =>
+                    handler.UseSingletonHandler<BackChannelLogoutDiscoveryHandler>());
 
                 options.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()

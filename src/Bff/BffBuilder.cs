@@ -24,9 +24,7 @@ public sealed class BffBuilder
         Services.TryAddSingleton<IConnectionMultiplexer>(static services =>
         {
             var session = services.GetRequiredService<IOptions<Bff.BffOptions>>().Value.Session;
-            var configuration = ConfigurationOptions.Parse(session.Redis!);
-            configuration.AbortOnConnectFail = false; // start (and report unhealthy) while Redis is down
-            return ConnectionMultiplexer.Connect(configuration);
+            return ConnectionMultiplexer.Connect(RedisConnection.Parse(session.Redis!));
         });
         Services.TryAddSingleton<IUserSessionStore>(static services =>
         {
@@ -37,6 +35,13 @@ public sealed class BffBuilder
                 Bff.SessionStoreKinds.Redis => new RedisUserSessionStore(services.GetRequiredService<IConnectionMultiplexer>(), options.Session.RedisKeyPrefix),
                 _ => new SqliteUserSessionStore(Path.Combine(options.ResolveDataPath(), "sessions.db")),
             };
+        });
+        Services.TryAddSingleton<ISessionLocks>(static services =>
+        {
+            var session = services.GetRequiredService<IOptions<Bff.BffOptions>>().Value.Session;
+            return session.Store == Bff.SessionStoreKinds.Redis
+                ? new RedisSessionLocks(services.GetRequiredService<IConnectionMultiplexer>(), session.RedisKeyPrefix)
+                : new LocalSessionLocks();
         });
         Services.TryAddSingleton<IReplayCache>(static services =>
             services.GetRequiredService<IUserSessionStore>() as IReplayCache ?? new InMemoryReplayCache());

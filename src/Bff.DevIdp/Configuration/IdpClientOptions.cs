@@ -14,6 +14,10 @@ internal sealed class IdpClientOptions
 
     public IList<string> PostLogoutRedirectUris { get; } = new List<string>();
 
-    /// <summary>Stored with the application (property <c>backchannel_logout_uri</c>); not used yet.</summary>
+    /// <summary>
+    /// Where the IdP POSTs logout tokens (OIDC Back-Channel Logout 1.0). Stored with the application as the
+    /// property <c>backchannel_logout_uri</c> (a JSON string). A loopback http URI is sent to the host and port of
+    /// the client's <c>redirect_uri</c> in the ended session (see <see cref="BackChannelLogoutTarget"/>).
+    /// </summary>
     public string? BackChannelLogoutUri { get; set; }
 }

@@ -10,6 +10,7 @@ internal sealed class IdpOptionsDefaults : IPostConfigureOptions<IdpOptions>
 {
     public const string DefaultClientId = "bff";
     public const string DefaultClientSecret = "bff-secret";
+    public const string DefaultBackChannelLogoutUri = "http://localhost:5000/bff/backchannel";
 
     public void PostConfigure(string? name, IdpOptions options)
     {
@@ -20,6 +21,7 @@ internal sealed class IdpOptionsDefaults : IPostConfigureOptions<IdpOptions>
                 ClientId = DefaultClientId,
                 ClientSecret = DefaultClientSecret,
                 DisplayName = "BFF (development)",
+                BackChannelLogoutUri = DefaultBackChannelLogoutUri,
             };
             client.RedirectUris.Add("http://localhost:5000/signin-oidc");
             client.PostLogoutRedirectUris.Add("http://localhost:5000/signout-callback-oidc");

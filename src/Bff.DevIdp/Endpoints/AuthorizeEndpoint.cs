@@ -13,7 +13,8 @@ namespace Bff.DevIdp;
 /// <summary>
 /// <c>/connect/authorize</c> (passthrough, after OpenIddict validated the request): sends anonymous users to the
 /// login page (or answers <c>login_required</c> for <c>prompt=none</c>), honours <c>prompt=login</c> and
-/// <c>max_age</c>, and otherwise issues the authorization code without consent screen.
+/// <c>max_age</c>, and otherwise issues the authorization code without consent screen, recording the client,
+/// <c>sid</c>, <c>sub</c> and <c>redirect_uri</c> for back-channel logout (<see cref="ClientSessionStore"/>).
 /// </summary>
 internal static class AuthorizeEndpoint
 {
@@ -24,6 +25,7 @@ internal static class AuthorizeEndpoint
         HttpContext context,
         UserDirectory users,
         IOpenIddictScopeManager scopeManager,
+        ClientSessionStore clientSessions,
         TimeProvider timeProvider,
         ILoggerFactory loggerFactory)
     {
@@ -68,6 +70,14 @@ internal static class AuthorizeEndpoint
 
         identity.SetResources(resources);
         ClaimDestinations.Apply(identity);
+
+        // Remembered for back-channel logout when this IdP session ends (OpenIddict has already validated the
+        // client and its redirect_uri).
+        var sessionId = principal!.GetClaim(IdpScopes.SessionIdClaim);
+        if (!string.IsNullOrEmpty(request.ClientId) && !string.IsNullOrEmpty(sessionId))
+        {
+            await clientSessions.RecordAsync(request.ClientId, sessionId, user.Subject, request.RedirectUri, context.RequestAborted);
+        }
 
         loggerFactory.CreateLogger(typeof(AuthorizeEndpoint).FullName!).CodeIssued(request.ClientId, user.Subject);
         return Results.SignIn(new ClaimsPrincipal(identity), properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);

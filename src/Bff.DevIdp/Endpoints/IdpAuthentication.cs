@@ -6,6 +6,7 @@ internal static class IdpAuthentication
     public const string CookieScheme = "DevIdp.Session";
     public const string CookieName = "idp.session";
     public const string LoginPath = "/account/login";
+    public const string LogoutPath = "/account/logout";
     public const string ReturnUrlParameter = "returnUrl";
 
     /// <summary>A return URL is accepted only when local: starts with '/' but not with '//' or '/\'.</summary>

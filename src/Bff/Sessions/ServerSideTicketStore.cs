@@ -20,16 +20,18 @@ internal sealed class ServerSideTicketStore : ITicketStore
     private readonly TimeProvider _time;
     private readonly IOptionsMonitor<BffOptions> _options;
     private readonly ILogger<ServerSideTicketStore> _logger;
-    private readonly KeyedLocks _locks = new();
+    private readonly ISessionLocks _locks;
 
     public ServerSideTicketStore(
         IUserSessionStore store,
+        ISessionLocks locks,
         IDataProtectionProvider dataProtection,
         TimeProvider time,
         IOptionsMonitor<BffOptions> options,
         ILogger<ServerSideTicketStore> logger)
     {
         _store = store;
+        _locks = locks;
         _protector = dataProtection.CreateProtector(typeof(ServerSideTicketStore).FullName!, "v1");
         _time = time;
         _options = options;
@@ -66,37 +68,38 @@ internal sealed class ServerSideTicketStore : ITicketStore
     /// tokens may be older than the stored ones (a refresh may have rotated them meanwhile): only
     /// the lifetime is taken from it, the stored tokens are kept.
     /// </summary>
-    public async Task RenewAsync(string key, AuthenticationTicket ticket, HttpContext httpContext, CancellationToken cancellationToken)
-    {
-        using var _ = await _locks.AcquireAsync(key, cancellationToken);
-        var stored = await RetrieveAsync(key, cancellationToken);
-        if (stored is null)
-        {
-            return; // ended meanwhile (logout, refresh refused): do not bring it back
-        }
+    public Task RenewAsync(string key, AuthenticationTicket ticket, HttpContext httpContext, CancellationToken cancellationToken) =>
+        UpdateAsync(
+            key,
+            stored =>
+            {
+                if (stored is null)
+                {
+                    return Task.FromResult((false, false)); // ended meanwhile: do not bring it back
+                }
 
-        ticket.Properties.StoreTokens(stored.Properties.GetTokens());
-        ticket.Properties.Items[SessionProperties.SessionKey] = key;
-        await _store.SetAsync(ToSession(key, ticket, _time.GetUtcNow()), cancellationToken);
-    }
+                stored.Properties.IssuedUtc = ticket.Properties.IssuedUtc;
+                stored.Properties.ExpiresUtc = ticket.Properties.ExpiresUtc;
+                return Task.FromResult((true, true));
+            },
+            cancellationToken);
 
     /// <summary>
-    /// Changes the stored session's tokens (read, update, write under the session's lock, so a
-    /// concurrent sliding renewal cannot undo it). Returns the updated ticket, or null when the
-    /// session no longer exists.
+    /// Reads the session, lets <paramref name="update"/> change it, and writes it back when asked,
+    /// all under the session's lock (shared by every instance with the Redis store), so refreshes
+    /// and renewals of one session never undo each other.
     /// </summary>
-    public async Task<AuthenticationTicket?> UpdateTokensAsync(string key, Action<AuthenticationProperties> update, CancellationToken cancellationToken)
+    public async Task<TResult> UpdateAsync<TResult>(string key, Func<AuthenticationTicket?, Task<(bool Write, TResult Result)>> update, CancellationToken cancellationToken)
     {
-        using var _ = await _locks.AcquireAsync(key, cancellationToken);
+        await using var _ = await _locks.AcquireAsync(key, cancellationToken);
         var stored = await RetrieveAsync(key, cancellationToken);
-        if (stored is null)
+        var (write, result) = await update(stored);
+        if (write && stored is not null)
         {
-            return null;
+            await _store.SetAsync(ToSession(key, stored, _time.GetUtcNow()), cancellationToken);
         }
 
-        update(stored.Properties);
-        await _store.SetAsync(ToSession(key, stored, _time.GetUtcNow()), cancellationToken);
-        return stored;
+        return result;
     }
 
     public Task<AuthenticationTicket?> RetrieveAsync(string key) => RetrieveAsync(key, CancellationToken.None);

@@ -72,10 +72,22 @@ internal sealed class UserTokenManager
 
     private async Task<AccessTokenResult> RefreshAsync(string key)
     {
-        var ticket = await _tickets.RetrieveAsync(key, CancellationToken.None);
+        try
+        {
+            return await _tickets.UpdateAsync(key, ticket => RefreshLockedAsync(key, ticket), CancellationToken.None);
+        }
+        catch (TimeoutException)
+        {
+            return AccessTokenResult.Timeout;
+        }
+    }
+
+    /// <summary>Runs under the session's lock, on the session as stored now.</summary>
+    private async Task<(bool Write, AccessTokenResult Result)> RefreshLockedAsync(string key, AuthenticationTicket? ticket)
+    {
         if (ticket is null)
         {
-            return AccessTokenResult.SessionEnded;
+            return (false, AccessTokenResult.SessionEnded);
         }
 
         var properties = ticket.Properties;
@@ -83,7 +95,7 @@ internal sealed class UserTokenManager
         var current = properties.GetTokenValue(TokenNames.AccessToken);
         if (current is not null && !NeedsRefresh(properties))
         {
-            return AccessTokenResult.Ok(current); // refreshed meanwhile by another request or node
+            return (false, AccessTokenResult.Ok(current)); // refreshed meanwhile by another request or instance
         }
 
         var refreshToken = properties.GetTokenValue(TokenNames.RefreshToken);
@@ -91,7 +103,7 @@ internal sealed class UserTokenManager
         {
             await _tickets.RemoveAsync(key, CancellationToken.None);
             BffLog.SessionEnded(_logger, subject, "the access token expired and there is no refresh token");
-            return AccessTokenResult.SessionEnded;
+            return (false, AccessTokenResult.SessionEnded);
         }
 
         BffLog.RefreshingUserToken(_logger, subject);
@@ -101,33 +113,23 @@ internal sealed class UserTokenManager
             case TokenResponseOutcome.Rejected:
                 await _tickets.RemoveAsync(key, CancellationToken.None);
                 BffLog.RefreshTokenRejected(_logger, subject, response.Error ?? "rejected");
-                return AccessTokenResult.SessionEnded;
+                return (false, AccessTokenResult.SessionEnded);
             case TokenResponseOutcome.Unavailable:
                 BffLog.TokenEndpointUnavailable(_logger, response.Error ?? "unavailable");
-                return AccessTokenResult.ProviderUnavailable;
+                return (false, AccessTokenResult.ProviderUnavailable);
         }
 
         var expiresAt = response.ExpiresIn is { } lifetime ? _time.GetUtcNow() + lifetime : (DateTimeOffset?)null;
-        var updated = await _tickets.UpdateTokensAsync(
-            key,
-            stored =>
-            {
-                SetToken(stored, TokenNames.AccessToken, response.AccessToken);
-                SetToken(stored, TokenNames.RefreshToken, response.RefreshToken ?? refreshToken);
-                SetToken(stored, TokenNames.ExpiresAt, expiresAt?.ToString("o", CultureInfo.InvariantCulture));
-                if (response.IdToken is not null)
-                {
-                    SetToken(stored, TokenNames.IdToken, response.IdToken);
-                }
-            },
-            CancellationToken.None);
-        if (updated is null)
+        SetToken(properties, TokenNames.AccessToken, response.AccessToken);
+        SetToken(properties, TokenNames.RefreshToken, response.RefreshToken ?? refreshToken);
+        SetToken(properties, TokenNames.ExpiresAt, expiresAt?.ToString("o", CultureInfo.InvariantCulture));
+        if (response.IdToken is not null)
         {
-            return AccessTokenResult.SessionEnded; // logged out while the refresh was under way
+            SetToken(properties, TokenNames.IdToken, response.IdToken);
         }
 
         BffLog.UserTokenRefreshed(_logger, subject, expiresAt);
-        return AccessTokenResult.Ok(response.AccessToken!);
+        return (true, AccessTokenResult.Ok(response.AccessToken!));
     }
 
     private bool NeedsRefresh(AuthenticationProperties properties)

@@ -93,22 +93,28 @@ public sealed partial class TestBrowser : IDisposable
     }
 
     /// <summary>
-    /// Logs in through the dev IdP's real login page and returns the BFF's final redirect
-    /// (the answer of <c>/signin-oidc</c>).
+    /// Logs in through the dev IdP's real login page (skipped by the IdP when the browser is still
+    /// signed in there) and returns the BFF's final redirect (the answer of <c>/signin-oidc</c>).
     /// </summary>
     public async Task<BrowserResponse> LoginAsync(string bffUrl, string username = "alice", string password = "alice", string returnUrl = "/")
     {
         var bff = new Uri(bffUrl);
+        bool IsCallback(BrowserResponse r) => r.RequestUri.Port == bff.Port && r.RequestUri.AbsolutePath.EndsWith("/signin-oidc", StringComparison.Ordinal);
         var start = await GetAsync($"{bffUrl}/bff/login?returnUrl={Uri.EscapeDataString(returnUrl)}");
-        var loginPage = await FollowAsync(start);
+        var loginPage = await FollowAsync(start, IsCallback);
+        if (IsCallback(loginPage))
+        {
+            return loginPage; // still signed in at the IdP: no login page
+        }
+
         if (!loginPage.Body.Contains("login-form", StringComparison.Ordinal))
         {
             throw new InvalidOperationException($"Expected the IdP login page, got {(int)loginPage.Status} from {loginPage.RequestUri}: {loginPage.Body}");
         }
 
         var afterLogin = await SubmitLoginAsync(loginPage, username, password);
-        var callback = await FollowAsync(afterLogin, r => r.RequestUri.Port == bff.Port && r.RequestUri.AbsolutePath.EndsWith("/signin-oidc", StringComparison.Ordinal));
-        if (!(callback.RequestUri.Port == bff.Port && callback.RequestUri.AbsolutePath.EndsWith("/signin-oidc", StringComparison.Ordinal)))
+        var callback = await FollowAsync(afterLogin, IsCallback);
+        if (!IsCallback(callback))
         {
             throw new InvalidOperationException($"Login did not come back to the BFF callback: {(int)callback.Status} {callback.RequestUri}: {callback.Body}");
         }

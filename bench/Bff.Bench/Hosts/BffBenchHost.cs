@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using Bff.Host;
+using Bff.Sessions;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace Bff.Bench.Hosts;
+
+/// <summary>
+/// The real BFF host, built by <see cref="BffHostApp.Build"/> from configuration exactly as
+/// Bff.Host's Main does, plus (first in the pipeline, loopback only) the bench endpoints:
+/// <list type="bullet">
+/// <item><c>GET /__bench/stats</c>: allocations, CPU time, working set of this process;</item>
+/// <item><c>GET /__bench/session</c>: sizes of the caller's stored session (ticket, tokens);</item>
+/// <item><c>POST /__bench/sessions?count=N</c>: stores N copies of the caller's real session
+/// ticket through the real ticket store and reports the managed-heap growth per session.</item>
+/// </list>
+/// </summary>
+internal static class BffBenchHost
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        try
+        {
+            var app = BffHostApp.Build(args, builder => builder.Services.AddSingleton<IStartupFilter>(new BenchStats(HandleAsync)));
+            await app.RunAsync();
+            return 0;
+        }
+        catch (OptionsValidationException ex)
+        {
+            // Same answer as Bff.Host's Main: the driver reads it (e.g. a store this build does not have).
+            Console.Error.WriteLine("The BFF cannot start: its configuration is invalid.");
+            foreach (var failure in ex.Failures)
+            {
+                Console.Error.WriteLine($"  - {failure}");
+            }
+
+            return 1;
+        }
+    }
+
+    private static async Task<bool> HandleAsync(HttpContext context)
+    {
+        var path = context.Request.Path;
+        if (path.Equals("/__bench/session", StringComparison.Ordinal))
+        {
+            var (key, ticket) = await CurrentSessionAsync(context);
+            if (ticket is null)
+            {
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                return true;
+            }
+
+            await BenchStats.WriteJsonAsync(context, await DescribeAsync(context, key!, ticket));
+            return true;
+        }
+
+        if (path.Equals("/__bench/sessions", StringComparison.Ordinal) && HttpMethods.IsPost(context.Request.Method))
+        {
+            var (key, ticket) = await CurrentSessionAsync(context);
+            if (ticket is null)
+            {
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                return true;
+            }
+
+            var count = int.TryParse(context.Request.Query["count"], out var n) && n is > 0 and <= 100_000 ? n : 10_000;
+            await BenchStats.WriteJsonAsync(context, await MeasureIdleSessionsAsync(context, key!, ticket, count));
+            return true;
+        }
+
+        return false;
+    }
+
+    private static async Task<(string? Key, AuthenticationTicket? Ticket)> CurrentSessionAsync(HttpContext context)
+    {
+        var result = await context.AuthenticateAsync(BffDefaults.CookieScheme);
+        var key = result.Succeeded ? result.Properties?.GetSessionKey() : null;
+        if (key is null)
+        {
+            return (null, null);
+        }
+
+        var tickets = context.RequestServices.GetRequiredService<ServerSideTicketStore>();
+        return (key, await tickets.RetrieveAsync(key, context.RequestAborted));
+    }
+
+    private static async Task<Dictionary<string, object?>> DescribeAsync(HttpContext context, string key, AuthenticationTicket ticket)
+    {
+        var store = context.RequestServices.GetRequiredService<IUserSessionStore>();
+        var session = await store.GetAsync(key, context.RequestAborted);
+        var tokens = ticket.Properties.GetTokens().ToDictionary(t => t.Name, t => (object?)t.Value.Length);
+        return new Dictionary<string, object?>
+        {
+            ["store"] = store.GetType().Name,
+            ["protectedTicketBytes"] = session?.Ticket.Length,
+            ["serializedTicketBytes"] = TicketSerializer.Default.Serialize(ticket).Length,
+            ["claims"] = ticket.Principal.Claims.Count(),
+            ["claimTypes"] = ticket.Principal.Claims.Select(c => c.Type).ToArray(),
+            ["propertyItems"] = ticket.Properties.Items.Count,
+            ["tokenLengths"] = tokens,
+        };
+    }
+
+    /// <summary>
+    /// Stores <paramref name="count"/> sessions holding the caller's real ticket (its claims and
+    /// tokens as the dev IdP issued them) through the real <see cref="ServerSideTicketStore"/>, and
+    /// measures the managed heap before and after with full blocking compacting collections.
+    /// The sessions stay in the store (the process is stopped after the run).
+    /// </summary>
+    private static async Task<Dictionary<string, object?>> MeasureIdleSessionsAsync(HttpContext context, string key, AuthenticationTicket ticket, int count)
+    {
+        var tickets = context.RequestServices.GetRequiredService<ServerSideTicketStore>();
+        var description = await DescribeAsync(context, key, ticket);
+        var heapBefore = FullCollect();
+        var stopwatch = Stopwatch.StartNew();
+        for (var i = 0; i < count; i++)
+        {
+            await tickets.StoreAsync(ticket, context, context.RequestAborted);
+        }
+
+        stopwatch.Stop();
+        var heapAfter = FullCollect();
+        description["sessions"] = count;
+        description["heapBeforeBytes"] = heapBefore;
+        description["heapAfterBytes"] = heapAfter;
+        description["bytesPerSession"] = (heapAfter - heapBefore) / (double)count;
+        description["storeMicrosecondsPerSession"] = stopwatch.Elapsed.TotalMicroseconds / count;
+        return description;
+    }
+
+    private static long FullCollect()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+            GC.WaitForPendingFinalizers();
+        }
+
+        return GC.GetTotalMemory(forceFullCollection: true);
+    }
+}

@@ -1,0 +1,143 @@
+// Formats a benchmark run as the Markdown table/report (bench/results/<timestamp>.md).
+
+export const fmt = {
+  int: (n) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : 'n/a'),
+  ms: (n) => (Number.isFinite(n) ? `${n.toFixed(2)} ms` : 'n/a'),
+  signedMs: (n) => (Number.isFinite(n) ? `${n >= 0 ? '+' : '−'}${Math.abs(n).toFixed(2)} ms` : 'n/a'),
+  ratio: (n) => (Number.isFinite(n) ? `${n.toFixed(2)}×` : 'n/a'),
+  bytes: (n) => (Number.isFinite(n) ? `${Math.round(n).toLocaleString('en-US')} B` : 'n/a'),
+  mb: (n) => (Number.isFinite(n) ? `${(n / 1024 / 1024).toFixed(0)} MB` : 'n/a'),
+  us: (n) => (Number.isFinite(n) ? `${n.toFixed(0)} µs` : 'n/a'),
+  sec: (n) => (Number.isFinite(n) ? `${n.toFixed(1)} s` : 'n/a'),
+  pct: (n) => (Number.isFinite(n) ? `${(n * 100).toFixed(1)} %` : 'n/a'),
+};
+
+export function table(headers, rows) {
+  const line = (cells) => `| ${cells.join(' | ')} |`;
+  return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/** The main table: one row per target, best round by requests/s. */
+export function throughputTable(run) {
+  const floor = run.throughput.find((t) => t.kind === 'yarp');
+  const rows = run.throughput.map((t) => {
+    if (t.unavailable) {
+      return [t.label, t.unavailable, '', '', '', '', '', '', ''];
+    }
+    const b = t.best;
+    const isFloor = t === floor;
+    return [
+      t.label,
+      `${fmt.int(b.rps)}${t.rounds.length > 1 ? ` (${fmt.int(t.minRps)}–${fmt.int(t.maxRps)})` : ''}`,
+      fmt.ms(b.p50Ms),
+      fmt.ms(b.p99Ms),
+      isFloor ? '1.00× (floor)' : fmt.ratio(b.rps / floor.best.rps),
+      isFloor ? '—' : fmt.signedMs(b.p99Ms - floor.best.p99Ms),
+      fmt.bytes(b.allocPerRequest),
+      fmt.us(b.cpuUsPerRequest),
+      fmt.mb(b.workingSetBytes),
+    ];
+  });
+  return table(
+    ['target', 'requests/s (best; range over rounds)', 'p50', 'p99', 'req/s vs bare YARP', 'p99 added', 'allocated / request', 'proxy CPU / request', 'proxy working set'],
+    rows,
+  );
+}
+
+export function latencyTable(run) {
+  const floor = run.unloaded.find((t) => t.kind === 'yarp');
+  return table(
+    ['target', 'requests/s', 'p50', 'p99', 'p50 added', 'p99 added'],
+    run.unloaded.map((t) => [
+      t.label,
+      fmt.int(t.rps),
+      fmt.ms(t.p50Ms),
+      fmt.ms(t.p99Ms),
+      t === floor ? '—' : fmt.signedMs(t.p50Ms - floor.p50Ms),
+      t === floor ? '—' : fmt.signedMs(t.p99Ms - floor.p99Ms),
+    ]),
+  );
+}
+
+export function roundsTable(run) {
+  const rows = [];
+  for (const t of run.throughput) {
+    for (const r of t.rounds ?? []) {
+      rows.push([t.label, r.round, fmt.int(r.rps), fmt.ms(r.p50Ms), fmt.ms(r.p99Ms), fmt.bytes(r.allocPerRequest), fmt.us(r.cpuUsPerRequest), fmt.mb(r.workingSetBytes), `${r.gen0}/${r.gen1}/${r.gen2}`]);
+    }
+  }
+  return table(['target', 'round', 'requests/s', 'p50', 'p99', 'allocated / request', 'CPU / request', 'working set', 'GCs gen0/1/2'], rows);
+}
+
+export function loginsTable(run) {
+  return table(
+    ['BFF store', 'logins', 'concurrency', 'wall time', 'logins/s', 'p50 login', 'p99 login'],
+    run.logins.map((l) => (l.unavailable ? [l.store, l.unavailable, '', '', '', '', ''] : [l.store, l.count, l.concurrency, fmt.sec(l.seconds), l.perSecond.toFixed(1), fmt.ms(l.p50Ms), fmt.ms(l.p99Ms)])),
+  );
+}
+
+export function stormTable(run) {
+  return table(
+    ['BFF store', 'concurrent requests', '200 answers', 'refresh_token grants at the IdP', 'slowest request', 'p50 request', 'new token attached'],
+    run.storms.map((s) =>
+      s.unavailable
+        ? [s.store, s.unavailable, '', '', '', '', '']
+        : [s.store, s.requests, s.ok, s.refreshGrants, fmt.ms(s.maxMs), fmt.ms(s.p50Ms), s.bearer === s.requests ? 'all' : `${s.bearer}`],
+    ),
+  );
+}
+
+export function targetsTable(targets) {
+  return table(
+    ['target (issue)', 'this run', 'result'],
+    targets.map((t) => [t.name, t.value, t.status === 'met' ? '**met**' : t.status === 'missed' ? `**missed** (${t.by})` : t.status]),
+  );
+}
+
+export function markdown(run) {
+  const m = run.machine;
+  const s = run.settings;
+  const sessions = run.idleSessions;
+  return `# BFF benchmark run ${run.timestamp}
+
+Commit \`${run.commit}\`. Total duration of \`npm run bench\`: **${fmt.sec(run.durations.totalSec)}** (build ${fmt.sec(run.durations.buildSec)}, start ${fmt.sec(run.durations.startSec)}, measurements ${fmt.sec(run.durations.measureSec)}).
+
+Machine: ${m.nproc} cores (${m.cpu}), ${m.memory}, ${m.os}; .NET SDK ${m.dotnet}, Node.js ${m.node}, ${m.wrk}${m.redis ? `, ${m.redis}` : ''}.
+
+Settings: \`wrk -t${s.threads} -c${s.connections} -d${s.durationSec}s --latency\` after a ${s.warmupSec} s warm-up (1 s in later rounds), ${s.rounds} rounds in alternating order, headers \`Cookie: __Host-bff=…\` and \`X-CSRF: 1\` on every target. GET \`/api/data\` → upstream 1 KB JSON. Server GC, Release build, every process on loopback.
+
+## Proxied GET at ${s.connections} connections
+
+${throughputTable(run)}
+
+Allocated bytes and CPU time per request are the differences of the proxy process's \`GC.GetTotalAllocatedBytes(true)\` and \`Process.TotalProcessorTime\` over the measured interval divided by the requests wrk completed; the working set is the proxy process's RSS (\`Process.WorkingSet64\`) at the end of it. All read from the loopback-only \`/__bench/stats\` endpoint the bench hosts add.
+
+## Unloaded latency (1 connection, ${s.latencyDurationSec} s)
+
+${run.unloaded.length ? latencyTable(run) : 'not run'}
+
+## Logins through the full code flow
+
+${loginsTable(run)}
+
+BFF \`/bff/login\` → IdP authorize → IdP login page → POST credentials → IdP authorize → BFF \`/signin-oidc\` (code redeemed with PKCE, userinfo, session stored): 7 HTTP requests per login.
+
+## Refresh storm
+
+${stormTable(run)}
+
+Dev IdP with \`--Idp:AccessTokenLifetime=00:00:0${s.stormLifetimeSec}\`, BFF with \`--Bff:Tokens:RefreshBeforeExpiry=00:00:01\`; ${s.storm} concurrent proxied requests of one session fired once the token is within the refresh window. Grants counted at the IdP (\`POST /connect/token\` by grant_type).
+
+## Memory per idle session (Memory store)
+
+${sessions ? `${fmt.int(sessions.sessions)} sessions holding the real ticket of a dev-IdP login (${sessions.claims} claims; ${Object.entries(sessions.tokenLengths).map(([k, v]) => `${k} ${v} chars`).join(', ')}; serialized ticket ${fmt.bytes(sessions.serializedTicketBytes)}, protected ${fmt.bytes(sessions.protectedTicketBytes)}): managed heap grew **${fmt.bytes(sessions.bytesPerSession)} per session** (${fmt.mb(sessions.heapBeforeBytes)} → ${fmt.mb(sessions.heapAfterBytes)}, full compacting GCs before and after). Storing took ${sessions.storeMicrosecondsPerSession.toFixed(1)} µs per session.` : 'not measured'}
+
+## Targets
+
+${targetsTable(run.targets)}
+
+## Every round
+
+${roundsTable(run)}
+`;
+}

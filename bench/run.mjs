@@ -1,0 +1,579 @@
+// `npm run bench`: the reproducible benchmark of the BFF against bare YARP (see docs/benchmarks.md).
+//
+// Starts on loopback, side by side: the upstream API (1 KB JSON), bare YARP in front of it, the
+// real BFF host once per session store (Memory, Sqlite, and Redis when redis-server is on PATH),
+// the dev IdP, and for the refresh storm a second dev IdP with 5-second access tokens and a BFF per
+// store refreshing 1 s before expiry. Drives each proxy with wrk, logs in through the real code
+// flow, fires the refresh storm, measures the heap per idle session, and writes
+// bench/results/<timestamp>.md and .json. `npm run bench -- --micro` runs the BenchmarkDotNet
+// micro-benchmarks instead. `npm run bench -- --help` lists the options.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, release, tmpdir, type } from 'node:os';
+import { join, relative } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { ensureSystemPackages, mustRun, root } from '../scripts/lib.mjs';
+import { Child, ChildExitedError, installExitHandlers, killAllSync, onCleanup, stopAll } from './lib/processes.mjs';
+import { getJson, login, percentile, pool, send, sleep } from './lib/http.mjs';
+import { wrk } from './lib/wrk.mjs';
+import { fmt, markdown, throughputTable, latencyTable, loginsTable, stormTable, targetsTable } from './lib/report.mjs';
+
+const startedAt = performance.now();
+const benchDir = join(root, 'bench');
+const project = join(benchDir, 'Bff.Bench', 'Bff.Bench.csproj');
+const dll = join(benchDir, 'Bff.Bench', 'bin', 'Release', 'net10.0', 'Bff.Bench.dll');
+const resultsDir = join(benchDir, 'results');
+const cookieName = '__Host-bff';
+const apiPath = '/api/data';
+const watchdogMinutes = 15;
+
+const help = `npm run bench [-- options]
+
+  --stores LIST            session stores to measure, comma separated (default: Memory,Sqlite, plus
+                           Redis when redis-server is on PATH)
+  --duration SEC           measured wrk interval per target and round (default 10)
+  --warmup SEC             wrk warm-up before the first round (default 3; 1 s before later rounds)
+  --rounds N               rounds over all targets, in alternating order (default 2)
+  --threads N              wrk threads (default 2)
+  --connections N          wrk connections (default 32)
+  --latency-duration SEC   1-connection latency run per target (default 3; 0 skips it)
+  --logins N               logins through the full code flow per store (default 50)
+  --login-concurrency N    concurrent logins (default 8)
+  --storm N                concurrent requests of the refresh storm (default 100)
+  --sessions N             idle sessions for the heap measurement (default 10000)
+  --pin                    pin the proxy to CPU 0 and wrk + upstream to CPU 1 (taskset)
+  --no-build               use the existing Release build
+  --strict                 exit 2 when a target of the issue is missed
+  --micro [BDN args]       run the BenchmarkDotNet micro-benchmarks instead (default --filter '*');
+                           every later argument goes to BenchmarkDotNet`;
+
+function parseOptions(argv) {
+  const o = {
+    stores: null,
+    durationSec: 10,
+    warmupSec: 3,
+    rounds: 2,
+    threads: 2,
+    connections: 32,
+    latencyDurationSec: 3,
+    logins: 50,
+    loginConcurrency: 8,
+    storm: 100,
+    sessions: 10_000,
+    stormLifetimeSec: 5,
+    pin: false,
+    build: true,
+    strict: false,
+    micro: null,
+  };
+  const numeric = {
+    '--duration': 'durationSec',
+    '--warmup': 'warmupSec',
+    '--rounds': 'rounds',
+    '--threads': 'threads',
+    '--connections': 'connections',
+    '--latency-duration': 'latencyDurationSec',
+    '--logins': 'logins',
+    '--login-concurrency': 'loginConcurrency',
+    '--storm': 'storm',
+    '--sessions': 'sessions',
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--micro') {
+      o.micro = argv.slice(i + 1);
+      break;
+    } else if (arg === '--help' || arg === '-h') {
+      console.log(help);
+      process.exit(0);
+    } else if (arg === '--stores') {
+      o.stores = (argv[++i] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    } else if (arg === '--no-build') {
+      o.build = false;
+    } else if (arg === '--pin') {
+      o.pin = true;
+    } else if (arg === '--strict') {
+      o.strict = true;
+    } else if (numeric[arg]) {
+      const value = Number(argv[++i]);
+      if (!Number.isFinite(value) || value < 0) throw new Error(`${arg} needs a number`);
+      o[numeric[arg]] = value;
+    } else {
+      throw new Error(`unknown option '${arg}'.\n${help}`);
+    }
+  }
+  if (o.threads > o.connections) throw new Error('--threads must not exceed --connections');
+  if (o.rounds < 1 || o.durationSec < 1) throw new Error('--rounds and --duration must be at least 1');
+  return o;
+}
+
+function say(message) {
+  const seconds = ((performance.now() - startedAt) / 1000).toFixed(0).padStart(4);
+  console.log(`[bench ${seconds}s] ${message}`);
+}
+
+function commandExists(command) {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+}
+
+function capture(command, args) {
+  const result = spawnSync(command, args, { encoding: 'utf8' });
+  return `${result.stdout ?? ''}${result.stderr ?? ''}`.trim();
+}
+
+function machine() {
+  const cpuinfo = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
+  const meminfo = existsSync('/proc/meminfo') ? readFileSync('/proc/meminfo', 'utf8') : '';
+  const memKb = Number(/MemTotal:\s+(\d+)/.exec(meminfo)?.[1] ?? NaN);
+  return {
+    nproc: availableParallelism(),
+    cpu: /model name\s*:\s*(.+)/.exec(cpuinfo)?.[1]?.trim() ?? 'unknown CPU',
+    memory: Number.isFinite(memKb) ? `${(memKb / 1024 / 1024).toFixed(1)} GiB RAM` : 'unknown memory',
+    os: `${type()} ${release()}`,
+    dotnet: capture('dotnet', ['--version']),
+    node: process.version,
+    wrk: capture('wrk', ['-v']).split('\n')[0].replace(/\s*Copyright.*$/, ''),
+    redis: commandExists('redis-server') ? capture('redis-server', ['--version']).replace(/ sha=.*$/, '') : null,
+  };
+}
+
+function gitCommit() {
+  const head = capture('git', ['-C', root, 'rev-parse', '--short', 'HEAD']);
+  const dirty = capture('git', ['-C', root, 'status', '--porcelain', '--', 'src', 'bench']).length > 0;
+  return /^[0-9a-f]+$/.test(head) ? `${head}${dirty ? ' (with uncommitted changes)' : ''}` : 'unknown';
+}
+
+async function build() {
+  if (!commandExists('dotnet')) throw new Error('The .NET 10 SDK (dotnet) is required.');
+  say('building bench/Bff.Bench (Release) with the BFF library, host and dev IdP');
+  await mustRun('dotnet', ['build', project, '-c', 'Release', '-nologo', '-v', 'quiet', '-clp:ErrorsOnly'], {
+    env: { DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1' },
+  });
+  if (!existsSync(dll)) throw new Error(`the build did not produce ${relative(root, dll)}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Processes
+
+const quietAspNet = ['--Logging:LogLevel:Default=Information', '--Logging:LogLevel:Microsoft.AspNetCore=Warning', '--Logging:LogLevel:Yarp=Warning'];
+
+function host(name, role, args, { cpu } = {}) {
+  const command = cpu === undefined ? 'dotnet' : 'taskset';
+  const prefix = cpu === undefined ? [] : ['-c', String(cpu), 'dotnet'];
+  return new Child(name, command, [...prefix, dll, role, '--urls', 'http://127.0.0.1:0', ...args], {
+    cwd: root,
+    env: { DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1', ASPNETCORE_ENVIRONMENT: 'Production' },
+  });
+}
+
+function reverseProxyArgs(upstreamUrl) {
+  // Identical for bare YARP and the BFF (YARP ignores the Bff.* metadata).
+  return [
+    '--ReverseProxy:Routes:api:ClusterId=api',
+    '--ReverseProxy:Routes:api:Match:Path=/api/{**rest}',
+    '--ReverseProxy:Routes:api:Metadata:Bff.TokenType=User',
+    `--ReverseProxy:Clusters:api:Destinations:d1:Address=${upstreamUrl}/`,
+  ];
+}
+
+function bffArgs({ idpUrl, upstreamUrl, store, dataPath, spaPath, redis, extra = [] }) {
+  return [
+    `--Bff:Oidc:Authority=${idpUrl}`,
+    '--Bff:Oidc:ClientId=bff',
+    '--Bff:Oidc:ClientSecret=bff-secret',
+    '--Bff:Oidc:RequireHttpsMetadata=false',
+    '--Bff:Oidc:Scope=openid profile email offline_access api',
+    `--Bff:DataPath=${dataPath}`,
+    `--Bff:Session:Store=${store}`,
+    ...(store === 'Redis' ? [`--Bff:Session:Redis=${redis}`] : []),
+    `--Bff:Spa:Path=${spaPath}`,
+    ...quietAspNet,
+    ...reverseProxyArgs(upstreamUrl),
+    ...extra,
+  ];
+}
+
+function idpArgs(dataPath, extra = []) {
+  return [`--Idp:DataPath=${dataPath}`, '--Logging:LogLevel:Default=Warning', '--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information', ...extra];
+}
+
+async function startRedis(tmp) {
+  const socket = join(tmp, 'redis.sock');
+  const redis = new Child('redis', 'redis-server', ['--port', '0', '--unixsocket', socket, '--unixsocketperm', '700', '--save', '', '--appendonly', 'no', '--dir', tmp]);
+  await redis.waitForLine(/ready to accept connections/i, 20_000, '"ready to accept connections"');
+  return { child: redis, socket };
+}
+
+/** Starts a BFF; resolves with the child, or with `unavailable` when it refuses its store at start (Redis). */
+async function startBff(name, args, { optional, cpu }) {
+  const child = host(name, 'bff', args, { cpu });
+  try {
+    await child.listening();
+    return { child };
+  } catch (error) {
+    if (optional && error instanceof ChildExitedError) {
+      const reason = child.lines.find((l) => /Redis/i.test(l) && /^\s*-/.test(l))?.replace(/^\s*-\s*/, '') ?? `exited with ${child.exitCode}`;
+      return { unavailable: reason };
+    }
+    throw error;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measurements
+
+const apiHeaders = (jar) => ({ cookie: `${cookieName}=${jar.get(cookieName)}`, 'x-csrf': '1' });
+
+async function sanityCheck(target, jar) {
+  const answer = await send(`${target.url}${apiPath}`, { headers: apiHeaders(jar) });
+  const auth = answer.headers.get('x-bench-auth');
+  const cookie = answer.headers.get('x-bench-cookie');
+  if (answer.status !== 200 || answer.text.length !== 1024) {
+    throw new Error(`${target.label}: GET ${apiPath} answered ${answer.status} with ${answer.text.length} bytes (expected 200 and the 1 KB document)`);
+  }
+  if (target.kind === 'bff') {
+    if (auth !== 'bearer' || cookie !== 'none') {
+      throw new Error(`${target.label}: the upstream saw authorization '${auth}' and cookie '${cookie}' (expected a bearer token and no cookie)`);
+    }
+    const noCsrf = await send(`${target.url}${apiPath}`, { headers: { cookie: apiHeaders(jar).cookie } });
+    if (noCsrf.status !== 401) throw new Error(`${target.label}: a request without X-CSRF answered ${noCsrf.status}, expected 401`);
+  }
+}
+
+async function stats(target) {
+  return getJson(`${target.url}/__bench/stats`);
+}
+
+async function measureThroughput(target, jar, o, { round, warmupSec }) {
+  const url = `${target.url}${apiPath}`;
+  const headers = [`Cookie: ${cookieName}=${jar.get(cookieName)}`, 'X-CSRF: 1'];
+  if (warmupSec > 0) await wrk(url, { threads: o.threads, connections: o.connections, durationSec: warmupSec, headers });
+  const before = await stats(target);
+  const result = await wrk(url, { threads: o.threads, connections: o.connections, durationSec: o.durationSec, headers });
+  const after = await stats(target);
+  if (result.non2xx > 0 || result.socketErrors > 0) {
+    throw new Error(`${target.label}: ${result.non2xx} non-2xx answers and ${result.socketErrors} socket errors out of ${result.requests} requests`);
+  }
+  return {
+    round,
+    ...result,
+    allocPerRequest: (after.allocatedBytes - before.allocatedBytes) / result.requests,
+    cpuUsPerRequest: ((after.cpuMs - before.cpuMs) * 1000) / result.requests,
+    workingSetBytes: after.workingSetBytes,
+    peakWorkingSetBytes: after.peakWorkingSetBytes,
+    gcHeapBytes: after.gcHeapBytes,
+    gen0: after.gen0 - before.gen0,
+    gen1: after.gen1 - before.gen1,
+    gen2: after.gen2 - before.gen2,
+  };
+}
+
+async function measureUnloaded(target, jar, o) {
+  const url = `${target.url}${apiPath}`;
+  const headers = [`Cookie: ${cookieName}=${jar.get(cookieName)}`, 'X-CSRF: 1'];
+  const result = await wrk(url, { threads: 1, connections: 1, durationSec: o.latencyDurationSec, headers });
+  if (result.non2xx > 0) throw new Error(`${target.label}: ${result.non2xx} non-2xx answers in the 1-connection run`);
+  return { label: target.label, kind: target.kind, ...result };
+}
+
+async function measureLogins(bff, o) {
+  await login(bff.url); // warm the login path (JIT) once
+  const t0 = performance.now();
+  const durations = await pool(o.logins, o.loginConcurrency, async () => {
+    const s = performance.now();
+    await login(bff.url);
+    return performance.now() - s;
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  durations.sort((a, b) => a - b);
+  return { store: bff.store, count: o.logins, concurrency: o.loginConcurrency, seconds, perSecond: o.logins / seconds, p50Ms: percentile(durations, 50), p99Ms: percentile(durations, 99) };
+}
+
+function refreshGrants(counts) {
+  return Object.entries(counts)
+    .filter(([key]) => key.startsWith('refresh_token:'))
+    .reduce((n, [, v]) => n + v, 0);
+}
+
+async function prepareStorm(bff) {
+  const jar = await login(bff.url);
+  const loggedInAt = Date.now();
+  const headers = apiHeaders(jar);
+  for (let i = 0; i < 20; i++) {
+    const answer = await send(`${bff.url}${apiPath}`, { headers }); // warm the proxied path with the fresh token
+    if (answer.status !== 200) throw new Error(`storm BFF (${bff.store}): warm-up request answered ${answer.status}`);
+  }
+  return { jar, loggedInAt };
+}
+
+async function fireStorm(bff, idp, prepared, o) {
+  const headers = apiHeaders(prepared.jar);
+  const before = refreshGrants(await getJson(`${idp.url}/__bench/grants`));
+  const answers = await Promise.all(
+    Array.from({ length: o.storm }, async () => {
+      const s = performance.now();
+      const answer = await send(`${bff.url}${apiPath}`, { headers });
+      return { status: answer.status, ms: performance.now() - s, auth: answer.headers.get('x-bench-auth') };
+    }),
+  );
+  await sleep(200); // let the IdP counter see a grant still being answered
+  const after = refreshGrants(await getJson(`${idp.url}/__bench/grants`));
+  const times = answers.map((a) => a.ms).sort((a, b) => a - b);
+  return {
+    store: bff.store,
+    requests: o.storm,
+    ok: answers.filter((a) => a.status === 200).length,
+    statuses: [...new Set(answers.map((a) => a.status))],
+    bearer: answers.filter((a) => a.auth === 'bearer').length,
+    refreshGrants: after - before,
+    maxMs: times.at(-1),
+    p50Ms: percentile(times, 50),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function evaluateTargets(run) {
+  const floor = run.throughput.find((t) => t.kind === 'yarp');
+  const targets = [];
+  const by = (store) => run.throughput.find((t) => t.store === store);
+  for (const [store, minRatio, checkP99] of [['Memory', 0.9, true], ['Sqlite', 0.9, true], ['Redis', 0.8, false]]) {
+    const t = by(store);
+    const name = `proxied GET, ${store} store: ≥ ${minRatio.toFixed(2)}× bare YARP requests/s`;
+    if (!t || t.unavailable) {
+      targets.push({ name, value: t?.unavailable ?? 'not in --stores', status: 'not measured' });
+      continue;
+    }
+    const ratio = t.best.rps / floor.best.rps;
+    targets.push({ name, value: fmt.ratio(ratio), status: ratio >= minRatio ? 'met' : 'missed', by: `${((minRatio - ratio) * 100).toFixed(0)} points short` });
+    if (checkP99) {
+      const added = t.best.p99Ms - floor.best.p99Ms;
+      targets.push({ name: `proxied GET, ${store} store: p99 added ≤ 1 ms (${run.settings.connections} connections)`, value: fmt.signedMs(added), status: added <= 1 ? 'met' : 'missed', by: `${(added - 1).toFixed(2)} ms over` });
+    }
+  }
+  const s = run.idleSessions;
+  targets.push(
+    s
+      ? { name: `≤ 2 KB managed heap per idle session (${fmt.int(s.sessions)} sessions, Memory store)`, value: fmt.bytes(s.bytesPerSession), status: s.bytesPerSession <= 2048 ? 'met' : 'missed', by: `${fmt.bytes(s.bytesPerSession - 2048)} over, ${(s.bytesPerSession / 2048).toFixed(1)}× the target` }
+      : { name: '≤ 2 KB managed heap per idle session', value: 'not measured', status: 'not measured' },
+  );
+  const storms = run.storms.filter((st) => !st.unavailable);
+  targets.push({
+    name: `refresh storm of ${run.settings.storm} concurrent requests → exactly 1 refresh grant`,
+    value: storms.map((st) => `${st.store}: ${st.refreshGrants} grant${st.refreshGrants === 1 ? '' : 's'}, ${st.ok}/${st.requests} OK`).join('; '),
+    status: storms.length && storms.every((st) => st.refreshGrants === 1 && st.ok === st.requests) ? 'met' : 'missed',
+    by: 'see the storm table',
+  });
+  const total = run.durations.totalSec;
+  targets.push({ name: 'the benchmark finishes in under 5 minutes', value: fmt.sec(total), status: total < 300 ? 'met' : 'missed', by: `${fmt.sec(total - 300)} over` });
+  return targets;
+}
+
+async function runMicro(o) {
+  if (o.build) await build();
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const tmp = mkdtempSync(join(tmpdir(), 'bff-micro-'));
+  onCleanup(() => rmSync(tmp, { recursive: true, force: true }));
+  const args = o.micro.length ? o.micro : ['--filter', '*'];
+  say(`running the micro-benchmarks: Bff.Bench micro ${args.join(' ')}`);
+  const child = new Child('micro', 'dotnet', [dll, 'micro', '--artifacts', tmp, ...args], { cwd: root, env: { DOTNET_CLI_TELEMETRY_OPTOUT: '1' } });
+  child.process.stdout.pipe(process.stdout);
+  child.process.stderr.pipe(process.stderr);
+  const code = await child.exitedPromise;
+  const reports = existsSync(join(tmp, 'results')) ? readdirSync(join(tmp, 'results')).filter((f) => f.endsWith('-report-github.md')) : [];
+  if (reports.length) {
+    mkdirSync(resultsDir, { recursive: true });
+    const out = join(resultsDir, `${stamp}-micro.md`);
+    const body = reports.map((f) => readFileSync(join(tmp, 'results', f), 'utf8')).join('\n\n');
+    writeFileSync(out, `# Micro-benchmarks ${stamp}\n\nCommit \`${gitCommit()}\`. \`npm run bench -- --micro ${args.join(' ')}\`\n\n${body}`);
+    say(`micro-benchmark report: ${relative(root, out)}`);
+  }
+  return code === 0 ? 0 : 1;
+}
+
+async function main() {
+  const o = parseOptions(process.argv.slice(2));
+  installExitHandlers();
+  const watchdog = setTimeout(() => {
+    console.error(`\n[bench] FAILED: the benchmark did not finish within ${watchdogMinutes} minutes; stopping everything.`);
+    killAllSync();
+    process.exit(1);
+  }, watchdogMinutes * 60_000);
+  watchdog.unref();
+
+  if (o.micro) return runMicro(o);
+
+  const durations = {};
+  let t = performance.now();
+  await ensureSystemPackages([{ name: 'wrk', check: () => commandExists('wrk') }]);
+  if (o.pin && !commandExists('taskset')) throw new Error('--pin needs taskset (util-linux)');
+  if (o.build) await build();
+  durations.buildSec = (performance.now() - t) / 1000;
+
+  const redisOnPath = commandExists('redis-server');
+  const stores = o.stores ?? ['Memory', 'Sqlite', ...(redisOnPath ? ['Redis'] : [])];
+  for (const store of stores) {
+    if (!['Memory', 'Sqlite', 'Redis'].includes(store)) throw new Error(`unknown store '${store}' in --stores (Memory, Sqlite, Redis)`);
+  }
+
+  const tmp = mkdtempSync(join(tmpdir(), 'bff-bench-'));
+  onCleanup(() => rmSync(tmp, { recursive: true, force: true }));
+  const spaPath = join(tmp, 'spa');
+  mkdirSync(spaPath);
+  writeFileSync(join(spaPath, 'index.html'), '<!doctype html><title>bench</title>');
+
+  // --- start everything side by side --------------------------------------------------------
+  t = performance.now();
+  const proxyCpu = o.pin ? 0 : undefined;
+  const otherCpu = o.pin ? 1 : undefined;
+  say(`starting upstream, dev IdP (x2)${stores.includes('Redis') && redisOnPath ? ', redis-server' : ''}`);
+  const upstream = host('upstream', 'upstream', ['--Logging:LogLevel:Default=Warning', '--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information'], { cpu: otherCpu });
+  const idp = host('idp', 'idp', idpArgs(join(tmp, 'idp')));
+  const stormIdp = host('idp-storm', 'idp', idpArgs(join(tmp, 'idp-storm'), [`--Idp:AccessTokenLifetime=00:00:0${o.stormLifetimeSec}`]));
+  const redis = stores.includes('Redis') && redisOnPath ? await startRedis(tmp) : null;
+  const [upstreamUrl, idpUrl, stormIdpUrl] = await Promise.all([upstream.listening(), idp.listening(), stormIdp.listening()]);
+
+  say('starting bare YARP and the BFF hosts (one per store, plus one per store for the refresh storm)');
+  const yarp = host('yarp', 'yarp', [...quietAspNet, ...reverseProxyArgs(upstreamUrl)], { cpu: proxyCpu });
+  const bffStarts = stores.map((store) => {
+    if (store === 'Redis' && !redisOnPath) return Promise.resolve({ store, unavailable: 'redis: redis-server not on PATH' });
+    const common = { upstreamUrl, store, spaPath, redis: redis?.socket };
+    return Promise.all([
+      startBff(`bff-${store.toLowerCase()}`, bffArgs({ ...common, idpUrl, dataPath: join(tmp, `bff-${store}`) }), { optional: store === 'Redis', cpu: proxyCpu }),
+      startBff(`bff-storm-${store.toLowerCase()}`, bffArgs({ ...common, idpUrl: stormIdpUrl, dataPath: join(tmp, `bff-storm-${store}`), extra: ['--Bff:Tokens:RefreshBeforeExpiry=00:00:01'] }), { optional: store === 'Redis' }),
+    ]).then(([main, storm]) => (main.unavailable || storm.unavailable ? { store, unavailable: 'redis: not available in this build', reason: main.unavailable ?? storm.unavailable } : { store, main: main.child, storm: storm.child }));
+  });
+  await yarp.listening();
+  const bffs = await Promise.all(bffStarts);
+  durations.startSec = (performance.now() - t) / 1000;
+  for (const b of bffs.filter((x) => x.unavailable)) say(`${b.store}: ${b.unavailable}${b.reason ? ` (${b.reason})` : ''}`);
+
+  // --- log in and check every target answers as expected --------------------------------------
+  const measureStart = performance.now();
+  const targets = [{ label: 'bare YARP', kind: 'yarp', url: yarp.url, child: yarp }];
+  for (const b of bffs) {
+    targets.push(b.unavailable ? { label: `BFF, ${b.store} store`, kind: 'bff', store: b.store, unavailable: b.unavailable } : { label: `BFF, ${b.store} store`, kind: 'bff', store: b.store, url: b.main.url, child: b.main });
+  }
+  const live = targets.filter((x) => !x.unavailable);
+  say('logging in through the dev IdP (one session per BFF)');
+  const jars = new Map();
+  for (const target of live.filter((x) => x.kind === 'bff')) jars.set(target, await login(target.url));
+  jars.set(live[0], jars.get(live.find((x) => x.kind === 'bff')) ?? (await login(live[0].url).catch(() => null)));
+  for (const target of live) await sanityCheck(target, jars.get(target));
+  const sessionInfo = {};
+  for (const target of live.filter((x) => x.kind === 'bff')) sessionInfo[target.store] = await getJson(`${target.url}/__bench/session`, { headers: { cookie: apiHeaders(jars.get(target)).cookie } });
+
+  // --- throughput: rounds in alternating order ------------------------------------------------
+  const perTarget = new Map(live.map((x) => [x, []]));
+  for (let round = 1; round <= o.rounds; round++) {
+    const order = round % 2 === 1 ? live : [...live].reverse();
+    for (const target of order) {
+      const warmupSec = round === 1 ? o.warmupSec : Math.min(1, o.warmupSec);
+      say(`round ${round}/${o.rounds}: ${target.label} (warm-up ${warmupSec} s, measured ${o.durationSec} s)`);
+      const r = await measureThroughput(target, jars.get(target), o, { round, warmupSec });
+      perTarget.get(target).push(r);
+      say(`  ${fmt.int(r.rps)} req/s, p50 ${fmt.ms(r.p50Ms)}, p99 ${fmt.ms(r.p99Ms)}, ${fmt.bytes(r.allocPerRequest)}/req, ${fmt.us(r.cpuUsPerRequest)} CPU/req`);
+    }
+  }
+  const throughput = targets.map((target) => {
+    if (target.unavailable) return { label: target.label, kind: target.kind, store: target.store, unavailable: target.unavailable };
+    const rounds = perTarget.get(target);
+    const best = rounds.reduce((a, b) => (b.rps > a.rps ? b : a));
+    return { label: target.label, kind: target.kind, store: target.store, rounds, best, minRps: Math.min(...rounds.map((r) => r.rps)), maxRps: Math.max(...rounds.map((r) => r.rps)) };
+  });
+
+  // --- unloaded latency ------------------------------------------------------------------------
+  const unloaded = [];
+  if (o.latencyDurationSec > 0) {
+    for (const target of live) {
+      say(`1-connection latency: ${target.label} (${o.latencyDurationSec} s)`);
+      unloaded.push(await measureUnloaded(target, jars.get(target), o));
+    }
+  }
+
+  // --- logins ---------------------------------------------------------------------------------
+  const logins = [];
+  for (const b of bffs) {
+    if (b.unavailable) {
+      logins.push({ store: b.store, unavailable: b.unavailable });
+      continue;
+    }
+    say(`logins: ${o.logins} through the full code flow, ${o.loginConcurrency} at a time (${b.store} store)`);
+    const result = await measureLogins({ url: b.main.url, store: b.store }, o);
+    logins.push(result);
+    say(`  ${result.perSecond.toFixed(1)} logins/s, p50 ${fmt.ms(result.p50Ms)}, p99 ${fmt.ms(result.p99Ms)}`);
+  }
+
+  // --- memory per idle session (Memory store) ---------------------------------------------------
+  let idleSessions = null;
+  const memoryTarget = live.find((x) => x.store === 'Memory');
+  if (memoryTarget && o.sessions > 0) {
+    say(`memory per idle session: storing ${fmt.int(o.sessions)} sessions in the Memory store`);
+    idleSessions = await getJson(`${memoryTarget.url}/__bench/sessions?count=${o.sessions}`, { method: 'POST', headers: { cookie: apiHeaders(jars.get(memoryTarget)).cookie } });
+    say(`  ${fmt.bytes(idleSessions.bytesPerSession)} managed heap per session`);
+  }
+
+  // --- refresh storm --------------------------------------------------------------------------
+  const storms = [];
+  const stormBffs = bffs.filter((b) => !b.unavailable).map((b) => ({ url: b.storm.url, store: b.store }));
+  if (stormBffs.length) {
+    say(`refresh storm: logging in to ${stormBffs.length} storm BFF(s), waiting for the ${o.stormLifetimeSec} s access tokens to reach the refresh window`);
+    const prepared = [];
+    for (const b of stormBffs) prepared.push(await prepareStorm(b));
+    const fireAt = Math.max(...prepared.map((p) => p.loggedInAt)) + (o.stormLifetimeSec - 1) * 1000 + 500;
+    await sleep(Math.max(0, fireAt - Date.now()));
+    for (let i = 0; i < stormBffs.length; i++) {
+      const s = await fireStorm(stormBffs[i], { url: stormIdpUrl }, prepared[i], o);
+      storms.push(s);
+      say(`  ${s.store}: ${s.ok}/${s.requests} OK, ${s.refreshGrants} refresh grant(s), slowest ${fmt.ms(s.maxMs)}`);
+    }
+  }
+  for (const b of bffs.filter((x) => x.unavailable)) storms.push({ store: b.store, unavailable: b.unavailable });
+  durations.measureSec = (performance.now() - measureStart) / 1000;
+
+  say('stopping every process');
+  await stopAll();
+  durations.totalSec = (performance.now() - startedAt) / 1000;
+
+  // --- report ---------------------------------------------------------------------------------
+  const timestamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const run = {
+    timestamp,
+    commit: gitCommit(),
+    machine: machine(),
+    settings: { ...o, stores, micro: undefined },
+    durations,
+    throughput,
+    unloaded,
+    logins,
+    storms,
+    idleSessions,
+    sessionInfo,
+  };
+  run.targets = evaluateTargets(run);
+  mkdirSync(resultsDir, { recursive: true });
+  const base = join(resultsDir, timestamp.replace(/:/g, '-'));
+  writeFileSync(`${base}.md`, markdown(run));
+  writeFileSync(`${base}.json`, `${JSON.stringify(run, null, 2)}\n`);
+
+  console.log(`\n${throughputTable(run)}\n`);
+  if (unloaded.length) console.log(`1 connection:\n${latencyTable(run)}\n`);
+  console.log(`${loginsTable(run)}\n\n${stormTable(run)}\n`);
+  if (idleSessions) console.log(`Memory per idle session: ${fmt.bytes(idleSessions.bytesPerSession)} (${fmt.int(idleSessions.sessions)} sessions, protected ticket ${fmt.bytes(idleSessions.protectedTicketBytes)})\n`);
+  console.log(`${targetsTable(run.targets)}\n`);
+  say(`done in ${fmt.sec(durations.totalSec)}; results: ${relative(root, base)}.md and .json`);
+  const missed = run.targets.filter((x) => x.status === 'missed').length;
+  return o.strict && missed > 0 ? 2 : 0;
+}
+
+main().then(
+  (code) => {
+    killAllSync();
+    process.exit(code);
+  },
+  (error) => {
+    console.error(`\n[bench] FAILED: ${error.message}`);
+    killAllSync();
+    process.exit(1);
+  },
+);

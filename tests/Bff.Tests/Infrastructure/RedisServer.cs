@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using StackExchange.Redis;
+
+namespace Bff.Tests.Infrastructure;
+
+/// <summary>
+/// A real redis-server of the test's own, on a unix socket in a temp folder (no TCP port, so no
+/// port races), with persistence off. Installed by `npm test` (apt-get) when missing.
+/// </summary>
+public sealed class RedisServer : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly TempDirectory _folder;
+
+    private RedisServer(Process process, TempDirectory folder, string socket)
+    {
+        _process = process;
+        _folder = folder;
+        Socket = socket;
+    }
+
+    /// <summary>The unix socket path.</summary>
+    public string Socket { get; }
+
+    public string ConnectionString => $"unix:{Socket}";
+
+    public static async Task<RedisServer> StartAsync()
+    {
+        var folder = new TempDirectory("bff-redis");
+        var socket = Path.Combine(folder.Path, "redis.sock");
+        var info = new ProcessStartInfo(File.Exists("/usr/bin/redis-server") ? "/usr/bin/redis-server" : "redis-server")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { "--port", "0", "--unixsocket", socket, "--unixsocketperm", "700", "--save", "", "--appendonly", "no", "--dir", folder.Path })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        var process = Process.Start(info) ?? throw new InvalidOperationException("redis-server did not start; install it with apt-get install redis-server.");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var server = new RedisServer(process, folder, socket);
+
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            try
+            {
+                if (File.Exists(socket))
+                {
+                    var options = new ConfigurationOptions();
+                    options.EndPoints.Add(new System.Net.Sockets.UnixDomainSocketEndPoint(socket));
+                    await using var connection = await ConnectionMultiplexer.ConnectAsync(options);
+                    await connection.GetDatabase().PingAsync();
+                    return server;
+                }
+            }
+            catch (RedisConnectionException) when (DateTime.UtcNow < deadline)
+            {
+            }
+
+            if (process.HasExited || DateTime.UtcNow > deadline)
+            {
+                await server.DisposeAsync();
+                throw new InvalidOperationException("redis-server did not come up.");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        _folder.Dispose();
+    }
+}
