@@ -81,7 +81,8 @@ internal static class DevIdpServices
                     .SetEndSessionEndpointUris("connect/endsession")
                     .SetRevocationEndpointUris("connect/revoke")
                     .SetUserInfoEndpointUris("connect/userinfo")
-                    .SetIntrospectionEndpointUris("connect/introspect");
+                    .SetIntrospectionEndpointUris("connect/introspect")
+                    .SetPushedAuthorizationEndpointUris("connect/par");
 
                 options.AllowAuthorizationCodeFlow()
                     .AllowRefreshTokenFlow()

@@ -74,25 +74,34 @@ internal sealed class BffMiddleware
         return _next(context);
     }
 
-    private Task RequireAntiForgery(HttpContext context)
+    private Task RequireAntiForgery(HttpContext context) =>
+        PassesAntiForgery(context, required: true) ? _next(context) : Task.CompletedTask;
+
+    /// <summary>The anti-forgery header (401 without it) and, for state-changing requests, a same-site origin (403).</summary>
+    private bool PassesAntiForgery(HttpContext context, bool required)
     {
-        if (AntiForgeryHeader.IsPresent(context.Request, _options.Value))
+        if (required && !AntiForgeryHeader.IsPresent(context.Request, _options.Value))
         {
-            return _next(context);
+            BffLog.AntiForgeryRejected(_logger, BffLog.Sanitize(context.Request.Path.Value));
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            return false;
         }
 
-        BffLog.AntiForgeryRejected(_logger, BffLog.Sanitize(context.Request.Path.Value));
-        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-        return Task.CompletedTask;
+        if (CrossSiteRequest.IsRejected(context.Request, _options.Value))
+        {
+            BffLog.CrossSiteRejected(_logger, BffLog.Sanitize(context.Request.Path.Value));
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            return false;
+        }
+
+        return true;
     }
 
     private async Task ProxyAsync(HttpContext context, RouteModel route)
     {
         var settings = _routes.Get(route.Config);
-        if (settings.AntiForgery && !AntiForgeryHeader.IsPresent(context.Request, _options.Value))
+        if (!PassesAntiForgery(context, settings.AntiForgery))
         {
-            BffLog.AntiForgeryRejected(_logger, BffLog.Sanitize(context.Request.Path.Value));
-            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             return;
         }
 

@@ -51,6 +51,7 @@ public static class BffServiceCollectionExtensions
 
         services.TryAddSingleton<ServerSideTicketStore>();
         services.TryAddSingleton<TokenEndpointClient>();
+        services.TryAddSingleton<ClientAssertionSigner>();
         services.TryAddSingleton<UserTokenManager>();
         services.TryAddSingleton<ClientTokenCache>();
         services.TryAddSingleton<RefreshTokenRevoker>();

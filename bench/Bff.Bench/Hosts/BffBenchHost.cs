@@ -120,6 +120,7 @@ internal static class BffBenchHost
         }
 
         stopwatch.Stop();
+        await Task.Delay(TimeSpan.FromSeconds(1)); // let the console logger drain its queue ("Session created" lines)
         var heapAfter = FullCollect();
         description["sessions"] = count;
         description["heapBeforeBytes"] = heapBefore;

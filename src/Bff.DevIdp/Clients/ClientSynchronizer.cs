@@ -85,6 +85,7 @@ internal sealed class ClientSynchronizer(
             Permissions.Endpoints.EndSession,
             Permissions.Endpoints.Revocation,
             Permissions.Endpoints.Introspection,
+            Permissions.Endpoints.PushedAuthorization,
             Permissions.GrantTypes.AuthorizationCode,
             Permissions.GrantTypes.RefreshToken,
             Permissions.ResponseTypes.Code,

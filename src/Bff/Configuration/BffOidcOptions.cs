@@ -19,10 +19,19 @@ public sealed class BffOidcOptions
     public bool RequireHttpsMetadata { get; set; } = true;
 
     /// <summary>
-    /// How the BFF authenticates at the token endpoint: <c>client_secret_post</c> (default) or
-    /// <c>client_secret_basic</c>.
+    /// How the BFF authenticates at the token, revocation and PAR endpoints: <c>client_secret_post</c>
+    /// (default), <c>client_secret_basic</c> or <c>private_key_jwt</c>.
     /// </summary>
     public string ClientAuthentication { get; set; } = ClientAuthenticationMethods.ClientSecretPost;
+
+    /// <summary>
+    /// PEM file with the private key (RSA or EC P-256) for <c>private_key_jwt</c> client
+    /// authentication (<c>Bff:Oidc:ClientAssertionKeyPath</c>); register its public key at the provider.
+    /// </summary>
+    public string? ClientAssertionKeyPath { get; set; }
+
+    /// <summary>The <c>kid</c> of that key as registered at the provider (optional).</summary>
+    public string? ClientAssertionKeyId { get; set; }
 
     /// <summary>Path of the authorization-code callback. Default <c>/signin-oidc</c>.</summary>
     public string CallbackPath { get; set; } = "/signin-oidc";
@@ -32,6 +41,19 @@ public sealed class BffOidcOptions
 
     /// <summary>Timeout of each back-channel call to the provider (discovery, token, revocation). Default 10 seconds.</summary>
     public TimeSpan BackchannelTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Pushed Authorization Requests (RFC 9126): <c>Auto</c> (default: when the provider advertises a
+    /// PAR endpoint), <c>Always</c>, <c>Never</c>.
+    /// </summary>
+    public ProviderFeatureMode PushedAuthorization { get; set; } = ProviderFeatureMode.Auto;
+
+    /// <summary>
+    /// The <c>iss</c> authorization-response parameter (RFC 9207, mix-up defence): <c>Auto</c> (default:
+    /// required and checked when the provider advertises it, checked whenever present), <c>Always</c>
+    /// (required), <c>Never</c> (ignored).
+    /// </summary>
+    public ProviderFeatureMode IssuerParameter { get; set; } = ProviderFeatureMode.Auto;
 
     /// <summary>Whether claims are also read from the userinfo endpoint after login. Default <c>true</c>.</summary>
     public bool GetClaimsFromUserInfoEndpoint { get; set; } = true;

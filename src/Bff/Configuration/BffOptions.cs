@@ -32,6 +32,13 @@ public sealed class BffOptions
     /// <summary>The value the anti-forgery header must have. Default <c>1</c>.</summary>
     public string AntiForgeryHeaderValue { get; set; } = "1";
 
+    /// <summary>
+    /// Origins other than the BFF's own that may send state-changing requests (<c>Bff:AllowedOrigins</c>),
+    /// e.g. <c>https://app.example.com</c> when the SPA is served from another origin of the same site.
+    /// Empty by default: only the BFF's own origin.
+    /// </summary>
+    public IList<string> AllowedOrigins { get; } = [];
+
     /// <summary>Resolves <see cref="DataPath"/> to an absolute folder.</summary>
     internal string ResolveDataPath() =>
         Path.GetFullPath(Path.IsPathRooted(DataPath) ? DataPath : Path.Combine(AppContext.BaseDirectory, DataPath));

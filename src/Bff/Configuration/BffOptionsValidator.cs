@@ -25,6 +25,15 @@ internal sealed class BffOptionsValidator : IValidateOptions<BffOptions>
             failures.Add($"Bff:ManagementBasePath '{options.ManagementBasePath}' must start with '/' and not end with '/', e.g. /bff.");
         }
 
+        foreach (var origin in options.AllowedOrigins)
+        {
+            if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")
+                || uri.GetLeftPart(UriPartial.Authority) != origin.TrimEnd('/') || origin.EndsWith('/'))
+            {
+                failures.Add($"Bff:AllowedOrigins entry '{origin}' is not an origin: write scheme://host[:port] with no path or trailing slash, e.g. https://app.example.com.");
+            }
+        }
+
         if (string.IsNullOrWhiteSpace(options.AntiForgeryHeaderName) || string.IsNullOrEmpty(options.AntiForgeryHeaderValue))
         {
             failures.Add("Bff:AntiForgeryHeaderName and Bff:AntiForgeryHeaderValue must not be empty (defaults: X-CSRF and 1).");
@@ -65,10 +74,10 @@ internal sealed class BffOptionsValidator : IValidateOptions<BffOptions>
 
                 break;
             case ClientAuthenticationMethods.PrivateKeyJwt:
-                failures.Add("Bff:Oidc:ClientAuthentication=private_key_jwt is not supported by this version yet. Use client_secret_post or client_secret_basic.");
+                ValidateClientAssertionKey(oidc, failures);
                 break;
             default:
-                failures.Add($"Bff:Oidc:ClientAuthentication '{oidc.ClientAuthentication}' is unknown. Use client_secret_post (default) or client_secret_basic.");
+                failures.Add($"Bff:Oidc:ClientAuthentication '{oidc.ClientAuthentication}' is unknown. Use client_secret_post (default), client_secret_basic or private_key_jwt.");
                 break;
         }
 
@@ -91,6 +100,30 @@ internal sealed class BffOptionsValidator : IValidateOptions<BffOptions>
         if (oidc.BackchannelTimeout <= TimeSpan.Zero)
         {
             failures.Add("Bff:Oidc:BackchannelTimeout must be positive, e.g. 00:00:10.");
+        }
+    }
+
+    private static void ValidateClientAssertionKey(BffOidcOptions oidc, List<string> failures)
+    {
+        if (string.IsNullOrWhiteSpace(oidc.ClientAssertionKeyPath))
+        {
+            failures.Add("Bff:Oidc:ClientAssertionKeyPath is required with Bff:Oidc:ClientAuthentication=private_key_jwt: set it to a PEM file with the client's RSA or EC P-256 private key.");
+            return;
+        }
+
+        if (!File.Exists(oidc.ClientAssertionKeyPath))
+        {
+            failures.Add($"Bff:Oidc:ClientAssertionKeyPath '{oidc.ClientAssertionKeyPath}' does not exist.");
+            return;
+        }
+
+        try
+        {
+            Tokens.ClientAssertionSigner.LoadCredentials(oidc);
+        }
+        catch (Exception ex) when (ex is ArgumentException or System.Security.Cryptography.CryptographicException or IOException or UnauthorizedAccessException)
+        {
+            failures.Add($"Bff:Oidc:ClientAssertionKeyPath '{oidc.ClientAssertionKeyPath}' is not a readable PEM RSA or EC private key ({ex.GetType().Name}).");
         }
     }
 

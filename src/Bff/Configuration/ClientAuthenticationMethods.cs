@@ -9,6 +9,6 @@ public static class ClientAuthenticationMethods
     /// <summary>Client id and secret in an HTTP Basic <c>Authorization</c> header.</summary>
     public const string ClientSecretBasic = "client_secret_basic";
 
-    /// <summary>A signed JWT assertion (RFC 7523); not implemented yet.</summary>
+    /// <summary>A JWT assertion signed with the client's private key (RFC 7523).</summary>
     public const string PrivateKeyJwt = "private_key_jwt";
 }

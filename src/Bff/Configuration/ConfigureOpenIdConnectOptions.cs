@@ -55,6 +55,7 @@ internal sealed class ConfigureOpenIdConnectOptions : IConfigureNamedOptions<Ope
         options.BackchannelTimeout = oidc.BackchannelTimeout;
         options.TimeProvider = _time;
 
+        options.DisableTelemetry = true; // no library name and version in requests to the provider
         options.ResponseType = OpenIdConnectResponseType.Code;
         options.ResponseMode = OpenIdConnectResponseMode.Query;
         options.UsePkce = true;
@@ -78,6 +79,15 @@ internal sealed class ConfigureOpenIdConnectOptions : IConfigureNamedOptions<Ope
         options.NonceCookie.SecurePolicy = Microsoft.AspNetCore.Http.CookieSecurePolicy.Always;
         options.NonceCookie.HttpOnly = true;
 
+        options.PushedAuthorizationBehavior = oidc.PushedAuthorization switch
+        {
+            ProviderFeatureMode.Always => PushedAuthorizationBehavior.Require,
+            ProviderFeatureMode.Never => PushedAuthorizationBehavior.Disable,
+            _ => PushedAuthorizationBehavior.UseIfAvailable,
+        };
+
+        options.Events.OnMessageReceived = ValidateIssuerParameterAsync;
+        options.Events.OnPushAuthorization = PushAuthorizationAsync;
         options.Events.OnAuthorizationCodeReceived = RedeemCodeAsync;
         options.Events.OnTicketReceived = context =>
         {
@@ -115,6 +125,37 @@ internal sealed class ConfigureOpenIdConnectOptions : IConfigureNamedOptions<Ope
         };
     }
 
+    /// <summary>
+    /// RFC 9207: the authorization response names its issuer, which must be the provider we sent
+    /// the user to; a response from another issuer (an IdP mix-up attack) fails the login.
+    /// </summary>
+    private async Task ValidateIssuerParameterAsync(MessageReceivedContext context)
+    {
+        var mode = _bff.Value.Oidc.IssuerParameter;
+        if (mode == ProviderFeatureMode.Never || context.ProtocolMessage is null)
+        {
+            return;
+        }
+
+        var configuration = await context.Options.ConfigurationManager!.GetConfigurationAsync(context.HttpContext.RequestAborted);
+        var iss = context.ProtocolMessage.Iss;
+        var required = mode == ProviderFeatureMode.Always || configuration.AuthorizationResponseIssParameterSupported;
+        if (string.IsNullOrEmpty(iss))
+        {
+            if (required)
+            {
+                context.Fail("The authorization response has no iss parameter (RFC 9207).");
+            }
+
+            return;
+        }
+
+        if (!string.Equals(iss, configuration.Issuer, StringComparison.Ordinal))
+        {
+            context.Fail("The authorization response comes from another issuer (RFC 9207).");
+        }
+    }
+
     /// <summary>A failed silent login ends on its callback page (which reports "not logged in"); any other on the error page.</summary>
     private Task FailAsync(HttpContext context, Microsoft.AspNetCore.Authentication.AuthenticationProperties? properties)
     {
@@ -125,6 +166,17 @@ internal sealed class ConfigureOpenIdConnectOptions : IConfigureNamedOptions<Ope
         }
 
         return LoginErrorPage.WriteAsync(context, "/");
+    }
+
+    /// <summary>
+    /// Sends the pushed authorization request through <see cref="TokenEndpointClient"/>, so it uses the
+    /// one configured client authentication method (the handler alone knows only the client secret).
+    /// </summary>
+    private static async Task PushAuthorizationAsync(PushedAuthorizationContext context)
+    {
+        var tokenClient = context.HttpContext.RequestServices.GetRequiredService<TokenEndpointClient>();
+        var requestUri = await tokenClient.PushAuthorizationAsync(context.ProtocolMessage, context.HttpContext.RequestAborted);
+        context.HandlePush(requestUri);
     }
 
     /// <summary>

@@ -66,11 +66,17 @@ internal static partial class BffLog
     [LoggerMessage(3001, LogLevel.Information, "Request to {Path} rejected: missing or wrong anti-forgery header.")]
     public static partial void AntiForgeryRejected(ILogger logger, string path);
 
+    [LoggerMessage(3003, LogLevel.Information, "Request to {Path} rejected: a state-changing request from another site.")]
+    public static partial void CrossSiteRejected(ILogger logger, string path);
+
     [LoggerMessage(3002, LogLevel.Information, "Request to route {RouteId} rejected: it needs a user session and there is none.")]
     public static partial void UserTokenRequired(ILogger logger, string routeId);
 
     [LoggerMessage(4001, LogLevel.Information, "Login started.")]
     public static partial void LoginStarted(ILogger logger);
+
+    [LoggerMessage(4007, LogLevel.Warning, "Login could not start: the provider cannot be reached ({Error}).")]
+    public static partial void LoginProviderUnavailable(ILogger logger, string error);
 
     [LoggerMessage(4002, LogLevel.Information, "Login rejected: the return URL is not a local path.")]
     public static partial void LoginReturnUrlRejected(ILogger logger);

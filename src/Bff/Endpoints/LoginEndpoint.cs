@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Bff.Tokens;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -41,6 +42,18 @@ internal sealed class LoginEndpoint
         }
 
         BffLog.LoginStarted(_logger);
-        await context.ChallengeAsync(BffDefaults.OidcScheme, properties);
+        try
+        {
+            await context.ChallengeAsync(BffDefaults.OidcScheme, properties);
+        }
+        catch (Exception ex) when (ex is ProviderUnavailableException or InvalidOperationException or HttpRequestException && !context.Response.HasStarted)
+        {
+            // Discovery document or PAR endpoint unreachable: say so, never a 500.
+            BffLog.LoginProviderUnavailable(_logger, ex.GetType().Name);
+            context.Response.Clear();
+            context.Response.StatusCode = StatusCodes.Status502BadGateway;
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            await context.Response.WriteAsync("The identity provider cannot be reached right now. Please try again in a moment.", context.RequestAborted);
+        }
     }
 }

@@ -15,11 +15,13 @@ internal sealed class TokenEndpointClient
 {
     private readonly IOptionsMonitor<OpenIdConnectOptions> _oidcOptions;
     private readonly IOptionsMonitor<BffOptions> _bffOptions;
+    private readonly ClientAssertionSigner _assertions;
 
-    public TokenEndpointClient(IOptionsMonitor<OpenIdConnectOptions> oidcOptions, IOptionsMonitor<BffOptions> bffOptions)
+    public TokenEndpointClient(IOptionsMonitor<OpenIdConnectOptions> oidcOptions, IOptionsMonitor<BffOptions> bffOptions, ClientAssertionSigner assertions)
     {
         _oidcOptions = oidcOptions;
         _bffOptions = bffOptions;
+        _assertions = assertions;
     }
 
     private OpenIdConnectOptions Oidc => _oidcOptions.Get(BffDefaults.OidcScheme);
@@ -73,7 +75,7 @@ internal sealed class TokenEndpointClient
             return (false, null);
         }
 
-        using var request = CreateRequest(endpoint, [new("token", token), new("token_type_hint", tokenTypeHint)]);
+        using var request = CreateRequest(endpoint, configuration.Issuer, [new("token", token), new("token_type_hint", tokenTypeHint)]);
         try
         {
             using var response = await Oidc.Backchannel.SendAsync(request, cancellationToken);
@@ -88,10 +90,12 @@ internal sealed class TokenEndpointClient
     private async Task<TokenResponse> RequestTokenAsync(List<KeyValuePair<string, string>> parameters, CancellationToken cancellationToken)
     {
         string endpoint;
+        string issuer;
         try
         {
             var configuration = await Oidc.ConfigurationManager!.GetConfigurationAsync(cancellationToken);
             endpoint = configuration.TokenEndpoint;
+            issuer = configuration.Issuer;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -103,7 +107,7 @@ internal sealed class TokenEndpointClient
             return TokenResponse.Unavailable("no token endpoint in the discovery document");
         }
 
-        using var request = CreateRequest(endpoint, parameters);
+        using var request = CreateRequest(endpoint, issuer, parameters);
         HttpResponseMessage response;
         try
         {
@@ -124,21 +128,59 @@ internal sealed class TokenEndpointClient
         }
     }
 
-    private HttpRequestMessage CreateRequest(string endpoint, List<KeyValuePair<string, string>> parameters)
+    /// <summary>
+    /// Pushes an authorization request (RFC 9126) with the configured client authentication;
+    /// returns its <c>request_uri</c>, or throws <see cref="ProviderUnavailableException"/>.
+    /// </summary>
+    public async Task<string> PushAuthorizationAsync(OpenIdConnectMessage authorizationRequest, CancellationToken cancellationToken)
+    {
+        var configuration = await Oidc.ConfigurationManager!.GetConfigurationAsync(cancellationToken);
+        var parameters = authorizationRequest.Parameters
+            .Where(p => p.Key is not ("client_secret" or "client_id"))
+            .Select(p => new KeyValuePair<string, string>(p.Key, p.Value))
+            .ToList();
+        using var request = CreateRequest(configuration.PushedAuthorizationRequestEndpoint, configuration.Issuer, parameters);
+        try
+        {
+            using var response = await Oidc.Backchannel.SendAsync(request, cancellationToken);
+            if (response.IsSuccessStatusCode)
+            {
+                using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
+                if (json.RootElement.ValueKind == JsonValueKind.Object && GetString(json.RootElement, "request_uri") is { Length: > 0 } requestUri)
+                {
+                    return requestUri;
+                }
+            }
+
+            throw new ProviderUnavailableException($"the pushed authorization request was refused (status {(int)response.StatusCode})");
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException)
+        {
+            throw new ProviderUnavailableException("the pushed authorization request failed", ex);
+        }
+    }
+
+    private HttpRequestMessage CreateRequest(string endpoint, string issuer, List<KeyValuePair<string, string>> parameters)
     {
         var oidc = _bffOptions.CurrentValue.Oidc;
         var request = new HttpRequestMessage(HttpMethod.Post, endpoint);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        if (oidc.ClientAuthentication == ClientAuthenticationMethods.ClientSecretBasic)
+        switch (oidc.ClientAuthentication)
         {
-            // RFC 6749 §2.3.1: both parts form-urlencoded before base64.
-            var credentials = $"{Uri.EscapeDataString(oidc.ClientId!)}:{Uri.EscapeDataString(oidc.ClientSecret!)}";
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)));
-        }
-        else
-        {
-            parameters.Add(new("client_id", oidc.ClientId!));
-            parameters.Add(new("client_secret", oidc.ClientSecret!));
+            case ClientAuthenticationMethods.ClientSecretBasic:
+                // RFC 6749 §2.3.1: both parts form-urlencoded before base64.
+                var credentials = $"{Uri.EscapeDataString(oidc.ClientId!)}:{Uri.EscapeDataString(oidc.ClientSecret!)}";
+                request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)));
+                break;
+            case ClientAuthenticationMethods.PrivateKeyJwt:
+                parameters.Add(new("client_id", oidc.ClientId!));
+                parameters.Add(new("client_assertion_type", ClientAssertionSigner.AssertionType));
+                parameters.Add(new("client_assertion", _assertions.CreateAssertion(issuer)));
+                break;
+            default:
+                parameters.Add(new("client_id", oidc.ClientId!));
+                parameters.Add(new("client_secret", oidc.ClientSecret!));
+                break;
         }
 
         request.Content = new FormUrlEncodedContent(parameters);

@@ -8,9 +8,29 @@ namespace Bff.Tests.Endpoints;
 public sealed class LoginTests(IdpFixture env)
 {
     [Fact]
-    public async Task Login_redirects_to_the_authorize_endpoint_with_code_flow_pkce_state_and_nonce()
+    public async Task Login_pushes_the_authorization_request_when_the_idp_supports_par()
     {
         await using var bff = await env.StartBffAsync();
+        using var browser = new TestBrowser();
+
+        var response = await browser.GetAsync($"{bff.Url}/bff/login?returnUrl=/orders");
+
+        var query = QueryHelpers.ParseQuery(response.Location!.Query);
+        Assert.Equal(new[] { "client_id", "request_uri" }, query.Keys.Order(StringComparer.Ordinal));
+        var pushed = env.Idp.Recorder.To("/connect/par").Single(r => r.Field("client_id") == bff.ClientId);
+        Assert.Equal(201, pushed.Status);
+        Assert.Equal(bff.ClientSecret, pushed.Field("client_secret"));
+        Assert.Equal("S256", pushed.Field("code_challenge_method"));
+        Assert.Equal("code", pushed.Field("response_type"));
+        Assert.False(string.IsNullOrEmpty(pushed.Field("state")));
+        Assert.False(string.IsNullOrEmpty(pushed.Field("nonce")));
+        Assert.Contains(query["request_uri"].ToString(), pushed.ResponseBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Login_redirects_to_the_authorize_endpoint_with_code_flow_pkce_state_and_nonce()
+    {
+        await using var bff = await env.StartBffAsync(s => s["Bff:Oidc:PushedAuthorization"] = "Never");
         using var browser = new TestBrowser();
 
         var response = await browser.GetAsync($"{bff.Url}/bff/login?returnUrl=/orders");
@@ -172,7 +192,7 @@ public sealed class LoginTests(IdpFixture env)
         await using var bff = await env.StartBffAsync();
         using var browser = new TestBrowser();
         var login = await browser.GetAsync($"{bff.Url}/bff/login");
-        var state = QueryHelpers.ParseQuery(login.Location!.Query)["state"].ToString();
+        var state = AuthorizationRequests.Parameters(env.Idp, login)["state"];
 
         var response = await browser.GetAsync($"{bff.Url}/signin-oidc?error=access_denied&state={Uri.EscapeDataString(state)}");
 

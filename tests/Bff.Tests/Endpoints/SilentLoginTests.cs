@@ -1,6 +1,5 @@
 using System.Net;
 using Bff.Tests.Infrastructure;
-using Microsoft.AspNetCore.WebUtilities;
 
 namespace Bff.Tests.Endpoints;
 
@@ -17,7 +16,7 @@ public sealed class SilentLoginTests(IdpFixture env)
         browser.Cookies.GetCookies(new Uri(bff.Url))["__Host-bff"]!.Expired = true; // e.g. the browser dropped it
 
         var start = await browser.GetAsync($"{bff.Url}/bff/silent-login");
-        Assert.Equal("none", QueryHelpers.ParseQuery(start.Location!.Query)["prompt"].ToString());
+        Assert.Equal("none", AuthorizationRequests.Parameters(env.Idp, start)["prompt"]);
         var callback = await browser.FollowAsync(start);
 
         Assert.Equal(HttpStatusCode.OK, callback.Status);
@@ -82,7 +81,7 @@ public sealed class SilentLoginTests(IdpFixture env)
         await browser.LoginAsync(bff.Url);
 
         var login = await browser.GetAsync($"{bff.Url}/bff/login?prompt=login");
-        Assert.Equal("login", QueryHelpers.ParseQuery(login.Location!.Query)["prompt"].ToString());
+        Assert.Equal("login", AuthorizationRequests.Parameters(env.Idp, login)["prompt"]);
         var page = await browser.FollowAsync(login);
         Assert.Contains("login-form", page.Body, StringComparison.Ordinal); // asked again although logged in at the IdP
     }

@@ -48,17 +48,22 @@ public sealed class TestIdp : IAsyncDisposable
 
     public Task RestartAsync() => RunAsync(Url);
 
-    /// <summary>Registers a confidential client for one BFF under test, so each test sees only its own traffic.</summary>
-    public async Task<(string ClientId, string ClientSecret)> RegisterClientAsync(string bffUrl)
+    /// <summary>
+    /// Registers a confidential client for one BFF under test, so each test sees only its own
+    /// traffic. With <paramref name="publicKey"/> the client authenticates with private_key_jwt
+    /// and has no secret.
+    /// </summary>
+    public async Task<(string ClientId, string ClientSecret)> RegisterClientAsync(string bffUrl, Microsoft.IdentityModel.Tokens.JsonWebKey? publicKey = null)
     {
         var clientId = $"bff-test-{Guid.NewGuid():N}";
-        var secret = $"secret-{Guid.NewGuid():N}";
+        var secret = publicKey is null ? $"secret-{Guid.NewGuid():N}" : null;
         await using var scope = Services.CreateAsyncScope();
         var manager = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
         var descriptor = new OpenIddictApplicationDescriptor
         {
             ClientId = clientId,
             ClientSecret = secret,
+            JsonWebKeySet = publicKey is null ? null : new Microsoft.IdentityModel.Tokens.JsonWebKeySet { Keys = { publicKey } },
             ClientType = ClientTypes.Confidential,
             RedirectUris = { new Uri($"{bffUrl}/signin-oidc") },
             PostLogoutRedirectUris = { new Uri($"{bffUrl}/signout-callback-oidc") },
@@ -68,6 +73,7 @@ public sealed class TestIdp : IAsyncDisposable
                 Permissions.Endpoints.Token,
                 Permissions.Endpoints.EndSession,
                 Permissions.Endpoints.Revocation,
+                Permissions.Endpoints.PushedAuthorization,
                 Permissions.GrantTypes.AuthorizationCode,
                 Permissions.GrantTypes.RefreshToken,
                 Permissions.GrantTypes.ClientCredentials,
@@ -79,8 +85,9 @@ public sealed class TestIdp : IAsyncDisposable
             },
             Requirements = { Requirements.Features.ProofKeyForCodeExchange },
         };
+        descriptor.Properties["backchannel_logout_uri"] = System.Text.Json.JsonSerializer.SerializeToElement($"{bffUrl}/bff/backchannel");
         await manager.CreateAsync(descriptor);
-        return (clientId, secret);
+        return (clientId, secret ?? string.Empty);
     }
 
     public IEnumerable<RecordedRequest> TokenRequests(string clientId) =>

@@ -1,0 +1,144 @@
+using System.Net.Http.Headers;
+using BenchmarkDotNet.Attributes;
+using Bff.AntiForgery;
+using Bff.Proxy;
+using Bff.Tokens;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Model;
+using Yarp.ReverseProxy.Transforms;
+
+namespace Bff.Bench.Micro;
+
+/// <summary>
+/// What the BFF adds to one proxied GET with a valid session, Memory store: the middlewares the
+/// host puts before YARP (UseAuthentication, UseBff, UseAuthorization), each run as the host runs
+/// them, in a fresh request scope, then the Bearer header the transform adds. The baseline is the
+/// request scope and context alone, which bare YARP pays too.
+/// </summary>
+[MemoryDiagnoser]
+public class HotPathBenchmarks
+{
+    private BffFixture _bff = null!;
+    private RequestDelegate _bffPipeline = null!;
+    private RequestDelegate _authenticationOnly = null!;
+    private Endpoint _endpoint = null!;
+    private RouteConfig _route = null!;
+    private BffRouteSettingsCache _routes = null!;
+    private BffOptions _options = null!;
+    private UserTokenManager _userTokens = null!;
+    private DefaultHttpContext _csrfRequest = null!;
+    private string _cookieHeader = string.Empty;
+
+    [GlobalSetup]
+    public async Task SetupAsync()
+    {
+        _bff = await BffFixture.CreateAsync("Memory", BffFixture.DevIdpTokens);
+        var services = _bff.Services;
+        _cookieHeader = _bff.CookieHeader;
+        _routes = services.GetRequiredService<BffRouteSettingsCache>();
+        _options = services.GetRequiredService<IOptions<BffOptions>>().Value;
+        _userTokens = services.GetRequiredService<UserTokenManager>();
+        _route = new RouteConfig
+        {
+            RouteId = "api",
+            ClusterId = "api",
+            Match = new RouteMatch { Path = "/api/{**rest}" },
+            Metadata = new Dictionary<string, string> { ["Bff.TokenType"] = "User" },
+        };
+        _endpoint = new Endpoint(_ => Task.CompletedTask, new EndpointMetadataCollection(new RouteModel(_route, cluster: null, HttpTransformer.Default)), "api");
+
+        // The terminal step stands for YARP: it only applies the BFF transform's Authorization header.
+        RequestDelegate yarp = static context =>
+        {
+            if (context.Features.Get<BffAccessTokenFeature>() is { } token)
+            {
+                context.Items["Authorization"] = new AuthenticationHeaderValue("Bearer", token.AccessToken);
+            }
+
+            return Task.CompletedTask;
+        };
+        var authorization = ActivatorUtilities.CreateInstance<AuthorizationMiddleware>(services, yarp);
+        var bffMiddleware = ActivatorUtilities.CreateInstance(services, typeof(UserTokenManager).Assembly.GetType("Bff.BffMiddleware", throwOnError: true)!, (RequestDelegate)authorization.Invoke);
+        var invoke = (RequestDelegate)Delegate.CreateDelegate(typeof(RequestDelegate), bffMiddleware, "InvokeAsync");
+        var authentication = ActivatorUtilities.CreateInstance<AuthenticationMiddleware>(services, invoke);
+        _bffPipeline = authentication.Invoke;
+        _authenticationOnly = ActivatorUtilities.CreateInstance<AuthenticationMiddleware>(services, (RequestDelegate)(_ => Task.CompletedTask)).Invoke;
+
+        _csrfRequest = BffFixture.NewRequest(services, _cookieHeader);
+
+        // Fail fast if the pipeline does not resolve a token (the numbers would mean nothing).
+        await using var scope = services.CreateAsyncScope();
+        var probe = NewProxiedRequest(scope.ServiceProvider);
+        await _bffPipeline(probe);
+        if (probe.Items["Authorization"] is not AuthenticationHeaderValue)
+        {
+            throw new InvalidOperationException($"The BFF pipeline did not attach a token (status {probe.Response.StatusCode}).");
+        }
+    }
+
+    [GlobalCleanup]
+    public Task CleanupAsync() => _bff.DisposeAsync().AsTask();
+
+    [Benchmark(Description = "AntiForgeryHeader.IsPresent")]
+    public bool AntiForgery() => AntiForgeryHeader.IsPresent(_csrfRequest.Request, _options);
+
+    [Benchmark(Description = "BffRouteSettingsCache.Get")]
+    public object RouteSettings() => _routes.Get(_route);
+
+    [Benchmark(Baseline = true, Description = "request scope + HttpContext (baseline, YARP pays it too)")]
+    public async Task<int> RequestScopeOnly()
+    {
+        await using var scope = _bff.Services.CreateAsyncScope();
+        var context = NewProxiedRequest(scope.ServiceProvider);
+        return context.Request.Headers.Count;
+    }
+
+    [Benchmark(Description = "UseAuthentication, no cookie (anonymous request)")]
+    public async Task<bool> AuthenticationAnonymous()
+    {
+        await using var scope = _bff.Services.CreateAsyncScope();
+        var context = BffFixture.NewRequest(scope.ServiceProvider, cookieHeader: null);
+        context.SetEndpoint(_endpoint);
+        await _authenticationOnly(context);
+        return context.User.Identity?.IsAuthenticated == true;
+    }
+
+    [Benchmark(Description = "UseAuthentication with the session cookie (ticket store read)")]
+    public async Task<bool> AuthenticationWithSession()
+    {
+        await using var scope = _bff.Services.CreateAsyncScope();
+        var context = NewProxiedRequest(scope.ServiceProvider);
+        await _authenticationOnly(context);
+        return context.User.Identity?.IsAuthenticated == true;
+    }
+
+    [Benchmark(Description = "AuthenticateAsync + UserTokenManager.GetAccessTokenAsync")]
+    public async Task<string?> AuthenticateAndGetToken()
+    {
+        await using var scope = _bff.Services.CreateAsyncScope();
+        var context = NewProxiedRequest(scope.ServiceProvider);
+        await context.AuthenticateAsync();
+        var result = await _userTokens.GetAccessTokenAsync(context, CancellationToken.None);
+        return result.AccessToken;
+    }
+
+    [Benchmark(Description = "BFF per request: UseAuthentication + UseBff + UseAuthorization + Bearer")]
+    public async Task<object?> BffPipeline()
+    {
+        await using var scope = _bff.Services.CreateAsyncScope();
+        var context = NewProxiedRequest(scope.ServiceProvider);
+        await _bffPipeline(context);
+        return context.Items["Authorization"];
+    }
+
+    private DefaultHttpContext NewProxiedRequest(IServiceProvider requestServices)
+    {
+        var context = BffFixture.NewRequest(requestServices, _cookieHeader);
+        context.SetEndpoint(_endpoint);
+        return context;
+    }
+}
