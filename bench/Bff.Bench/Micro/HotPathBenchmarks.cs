@@ -5,11 +5,10 @@ using Bff.Proxy;
 using Bff.Tokens;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
-using Yarp.ReverseProxy.Transforms;
 
 namespace Bff.Bench.Micro;
 

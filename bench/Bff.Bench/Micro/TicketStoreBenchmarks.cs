@@ -109,7 +109,7 @@ public class TicketStoreBenchmarks
         var session = await _memoryStore.GetAsync(_memory.SessionKey, CancellationToken.None);
         if (session is not null && _cache.TryGetValue(session.Key, out var hit) && ReferenceEquals(hit.Protected, session.Ticket))
         {
-            return hit.Ticket.Copy();
+            return Copy(hit.Ticket);
         }
 
         return null;
@@ -121,7 +121,7 @@ public class TicketStoreBenchmarks
         var session = await _sqliteStore.GetAsync(_sqlite.SessionKey, CancellationToken.None);
         if (session is not null && session.Ticket.AsSpan().SequenceEqual(_sqliteProtected))
         {
-            return _ticket.Copy();
+            return Copy(_ticket);
         }
 
         return null;
@@ -136,6 +136,10 @@ public class TicketStoreBenchmarks
         var buffer = new byte[_serialized.Length];
         return BrotliDecoder.TryDecompress(_compressed, buffer, out var written) ? written : -1;
     }
+
+    /// <summary>What a cache hit must hand out: a private copy (the cookie handler mutates the ticket's properties).</summary>
+    private static AuthenticationTicket Copy(AuthenticationTicket ticket) =>
+        new(ticket.Principal.Clone(), ticket.Properties.Clone(), ticket.AuthenticationScheme);
 
     private static byte[] Compress(byte[] data)
     {

@@ -38,7 +38,7 @@ public sealed class IdpFixture : IAsyncLifetime
         FakeTimeProvider? time = null,
         string? dataPath = null,
         (string Id, string Secret)? client = null) =>
-        TestBff.StartAsync(Idp, Api, dataPath ?? NewFolder(), Logs, configure, time, client);
+        TestBff.StartAsync(Idp, Api, dataPath ?? NewFolder(), new CapturingLoggerProvider(), configure, time, client);
 
     public async Task DisposeAsync()
     {

@@ -14,10 +14,12 @@ namespace Bff.Tests.Infrastructure;
 public sealed class TestBff : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly CapturingLoggerProvider _logs;
 
-    private TestBff(WebApplication app, string clientId, string clientSecret, FakeTimeProvider time)
+    private TestBff(WebApplication app, string clientId, string clientSecret, FakeTimeProvider time, CapturingLoggerProvider logs)
     {
         _app = app;
+        _logs = logs;
         ClientId = clientId;
         ClientSecret = clientSecret;
         Time = time;
@@ -110,12 +112,18 @@ public sealed class TestBff : IAsyncDisposable
         settings["Bff:Oidc:ClientSecret"] = secret;
         var app = Build(settings, logs, time, url);
         await app.StartAsync();
-        return new TestBff(app, clientId, secret, time);
+        return new TestBff(app, clientId, secret, time, logs);
     }
 
+    /// <summary>Stops the BFF, then fails if any line it logged contains an issued token.</summary>
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        var leaks = TokenLeakGuard.LeakingLines(_logs.Lines);
+        if (leaks.Count > 0)
+        {
+            throw new InvalidOperationException($"TOKEN LEAK in the BFF's log: {leaks.Count} line(s), e.g. event {leaks[0][..Math.Min(80, leaks[0].Length)]}");
+        }
     }
 }

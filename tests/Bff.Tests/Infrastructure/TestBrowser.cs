@@ -73,6 +73,8 @@ public sealed partial class TestBrowser : IDisposable
             _seen.Add(result);
         }
 
+        TokenLeakGuard.CheckBrowserResponse(result);
+
         return result;
     }
 

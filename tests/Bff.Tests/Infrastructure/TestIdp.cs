@@ -126,5 +126,6 @@ public sealed class TestIdp : IAsyncDisposable
             });
         await _app.StartAsync();
         Url = _app.BoundAddress();
+        TokenLeakGuard.Register(this);
     }
 }

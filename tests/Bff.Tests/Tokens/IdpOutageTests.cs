@@ -13,7 +13,8 @@ public sealed class IdpOutageTests(IdpFixture env)
     {
         await using var idp = await TestIdp.StartAsync(env.Logs);
         await using var api = await TestApi.StartAsync(idp.Url, env.Logs);
-        await using var bff = await TestBff.StartAsync(idp, api, env.NewFolder(), env.Logs);
+        var bffLogs = new CapturingLoggerProvider();
+        await using var bff = await TestBff.StartAsync(idp, api, env.NewFolder(), bffLogs);
         using var browser = new TestBrowser();
         await browser.LoginAsync(bff.Url);
         Assert.Equal(HttpStatusCode.OK, (await browser.ApiAsync($"{bff.Url}/bff/user")).Status);
@@ -24,14 +25,14 @@ public sealed class IdpOutageTests(IdpFixture env)
         var during = await browser.ApiAsync($"{bff.Url}/api/hello");
         clock.Stop();
 
-        Assert.True((int)during.Status is 502 or 503 or 504, $"{during.Status}\n{string.Join("\n", env.Logs.Lines.TakeLast(30))}");
+        Assert.True((int)during.Status is 502 or 503 or 504, $"{during.Status}\n{string.Join("\n", bffLogs.Lines.TakeLast(10))}");
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"took {clock.Elapsed}");
         Assert.Equal(HttpStatusCode.OK, (await browser.ApiAsync($"{bff.Url}/bff/user")).Status);
 
         await idp.RestartAsync();
         var after = await browser.ApiAsync($"{bff.Url}/api/hello");
 
-        Assert.True(after.Status == HttpStatusCode.OK, $"{after.Status} {after.Body}\n{string.Join("\n", idp.TokenRequests(bff.ClientId).Select(r => $"{r.Status} {r.ResponseBody}"))}\n{string.Join("\n", env.Logs.Lines.TakeLast(15))}");
+        Assert.Equal(HttpStatusCode.OK, after.Status);
         Assert.Single(idp.Grants(bff.ClientId, "refresh_token"), r => r.Status == 200);
     }
 }
