@@ -8,7 +8,8 @@ namespace Bff.Tokens;
 /// <summary>
 /// <c>private_key_jwt</c> client authentication (RFC 7523): a short-lived JWT signed with the
 /// client's private key (<c>Bff:Oidc:ClientAssertionKeyPath</c>, PEM; RSA → RS256, EC P-256 → ES256),
-/// issuer and subject the client id, audience the provider's issuer, a fresh <c>jti</c> each time.
+/// issuer and subject the client id, audience the provider's issuer, a fresh <c>jti</c> each time,
+/// <c>typ</c> <c>client-authentication+jwt</c> as RFC 7523bis asks.
 /// </summary>
 internal sealed class ClientAssertionSigner
 {
@@ -44,7 +45,7 @@ internal sealed class ClientAssertionSigner
             NotBefore = now.UtcDateTime,
             Expires = (now + Lifetime).UtcDateTime,
             SigningCredentials = _credentials.Value,
-            TokenType = "JWT",
+            TokenType = "client-authentication+jwt", // explicit typing (draft-ietf-oauth-rfc7523bis)
         });
     }
 

@@ -1,0 +1,48 @@
+// CPU accounting from /proc, to tell a clean measurement from one disturbed by other work on the
+// machine (a build, another test run): machine-wide busy time from /proc/stat, minus the CPU
+// time of the benchmark's own processes (its children from /proc/<pid>/stat, this driver, and wrk,
+// which reports its own through the shell's `times`).
+import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+
+const ticksPerSecond = 100; // USER_HZ: 100 on every Linux ABI in use
+
+function machineTicks() {
+  if (!existsSync('/proc/stat')) return null;
+  const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = fields.map(Number);
+  return { busy: user + nice + system + irq + softirq + steal, total: user + nice + system + idle + iowait + irq + softirq + steal };
+}
+
+function processTicks(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]); // utime + stime (fields 14 and 15 of the man page)
+  } catch {
+    return 0;
+  }
+}
+
+/** A snapshot of the machine's and the given processes' CPU time. */
+export function cpuSnapshot(pids) {
+  return { at: performance.now(), machine: machineTicks(), mine: pids.reduce((n, pid) => n + processTicks(pid), 0) + processTicks(process.pid) };
+}
+
+/**
+ * Over the interval between two snapshots: the machine's busy share and the share used by other
+ * processes than the benchmark's (both in % of all cores). `extraSeconds`: CPU the benchmark used
+ * in processes that are gone by the second snapshot (wrk).
+ */
+export function cpuInterval(before, after, extraSeconds = 0) {
+  if (!before.machine || !after.machine) return { busyPct: NaN, foreignPct: NaN };
+  const elapsedTicks = after.machine.total - before.machine.total;
+  const busy = after.machine.busy - before.machine.busy;
+  const mine = after.mine - before.mine + extraSeconds * ticksPerSecond;
+  return {
+    busyPct: (100 * busy) / elapsedTicks,
+    foreignPct: Math.max(0, (100 * (busy - mine)) / elapsedTicks),
+  };
+}
+
+export const cores = availableParallelism();
