@@ -7,25 +7,22 @@
 // flow, fires the refresh storm, measures the heap per idle session, and writes
 // bench/results/<timestamp>.md and .json. `npm run bench -- --micro` runs the BenchmarkDotNet
 // micro-benchmarks instead. `npm run bench -- --help` lists the options.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, release, tmpdir, type } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { ensureSystemPackages, mustRun, root } from '../scripts/lib.mjs';
-import { Child, ChildExitedError, installExitHandlers, killAllSync, onCleanup, stopAll } from './lib/processes.mjs';
+import { ensureSystemPackages, root } from '../scripts/lib.mjs';
+import { Child, installExitHandlers, killAllSync, onCleanup, runningChildren, stopAll } from './lib/processes.mjs';
 import { getJson, login, percentile, pool, send, sleep } from './lib/http.mjs';
 import { wrk } from './lib/wrk.mjs';
+import { cpuInterval, cpuSnapshot } from './lib/cpu.mjs';
+import { apiPath, benchDir, bffArgs, build, commandExists, cookieName, dll, gitCommit, host, idpArgs, machine, quietAspNet, reverseProxyArgs, startBff, startRedis } from './lib/hosts.mjs';
 import { fmt, markdown, throughputTable, latencyTable, loginsTable, stormTable, targetsTable } from './lib/report.mjs';
 
 const startedAt = performance.now();
-const benchDir = join(root, 'bench');
-const project = join(benchDir, 'Bff.Bench', 'Bff.Bench.csproj');
-const dll = join(benchDir, 'Bff.Bench', 'bin', 'Release', 'net10.0', 'Bff.Bench.dll');
 const resultsDir = join(benchDir, 'results');
-const cookieName = '__Host-bff';
-const apiPath = '/api/data';
 const watchdogMinutes = 15;
+const noisyPct = 10; // a measured interval in which other processes used more of the machine is flagged
 
 const help = `npm run bench [-- options]
 
@@ -112,113 +109,6 @@ function say(message) {
   console.log(`[bench ${seconds}s] ${message}`);
 }
 
-function commandExists(command) {
-  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
-}
-
-function capture(command, args) {
-  const result = spawnSync(command, args, { encoding: 'utf8' });
-  return `${result.stdout ?? ''}${result.stderr ?? ''}`.trim();
-}
-
-function machine() {
-  const cpuinfo = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
-  const meminfo = existsSync('/proc/meminfo') ? readFileSync('/proc/meminfo', 'utf8') : '';
-  const memKb = Number(/MemTotal:\s+(\d+)/.exec(meminfo)?.[1] ?? NaN);
-  return {
-    nproc: availableParallelism(),
-    cpu: /model name\s*:\s*(.+)/.exec(cpuinfo)?.[1]?.trim() ?? 'unknown CPU',
-    memory: Number.isFinite(memKb) ? `${(memKb / 1024 / 1024).toFixed(1)} GiB RAM` : 'unknown memory',
-    os: `${type()} ${release()}`,
-    dotnet: capture('dotnet', ['--version']),
-    node: process.version,
-    wrk: capture('wrk', ['-v']).split('\n')[0].replace(/\s*Copyright.*$/, ''),
-    redis: commandExists('redis-server') ? capture('redis-server', ['--version']).replace(/ sha=.*$/, '') : null,
-  };
-}
-
-function gitCommit() {
-  const head = capture('git', ['-C', root, 'rev-parse', '--short', 'HEAD']);
-  const dirty = capture('git', ['-C', root, 'status', '--porcelain', '--', 'src', 'bench']).length > 0;
-  return /^[0-9a-f]+$/.test(head) ? `${head}${dirty ? ' (with uncommitted changes)' : ''}` : 'unknown';
-}
-
-async function build() {
-  if (!commandExists('dotnet')) throw new Error('The .NET 10 SDK (dotnet) is required.');
-  say('building bench/Bff.Bench (Release) with the BFF library, host and dev IdP');
-  await mustRun('dotnet', ['build', project, '-c', 'Release', '-nologo', '-v', 'quiet', '-clp:ErrorsOnly'], {
-    env: { DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1' },
-  });
-  if (!existsSync(dll)) throw new Error(`the build did not produce ${relative(root, dll)}`);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Processes
-
-const quietAspNet = ['--Logging:LogLevel:Default=Information', '--Logging:LogLevel:Microsoft.AspNetCore=Warning', '--Logging:LogLevel:Yarp=Warning'];
-
-function host(name, role, args, { cpu } = {}) {
-  const command = cpu === undefined ? 'dotnet' : 'taskset';
-  const prefix = cpu === undefined ? [] : ['-c', String(cpu), 'dotnet'];
-  return new Child(name, command, [...prefix, dll, role, '--urls', 'http://127.0.0.1:0', ...args], {
-    cwd: root,
-    env: { DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1', ASPNETCORE_ENVIRONMENT: 'Production' },
-  });
-}
-
-function reverseProxyArgs(upstreamUrl) {
-  // Identical for bare YARP and the BFF (YARP ignores the Bff.* metadata).
-  return [
-    '--ReverseProxy:Routes:api:ClusterId=api',
-    '--ReverseProxy:Routes:api:Match:Path=/api/{**rest}',
-    '--ReverseProxy:Routes:api:Metadata:Bff.TokenType=User',
-    `--ReverseProxy:Clusters:api:Destinations:d1:Address=${upstreamUrl}/`,
-  ];
-}
-
-function bffArgs({ idpUrl, upstreamUrl, store, dataPath, spaPath, redis, extra = [] }) {
-  return [
-    `--Bff:Oidc:Authority=${idpUrl}`,
-    '--Bff:Oidc:ClientId=bff',
-    '--Bff:Oidc:ClientSecret=bff-secret',
-    '--Bff:Oidc:RequireHttpsMetadata=false',
-    '--Bff:Oidc:Scope=openid profile email offline_access api',
-    `--Bff:DataPath=${dataPath}`,
-    `--Bff:Session:Store=${store}`,
-    ...(store === 'Redis' ? [`--Bff:Session:Redis=${redis}`] : []),
-    `--Bff:Spa:Path=${spaPath}`,
-    ...quietAspNet,
-    ...reverseProxyArgs(upstreamUrl),
-    ...extra,
-  ];
-}
-
-function idpArgs(dataPath, extra = []) {
-  return [`--Idp:DataPath=${dataPath}`, '--Logging:LogLevel:Default=Warning', '--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information', ...extra];
-}
-
-async function startRedis(tmp) {
-  const socket = join(tmp, 'redis.sock');
-  const redis = new Child('redis', 'redis-server', ['--port', '0', '--unixsocket', socket, '--unixsocketperm', '700', '--save', '', '--appendonly', 'no', '--dir', tmp]);
-  await redis.waitForLine(/ready to accept connections/i, 20_000, '"ready to accept connections"');
-  return { child: redis, socket };
-}
-
-/** Starts a BFF; resolves with the child, or with `unavailable` when it refuses its store at start (Redis). */
-async function startBff(name, args, { optional, cpu }) {
-  const child = host(name, 'bff', args, { cpu });
-  try {
-    await child.listening();
-    return { child };
-  } catch (error) {
-    if (optional && error instanceof ChildExitedError) {
-      const reason = child.lines.find((l) => /Redis/i.test(l) && /^\s*-/.test(l))?.replace(/^\s*-\s*/, '') ?? `exited with ${child.exitCode}`;
-      return { unavailable: reason };
-    }
-    throw error;
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Measurements
 
@@ -249,7 +139,9 @@ async function measureThroughput(target, jar, o, { round, warmupSec }) {
   const headers = [`Cookie: ${cookieName}=${jar.get(cookieName)}`, 'X-CSRF: 1'];
   if (warmupSec > 0) await wrk(url, { threads: o.threads, connections: o.connections, durationSec: warmupSec, headers });
   const before = await stats(target);
+  const cpuBefore = cpuSnapshot(runningChildren().map((c) => c.pid));
   const result = await wrk(url, { threads: o.threads, connections: o.connections, durationSec: o.durationSec, headers });
+  const cpu = cpuInterval(cpuBefore, cpuSnapshot(runningChildren().map((c) => c.pid)), result.wrkCpuSeconds);
   const after = await stats(target);
   if (result.non2xx > 0 || result.socketErrors > 0) {
     throw new Error(`${target.label}: ${result.non2xx} non-2xx answers and ${result.socketErrors} socket errors out of ${result.requests} requests`);
@@ -265,6 +157,8 @@ async function measureThroughput(target, jar, o, { round, warmupSec }) {
     gen0: after.gen0 - before.gen0,
     gen1: after.gen1 - before.gen1,
     gen2: after.gen2 - before.gen2,
+    machineBusyPct: cpu.busyPct,
+    foreignCpuPct: cpu.foreignPct,
   };
 }
 
@@ -370,7 +264,7 @@ function evaluateTargets(run) {
 }
 
 async function runMicro(o) {
-  if (o.build) await build();
+  if (o.build) await build(say);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const tmp = mkdtempSync(join(tmpdir(), 'bff-micro-'));
   onCleanup(() => rmSync(tmp, { recursive: true, force: true }));
@@ -407,13 +301,20 @@ async function main() {
   let t = performance.now();
   await ensureSystemPackages([{ name: 'wrk', check: () => commandExists('wrk') }]);
   if (o.pin && !commandExists('taskset')) throw new Error('--pin needs taskset (util-linux)');
-  if (o.build) await build();
+  if (o.build) await build(say);
   durations.buildSec = (performance.now() - t) / 1000;
 
   const redisOnPath = commandExists('redis-server');
   const stores = o.stores ?? ['Memory', 'Sqlite', ...(redisOnPath ? ['Redis'] : [])];
   for (const store of stores) {
     if (!['Memory', 'Sqlite', 'Redis'].includes(store)) throw new Error(`unknown store '${store}' in --stores (Memory, Sqlite, Redis)`);
+  }
+
+  const idleBefore = cpuSnapshot([]);
+  await sleep(1000);
+  const preflight = cpuInterval(idleBefore, cpuSnapshot([]));
+  if (preflight.foreignPct > noisyPct) {
+    say(`WARNING: other processes use ${preflight.foreignPct.toFixed(0)} % of the machine right now; the figures will be noisy (see "other CPU" in the report)`);
   }
 
   const tmp = mkdtempSync(join(tmpdir(), 'bff-bench-'));
@@ -488,7 +389,7 @@ async function main() {
       say(`round ${round}/${o.rounds}: ${target.label} (warm-up ${warmupSec} s, measured ${o.durationSec} s)`);
       const r = await measureThroughput(target, jars.get(target), o, { round, warmupSec });
       perTarget.get(target).push(r);
-      say(`  ${fmt.int(r.rps)} req/s, p50 ${fmt.ms(r.p50Ms)}, p99 ${fmt.ms(r.p99Ms)}, ${fmt.bytes(r.allocPerRequest)}/req, ${fmt.us(r.cpuUsPerRequest)} CPU/req`);
+      say(`  ${fmt.int(r.rps)} req/s, p50 ${fmt.ms(r.p50Ms)}, p99 ${fmt.ms(r.p99Ms)}, ${fmt.bytes(r.allocPerRequest)}/req, ${fmt.us(r.cpuUsPerRequest)} CPU/req; other processes used ${r.foreignCpuPct.toFixed(0)} % of the machine${r.foreignCpuPct > noisyPct ? ' (NOISY)' : ''}`);
     }
   }
   const throughput = targets.map((target) => {
@@ -525,8 +426,11 @@ async function main() {
   const memoryTarget = live.find((x) => x.store === 'Memory');
   if (memoryTarget && o.sessions > 0) {
     say(`memory per idle session: storing ${fmt.int(o.sessions)} sessions in the Memory store`);
-    idleSessions = await getJson(`${memoryTarget.url}/__bench/sessions?count=${o.sessions}`, { method: 'POST', headers: { cookie: apiHeaders(jars.get(memoryTarget)).cookie } });
-    say(`  ${fmt.bytes(idleSessions.bytesPerSession)} managed heap per session`);
+    const cookie = apiHeaders(jars.get(memoryTarget)).cookie;
+    idleSessions = await getJson(`${memoryTarget.url}/__bench/sessions?count=${o.sessions}`, { method: 'POST', headers: { cookie } });
+    say(`  ${fmt.bytes(idleSessions.bytesPerSession)} managed heap per session (the dev IdP's tokens)`);
+    idleSessions.kilobyteTokens = await getJson(`${memoryTarget.url}/__bench/sessions?count=${o.sessions}&tokenChars=1000`, { method: 'POST', headers: { cookie } });
+    say(`  ${fmt.bytes(idleSessions.kilobyteTokens.bytesPerSession)} managed heap per session (access, ID and refresh tokens of 1,000 characters)`);
   }
 
   // --- refresh storm --------------------------------------------------------------------------
@@ -566,6 +470,7 @@ async function main() {
     idleSessions,
     sessionInfo,
     failures,
+    preflightForeignCpuPct: preflight.foreignPct,
   };
   run.targets = evaluateTargets(run);
   mkdirSync(resultsDir, { recursive: true });

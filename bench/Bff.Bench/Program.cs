@@ -16,6 +16,7 @@ public static class Program
           bff        the real Bff.Host (BffHostApp.Build), plus /__bench/stats and /__bench/sessions
           idp        the dev IdP (DevIdpApp.Build), plus a token-grant counter at /__bench/grants
           micro      BenchmarkDotNet micro-benchmarks of the per-request hot path (--filter '*')
+          finalizers what each step of the session read leaves to the finalizer thread
         Hosts take the usual ASP.NET Core arguments (--urls http://127.0.0.1:0, --Key=value ...).
         """;
 
@@ -35,6 +36,7 @@ public static class Program
             "bff" => await BffBenchHost.RunAsync(rest),
             "idp" => await IdpBenchHost.RunAsync(rest),
             "micro" => MicroBenchmarks.Run(rest),
+            "finalizers" => await FinalizerProbe.RunAsync(),
             _ => Fail($"Unknown role '{args[0]}'.\n{Usage}"),
         };
     }

@@ -22,7 +22,7 @@ export function throughputTable(run) {
   const floor = run.throughput.find((t) => t.kind === 'yarp');
   const rows = run.throughput.map((t) => {
     if (t.unavailable) {
-      return [t.label, t.unavailable, '', '', '', '', '', '', ''];
+      return [t.label, t.unavailable, '', '', '', '', '', '', '', ''];
     }
     const b = t.best;
     const isFloor = t === floor;
@@ -36,10 +36,11 @@ export function throughputTable(run) {
       fmt.bytes(b.allocPerRequest),
       fmt.us(b.cpuUsPerRequest),
       fmt.mb(b.workingSetBytes),
+      `${b.foreignCpuPct.toFixed(0)} %`,
     ];
   });
   return table(
-    ['target', 'requests/s (best; range over rounds)', 'p50', 'p99', 'req/s vs bare YARP', 'p99 added', 'allocated / request', 'proxy CPU / request', 'proxy working set'],
+    ['target', 'requests/s (best; range over rounds)', 'p50', 'p99', 'req/s vs bare YARP', 'p99 added', 'allocated / request', 'proxy CPU / request', 'proxy working set', 'other processes\' CPU'],
     rows,
   );
 }
@@ -63,10 +64,10 @@ export function roundsTable(run) {
   const rows = [];
   for (const t of run.throughput) {
     for (const r of t.rounds ?? []) {
-      rows.push([t.label, r.round, fmt.int(r.rps), fmt.ms(r.p50Ms), fmt.ms(r.p99Ms), fmt.bytes(r.allocPerRequest), fmt.us(r.cpuUsPerRequest), fmt.mb(r.workingSetBytes), `${r.gen0}/${r.gen1}/${r.gen2}`]);
+      rows.push([t.label, r.round, fmt.int(r.rps), fmt.ms(r.p50Ms), fmt.ms(r.p99Ms), fmt.bytes(r.allocPerRequest), fmt.us(r.cpuUsPerRequest), fmt.mb(r.workingSetBytes), `${r.gen0}/${r.gen1}/${r.gen2}`, `${r.machineBusyPct.toFixed(0)} % / ${r.foreignCpuPct.toFixed(0)} %`]);
     }
   }
-  return table(['target', 'round', 'requests/s', 'p50', 'p99', 'allocated / request', 'CPU / request', 'working set', 'GCs gen0/1/2'], rows);
+  return table(['target', 'round', 'requests/s', 'p50', 'p99', 'allocated / request', 'CPU / request', 'working set', 'GCs gen0/1/2', 'machine busy / other processes'], rows);
 }
 
 export function loginsTable(run) {
@@ -130,7 +131,7 @@ Dev IdP with \`--Idp:AccessTokenLifetime=00:00:0${s.stormLifetimeSec}\`, BFF wit
 
 ## Memory per idle session (Memory store)
 
-${sessions ? `${fmt.int(sessions.sessions)} sessions holding the real ticket of a dev-IdP login (${sessions.claims} claims; ${Object.entries(sessions.tokenLengths).map(([k, v]) => `${k} ${v} chars`).join(', ')}; serialized ticket ${fmt.bytes(sessions.serializedTicketBytes)}, protected ${fmt.bytes(sessions.protectedTicketBytes)}): managed heap grew **${fmt.bytes(sessions.bytesPerSession)} per session** (${fmt.mb(sessions.heapBeforeBytes)} → ${fmt.mb(sessions.heapAfterBytes)}, full compacting GCs before and after). Storing took ${sessions.storeMicrosecondsPerSession.toFixed(1)} µs per session.` : 'not measured'}
+${sessions ? `${fmt.int(sessions.sessions)} sessions holding the real ticket of a dev-IdP login (${sessions.claims} claims; ${Object.entries(sessions.tokenLengths).map(([k, v]) => `${k} ${v} chars`).join(', ')}; serialized ticket ${fmt.bytes(sessions.serializedTicketBytes)}, protected ${fmt.bytes(sessions.protectedTicketBytes)}): managed heap grew **${fmt.bytes(sessions.bytesPerSession)} per session** (${fmt.mb(sessions.heapBeforeBytes)} → ${fmt.mb(sessions.heapAfterBytes)}, full compacting GCs before and after). Storing took ${sessions.storeMicrosecondsPerSession.toFixed(1)} µs per session.${sessions.kilobyteTokens ? ` The same ticket with access, ID and refresh tokens of 1,000 characters each (protected ${fmt.bytes(sessions.kilobyteTokens.protectedTicketBytes)}): **${fmt.bytes(sessions.kilobyteTokens.bytesPerSession)} per session**.` : ''}` : 'not measured'}
 
 ## Targets
 

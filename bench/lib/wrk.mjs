@@ -49,7 +49,9 @@ export async function wrk(url, { threads, connections, durationSec, headers = []
   const args = [`-t${threads}`, `-c${connections}`, `-d${durationSec}s`, '--latency', '--timeout', `${timeoutSec}s`];
   for (const header of headers) args.push('-H', header);
   args.push(url);
-  const child = new Child('wrk', 'wrk', args);
+  // Through bash so that `times` reports wrk's own CPU time (the driver subtracts it when it
+  // computes how much of the machine other processes used).
+  const child = new Child('wrk', 'bash', ['-c', 'wrk "$@"; status=$?; times; exit $status', 'wrk', ...args]);
   const limit = setTimeout(() => child.process.kill('SIGKILL'), (durationSec + 30) * 1000);
   const code = await child.exitedPromise;
   clearTimeout(limit);
@@ -57,5 +59,7 @@ export async function wrk(url, { threads, connections, durationSec, headers = []
   if (code !== 0) {
     throw new Error(`wrk ${args.join(' ')} exited with ${code}:\n${output}`);
   }
-  return parseWrk(output);
+  const times = [...output.matchAll(/^(\d+)m([\d.]+)s (\d+)m([\d.]+)s$/gm)].at(-1);
+  const cpuSeconds = times ? Number(times[1]) * 60 + Number(times[2]) + Number(times[3]) * 60 + Number(times[4]) : 0;
+  return { ...parseWrk(output), wrkCpuSeconds: cpuSeconds };
 }

@@ -65,6 +65,11 @@ internal static class BffBenchHost
             }
 
             var count = int.TryParse(context.Request.Query["count"], out var n) && n is > 0 and <= 100_000 ? n : 10_000;
+            if (int.TryParse(context.Request.Query["tokenChars"], out var chars) && chars is > 0 and <= 16_384)
+            {
+                ticket = WithTokenSizes(ticket, chars);
+            }
+
             await BenchStats.WriteJsonAsync(context, await MeasureIdleSessionsAsync(context, key!, ticket, count));
             return true;
         }
@@ -114,12 +119,16 @@ internal static class BffBenchHost
         var description = await DescribeAsync(context, key, ticket);
         var heapBefore = FullCollect();
         var stopwatch = Stopwatch.StartNew();
+        string? first = null;
         for (var i = 0; i < count; i++)
         {
-            await tickets.StoreAsync(ticket, context, context.RequestAborted);
+            var stored = await tickets.StoreAsync(ticket, context, context.RequestAborted);
+            first ??= stored;
         }
 
         stopwatch.Stop();
+        var sample = await context.RequestServices.GetRequiredService<IUserSessionStore>().GetAsync(first!, context.RequestAborted);
+        description["protectedTicketBytes"] = sample?.Ticket.Length;
         await Task.Delay(TimeSpan.FromSeconds(1)); // let the console logger drain its queue ("Session created" lines)
         var heapAfter = FullCollect();
         description["sessions"] = count;
@@ -129,6 +138,22 @@ internal static class BffBenchHost
         description["storeMicrosecondsPerSession"] = stopwatch.Elapsed.TotalMicroseconds / count;
         return description;
     }
+
+    /// <summary>The same ticket with its access, ID and refresh tokens replaced by random tokens of <paramref name="chars"/> characters.</summary>
+    private static AuthenticationTicket WithTokenSizes(AuthenticationTicket ticket, int chars)
+    {
+        var properties = ticket.Properties.Clone();
+        var tokens = properties.GetTokens()
+            .Select(t => t.Name is "access_token" or "id_token" or "refresh_token"
+                ? new AuthenticationToken { Name = t.Name, Value = RandomToken(chars) }
+                : t)
+            .ToList();
+        properties.StoreTokens(tokens);
+        return new AuthenticationTicket(ticket.Principal.Clone(), properties, ticket.AuthenticationScheme);
+    }
+
+    private static string RandomToken(int chars) =>
+        Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(chars)).Replace('+', '-').Replace('/', '_')[..chars];
 
     private static long FullCollect()
     {

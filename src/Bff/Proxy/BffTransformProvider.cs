@@ -37,6 +37,7 @@ internal sealed class BffTransformProvider : ITransformProvider
         context.AddRequestHeaderRemove(HeaderNames.Cookie);
         context.AddRequestHeaderRemove(HeaderNames.Authorization);
         context.AddRequestHeaderRemove(_options.Value.AntiForgeryHeaderName);
+        context.AddRequestHeaderRemove(HeaderNames.ProxyAuthorization);
         context.AddRequestTransform(static transformContext =>
         {
             if (transformContext.HttpContext.Features.Get<BffAccessTokenFeature>() is { } token)

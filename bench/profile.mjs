@@ -1,0 +1,125 @@
+// `node bench/profile.mjs [--target bff|yarp] [--store Memory] [--duration 10] [--top 40] [--no-build]`
+//
+// Where does a proxied request's CPU go? Starts the upstream API, the dev IdP and one proxy (the
+// BFF with the given store, or bare YARP), logs in, loads it with wrk, and meanwhile samples it
+// with dotnet-trace (cpu-sampling; installed from NuGet into a temporary tool folder when it is
+// not on PATH). Prints the top methods by exclusive and inclusive time and writes them, with
+// the .nettrace file, to bench/results/<timestamp>-profile-<target>.*
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { ensureSystemPackages, mustRun, root } from '../scripts/lib.mjs';
+import { Child, installExitHandlers, killAllSync, onCleanup, stopAll } from './lib/processes.mjs';
+import { login, send, sleep } from './lib/http.mjs';
+import { wrk } from './lib/wrk.mjs';
+import { apiPath, benchDir, bffArgs, build, commandExists, cookieName, host, idpArgs, quietAspNet, reverseProxyArgs, startRedis } from './lib/hosts.mjs';
+
+const o = { target: 'bff', store: 'Memory', durationSec: 10, top: 40, build: true, connections: 32, threads: 2 };
+const argv = process.argv.slice(2);
+for (let i = 0; i < argv.length; i++) {
+  const arg = argv[i];
+  if (arg === '--target') o.target = argv[++i];
+  else if (arg === '--store') o.store = argv[++i];
+  else if (arg === '--duration') o.durationSec = Number(argv[++i]);
+  else if (arg === '--top') o.top = Number(argv[++i]);
+  else if (arg === '--no-build') o.build = false;
+  else {
+    console.error(`unknown option '${arg}'. Options: --target bff|yarp, --store Memory|Sqlite|Redis, --duration SEC, --top N, --no-build`);
+    process.exit(2);
+  }
+}
+if (!['bff', 'yarp'].includes(o.target) || !(o.durationSec >= 3 && o.durationSec <= 60)) {
+  console.error('--target must be bff or yarp; --duration between 3 and 60 seconds');
+  process.exit(2);
+}
+
+const say = (message) => console.log(`[profile] ${message}`);
+
+async function dotnetTrace(tmp) {
+  if (commandExists('dotnet-trace')) return 'dotnet-trace';
+  const tools = join(tmp, 'tools');
+  say('installing dotnet-trace from NuGet into a temporary tool folder');
+  await mustRun('dotnet', ['tool', 'install', 'dotnet-trace', '--tool-path', tools], { env: { DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1' } });
+  return join(tools, 'dotnet-trace');
+}
+
+async function main() {
+  installExitHandlers();
+  const watchdog = setTimeout(() => {
+    console.error('[profile] FAILED: did not finish within 5 minutes');
+    killAllSync();
+    process.exit(1);
+  }, 5 * 60_000);
+  watchdog.unref();
+
+  await ensureSystemPackages([{ name: 'wrk', check: () => commandExists('wrk') }]);
+  if (o.build) await build(say);
+  const tmp = mkdtempSync(join(tmpdir(), 'bff-profile-'));
+  onCleanup(() => rmSync(tmp, { recursive: true, force: true }));
+  const trace = await dotnetTrace(tmp);
+
+  const upstream = host('upstream', 'upstream', ['--Logging:LogLevel:Default=Warning', '--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information']);
+  const idp = host('idp', 'idp', idpArgs(join(tmp, 'idp')));
+  const redis = o.target === 'bff' && o.store === 'Redis' ? await startRedis(tmp) : null;
+  const [upstreamUrl, idpUrl] = await Promise.all([upstream.listening(), idp.listening()]);
+  const proxy =
+    o.target === 'yarp'
+      ? host('yarp', 'yarp', [...quietAspNet, ...reverseProxyArgs(upstreamUrl)])
+      : host('bff', 'bff', bffArgs({ idpUrl, upstreamUrl, store: o.store, dataPath: join(tmp, 'bff'), spaPath: join(tmp, 'spa'), redis: redis?.socket }));
+  await proxy.listening();
+
+  // The session cookie comes from a BFF login in both cases, so both get the same request bytes.
+  let cookie;
+  if (o.target === 'bff') {
+    cookie = (await login(proxy.url)).get(cookieName);
+  } else {
+    const bff = host('bff-login', 'bff', bffArgs({ idpUrl, upstreamUrl, store: 'Memory', dataPath: join(tmp, 'bff'), spaPath: join(tmp, 'spa') }));
+    cookie = (await login(await bff.listening())).get(cookieName);
+    await bff.stop();
+  }
+  const url = `${proxy.url}${apiPath}`;
+  const check = await send(url, { headers: { cookie: `${cookieName}=${cookie}`, 'x-csrf': '1' } });
+  if (check.status !== 200) throw new Error(`GET ${apiPath} answered ${check.status}`);
+
+  const headers = [`Cookie: ${cookieName}=${cookie}`, 'X-CSRF: 1'];
+  say(`warming up ${o.target}${o.target === 'bff' ? ` (${o.store})` : ''} for 5 s`);
+  await wrk(url, { threads: o.threads, connections: o.connections, durationSec: 5, headers });
+
+  const stamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
+  const name = `${stamp}-profile-${o.target}${o.target === 'bff' ? `-${o.store.toLowerCase()}` : ''}`;
+  const nettrace = join(tmp, `${name}.nettrace`);
+  say(`sampling ${o.durationSec} s of CPU under wrk -t${o.threads} -c${o.connections}`);
+  const load = wrk(url, { threads: o.threads, connections: o.connections, durationSec: o.durationSec + 3, headers });
+  await sleep(1000);
+  const collector = new Child('dotnet-trace', trace, ['collect', '-p', String(proxy.pid), '--profile', 'dotnet-sampled-thread-time', '--duration', `00:00:${String(o.durationSec).padStart(2, '0')}`, '-o', nettrace]);
+  const collected = await collector.exitedPromise;
+  const result = await load;
+  if (collected !== 0) throw new Error(`dotnet-trace collect exited with ${collected}:\n${collector.tail()}`);
+  say(`${Math.round(result.rps)} requests/s during the trace (sampling slows the process)`);
+
+  const report = (inclusive) =>
+    spawnSync(trace, ['report', nettrace, 'topN', '-n', String(o.top), ...(inclusive ? ['--inclusive'] : [])], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 }).stdout;
+  const exclusive = report(false);
+  const inclusive = report(true);
+  const out = join(benchDir, 'results');
+  mkdirSync(out, { recursive: true });
+  const text = `# CPU profile: ${o.target}${o.target === 'bff' ? `, ${o.store} store` : ''}, wrk -t${o.threads} -c${o.connections}, ${o.durationSec} s\n\n## Top ${o.top} methods by exclusive time\n\n${exclusive}\n\n## Top ${o.top} methods by inclusive time\n\n${inclusive}\n`;
+  writeFileSync(join(out, `${name}.txt`), text);
+  copyFileSync(nettrace, join(out, `${name}.nettrace`));
+  console.log(text);
+  say(`written: ${relative(root, join(out, `${name}.txt`))} and .nettrace (open it in PerfView or speedscope after 'dotnet-trace convert --format speedscope')`);
+  await stopAll();
+}
+
+main().then(
+  () => {
+    killAllSync();
+    process.exit(0);
+  },
+  (error) => {
+    console.error(`\n[profile] FAILED: ${error.message}`);
+    killAllSync();
+    process.exit(1);
+  },
+);

@@ -1,0 +1,88 @@
+using System.Net;
+using Bff.Tests.Infrastructure;
+
+namespace Bff.Tests.Security;
+
+/// <summary>What the browser sends never reaches the API as credentials, routing hints or hop-by-hop directives.</summary>
+[Collection(IntegrationCollection.Name)]
+[Trait("Category", "Adversarial")]
+public sealed class HeaderSmugglingTests(IdpFixture env)
+{
+    [Fact]
+    public async Task Forwarded_headers_from_the_browser_are_replaced_not_passed_through()
+    {
+        await using var bff = await env.StartBffAsync();
+        using var browser = new TestBrowser();
+        await browser.LoginAsync(bff.Url);
+
+        var response = await browser.SendAsync(HttpMethod.Get, $"{bff.Url}/api/echo", null,
+            ("X-CSRF", "1"),
+            ("X-Forwarded-For", "10.6.6.6"),
+            ("X-Forwarded-Host", "evil.example"),
+            ("X-Forwarded-Proto", "gopher"),
+            ("X-Forwarded-Prefix", "/admin"),
+            ("Forwarded", "for=10.6.6.6;host=evil.example;proto=https"));
+
+        var echo = new Echo(response.Body);
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        Assert.Equal("127.0.0.1", echo.HeaderValue("X-Forwarded-For"));
+        Assert.Equal(new Uri(bff.Url).Authority, echo.HeaderValue("X-Forwarded-Host"));
+        Assert.Equal("http", echo.HeaderValue("X-Forwarded-Proto"));
+        Assert.False(echo.HasHeader("X-Forwarded-Prefix"));
+        Assert.DoesNotContain("evil.example", echo.HeaderValue("Forwarded") ?? string.Empty, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Hop_by_hop_and_proxy_credentials_headers_are_not_forwarded()
+    {
+        await using var bff = await env.StartBffAsync();
+        using var browser = new TestBrowser();
+        await browser.LoginAsync(bff.Url);
+
+        var cookie = browser.CookieValue(bff.Url, "__Host-bff");
+        var raw = "GET /api/echo HTTP/1.1\r\nHost: 127.0.0.1\r\nX-CSRF: 1\r\n" +
+            $"Cookie: __Host-bff={cookie}\r\n" +
+            "Connection: close\r\nKeep-Alive: timeout=5\r\nTE: trailers, deflate\r\nUpgrade: h2c\r\n" +
+            "Proxy-Authorization: Basic c3RlYWw6bWU=\r\nProxy-Connection: keep-alive\r\n\r\n";
+
+        var answer = await RawHttp.SendAsync(new Uri(bff.Url), System.Text.Encoding.ASCII.GetBytes(raw));
+
+        Assert.Equal(200, RawHttp.Status(answer));
+        var body = RawHttp.Body(answer);
+        var echo = new Echo(body[body.IndexOf('{', StringComparison.Ordinal)..(body.LastIndexOf('}') + 1)]);
+        Assert.True(echo.Authenticated);
+        Assert.False(echo.HasHeader("Upgrade"));
+        Assert.False(echo.HasHeader("Connection"));
+        Assert.False(echo.HasHeader("Keep-Alive"));
+        Assert.False(echo.HasHeader("Proxy-Authorization"));
+        Assert.False(echo.HasHeader("Proxy-Connection"));
+    }
+
+    [Fact]
+    public async Task Several_cookie_and_authorization_headers_are_all_stripped()
+    {
+        await using var bff = await env.StartBffAsync();
+        using var browser = new TestBrowser();
+        await browser.LoginAsync(bff.Url);
+
+        var response = await browser.SendAsync(HttpMethod.Get, $"{bff.Url}/none/api/echo", null,
+            ("X-CSRF", "1"), ("Cookie", "a=1"), ("Cookie", "b=2"), ("Authorization", "Bearer x"), ("Authorization", "Basic eA=="));
+
+        var echo = new Echo(response.Body);
+        Assert.Equal("absent", echo.Authorization);
+        Assert.False(echo.HasHeader("Cookie"));
+        Assert.False(echo.HasHeader("X-CSRF"));
+    }
+
+    [Fact]
+    public async Task Two_anti_forgery_headers_are_refused()
+    {
+        await using var bff = await env.StartBffAsync();
+        using var browser = new TestBrowser();
+        await browser.LoginAsync(bff.Url);
+
+        var response = await browser.SendAsync(HttpMethod.Get, $"{bff.Url}/none/api/echo", null, ("X-CSRF", "1"), ("X-CSRF", "1"));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.Status);
+    }
+}

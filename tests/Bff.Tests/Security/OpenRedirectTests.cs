@@ -1,0 +1,44 @@
+using System.Net;
+using Bff.Tests.Infrastructure;
+
+namespace Bff.Tests.Security;
+
+/// <summary>A corpus of return URLs that would leave the site, against the real login and logout endpoints.</summary>
+[Collection(IntegrationCollection.Name)]
+[Trait("Category", "Adversarial")]
+public sealed class OpenRedirectTests(IdpFixture env)
+{
+    /// <summary>Each is sent percent-encoded as the query value, so the endpoint sees exactly this string.</summary>
+    public static TheoryData<string> Corpus =>
+    [
+        "https://evil.example", "http://evil.example/path", "HTTPS://EVIL.EXAMPLE", "//evil.example", "///evil.example",
+        "////evil.example", "/\\evil.example", "\\\\evil.example", "\\/evil.example", "/\\/evil.example",
+        "javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,<script>alert(1)</script>", "vbscript:msgbox(1)",
+        "https:evil.example", "https:/evil.example", "//user:pass@evil.example", "https://127.0.0.1@evil.example",
+        "/%2F%2Fevil.example", "%2F%2Fevil.example", "/%5Cevil.example", "/%5C%5Cevil.example", "/%252F%252Fevil.example",
+        "/%25252F%25252Fevil.example", "/%09/evil.example", "/\t/evil.example", "/\n/evil.example", "/\r\n/evil.example",
+        "/%0d%0aLocation:%20https://evil.example", " /evil.example", "/ /evil.example", "\u00A0//evil.example",
+        "/\u200B/evil.example", "//\u0435vil.example", "//xn--vil-8cd.example", "evil.example", "./evil", "?x=//evil.example",
+        "#//evil.example", "~/x",
+    ];
+
+    [Fact]
+    public void The_corpus_has_at_least_thirty_cases() => Assert.True(Corpus.Count >= 30, $"{Corpus.Count} cases");
+
+    [Theory]
+    [MemberData(nameof(Corpus))]
+    public async Task Login_and_logout_refuse_every_return_url_that_could_leave_the_site(string returnUrl)
+    {
+        await using var bff = await env.StartBffAsync();
+        using var browser = new TestBrowser();
+        var encoded = Uri.EscapeDataString(returnUrl);
+
+        var login = await browser.GetAsync($"{bff.Url}/bff/login?returnUrl={encoded}");
+        var logout = await browser.GetAsync($"{bff.Url}/bff/logout?sid=x&returnUrl={encoded}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, login.Status);
+        Assert.Null(login.Location);
+        Assert.Equal(HttpStatusCode.BadRequest, logout.Status);
+        Assert.Null(logout.Location);
+    }
+}
