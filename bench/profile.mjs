@@ -2,17 +2,18 @@
 //
 // Where does a proxied request's CPU go? Starts the upstream API, the dev IdP and one proxy (the
 // BFF with the given store, or bare YARP), logs in, loads it with wrk, and meanwhile samples it
-// with dotnet-trace (cpu-sampling; installed from NuGet into a temporary tool folder when it is
-// not on PATH). Prints the top methods by exclusive and inclusive time and writes them, with
-// the .nettrace file, to bench/results/<timestamp>-profile-<target>.*
+// with dotnet-trace (thread-time sampling, reduced to running threads; installed from NuGet into a temporary tool folder when it is
+// not on PATH). Prints the CPU share of each component of a proxied request and the top methods,
+// and writes them, with the .nettrace file, to bench/results/<timestamp>-profile-<target>.*
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { ensureSystemPackages, mustRun, root } from '../scripts/lib.mjs';
 import { Child, installExitHandlers, killAllSync, onCleanup, stopAll } from './lib/processes.mjs';
 import { login, send, sleep } from './lib/http.mjs';
 import { wrk } from './lib/wrk.mjs';
+import { analyze, formatAnalysis } from './lib/speedscope.mjs';
 import { apiPath, benchDir, bffArgs, build, commandExists, cookieName, host, idpArgs, quietAspNet, reverseProxyArgs, startRedis } from './lib/hosts.mjs';
 
 const o = { target: 'bff', store: 'Memory', durationSec: 10, top: 40, build: true, connections: 32, threads: 2 };
@@ -98,17 +99,17 @@ async function main() {
   if (collected !== 0) throw new Error(`dotnet-trace collect exited with ${collected}:\n${collector.tail()}`);
   say(`${Math.round(result.rps)} requests/s during the trace (sampling slows the process)`);
 
-  const report = (inclusive) =>
-    spawnSync(trace, ['report', nettrace, 'topN', '-n', String(o.top), ...(inclusive ? ['--inclusive'] : [])], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 }).stdout;
-  const exclusive = report(false);
-  const inclusive = report(true);
+  const speedscope = join(tmp, `${name}.speedscope.json`);
+  const converted = spawnSync(trace, ['convert', nettrace, '--format', 'speedscope', '-o', join(tmp, name)], { encoding: 'utf8' });
+  if (converted.status !== 0) throw new Error(`dotnet-trace convert failed: ${converted.stdout}${converted.stderr}`);
+  const analysis = formatAnalysis(analyze(JSON.parse(readFileSync(speedscope, 'utf8'))), o.top);
   const out = join(benchDir, 'results');
   mkdirSync(out, { recursive: true });
-  const text = `# CPU profile: ${o.target}${o.target === 'bff' ? `, ${o.store} store` : ''}, wrk -t${o.threads} -c${o.connections}, ${o.durationSec} s\n\n## Top ${o.top} methods by exclusive time\n\n${exclusive}\n\n## Top ${o.top} methods by inclusive time\n\n${inclusive}\n`;
-  writeFileSync(join(out, `${name}.txt`), text);
+  const text = `# CPU profile: ${o.target}${o.target === 'bff' ? `, ${o.store} store` : ''}, wrk -t${o.threads} -c${o.connections}, ${o.durationSec} s (${Math.round(result.rps)} requests/s while sampled)\n\n\`\`\`\n${analysis}\n\`\`\`\n`;
+  writeFileSync(join(out, `${name}.md`), text);
   copyFileSync(nettrace, join(out, `${name}.nettrace`));
   console.log(text);
-  say(`written: ${relative(root, join(out, `${name}.txt`))} and .nettrace (open it in PerfView or speedscope after 'dotnet-trace convert --format speedscope')`);
+  say(`written: ${relative(root, join(out, `${name}.md`))} and .nettrace (open it in PerfView or speedscope after 'dotnet-trace convert --format speedscope')`);
   await stopAll();
 }
 

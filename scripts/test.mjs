@@ -1,6 +1,7 @@
 // `npm test`: installs what is missing, builds everything, runs every test, and ends with one
 // line "N passed, N failed" summing all suites.
 import { ensureSystemPackages, ensureNodeModules, buildClient, buildDotnet, chromium, redisServer, run, log } from './lib.mjs';
+import { audit } from './audit.mjs';
 
 const configuration = 'Release';
 const results = [];
@@ -40,6 +41,9 @@ try {
   console.log('0 passed, 1 failed');
   process.exit(1);
 }
+
+log('auditing dependencies for known vulnerabilities');
+results.push({ name: 'dependency audit (NuGet, npm)', ...(await audit()) });
 
 const filter = process.env.BFF_TEST_FILTER ? ['--filter', process.env.BFF_TEST_FILTER] : [];
 await suite('client-app unit tests (vitest)', 'npm', ['test', '--workspace', 'client-app'], vitestCounts);

@@ -31,6 +31,7 @@ public static class BffEndpointRouteBuilderExtensions
         group.MapPost("/backchannel", static context => context.RequestServices.GetRequiredService<BackChannelLogoutEndpoint>().HandleAsync(context))
             .WithMetadata(BffManagementEndpointMetadata.WithoutAntiForgery)
             .DisableAntiforgery();
+        Bff.Diagnostics.DiagnosticsEndpoint.MapIfDevelopment(group, basePath); // /diagnostics, Development only
         return group;
     }
 

@@ -99,6 +99,7 @@ internal sealed class BffMiddleware
 
     private async Task ProxyAsync(HttpContext context, RouteModel route)
     {
+        Diagnostics.BffInstruments.Of(context).TrackProxyRequest(context, route.Config.RouteId);
         var settings = _routes.Get(route.Config);
         if (!PassesAntiForgery(context, settings.AntiForgery))
         {

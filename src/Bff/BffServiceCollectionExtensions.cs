@@ -62,6 +62,7 @@ public static class BffServiceCollectionExtensions
         services.TryAddSingleton<SilentLoginEndpoint>();
         services.TryAddSingleton<LogoutTokenValidator>();
         services.TryAddSingleton<BackChannelLogoutEndpoint>();
+        Bff.Diagnostics.BffOperationsServices.Add(services); // metrics, readiness checks, discovery warm-up, diagnostics
 
         return new BffBuilder(services);
     }

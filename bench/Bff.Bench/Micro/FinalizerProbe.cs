@@ -41,6 +41,11 @@ internal static class FinalizerProbe
             var context = BffFixture.NewRequest(scope.ServiceProvider, bff.CookieHeader);
             return context.AuthenticateAsync(BffDefaults.CookieScheme).GetAwaiter().GetResult();
         });
+        var hotPath = new HotPathBenchmarks();
+        await hotPath.SetupAsync();
+        Probe("request: UseAuthentication, anonymous", () => hotPath.AuthenticationAnonymous().GetAwaiter().GetResult());
+        Probe("request: UseAuthentication + UseBff + UseAuthorization", () => hotPath.BffPipeline().GetAwaiter().GetResult());
+        await hotPath.CleanupAsync();
         return 0;
     }
 

@@ -99,17 +99,20 @@ internal sealed class ConfigureOpenIdConnectOptions : IConfigureNamedOptions<Ope
             }
 
             BffLog.LoginCompleted(_logger, context.Principal?.FindFirst("sub")?.Value);
+            Diagnostics.BffInstruments.Of(context.HttpContext).LoginSucceeded();
             return Task.CompletedTask;
         };
         options.Events.OnRemoteFailure = async context =>
         {
             BffLog.LoginCallbackFailed(_logger, BffLog.Sanitize(context.Failure?.Message));
+            Diagnostics.BffInstruments.Of(context.HttpContext).LoginFailed();
             context.HandleResponse();
             await FailAsync(context.HttpContext, context.Properties);
         };
         options.Events.OnAccessDenied = async context =>
         {
             BffLog.LoginCallbackFailed(_logger, "the user or the provider denied access");
+            Diagnostics.BffInstruments.Of(context.HttpContext).LoginFailed();
             context.HandleResponse();
             await FailAsync(context.HttpContext, context.Properties);
         };

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Bff.Tokens;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Bff.Diagnostics;
 
@@ -34,6 +35,9 @@ internal sealed class BffInstruments
         _proxyRequests = meter.CreateCounter<long>(BffMetrics.ProxyRequests, "{request}", "Proxied requests, by route and answered status code.");
         meter.CreateObservableGauge(BffMetrics.ActiveSessions, sessions.Observe, "{session}", "Sessions in the session store that have not expired.");
     }
+
+    /// <summary>The instruments of the application serving <paramref name="context"/>.</summary>
+    public static BffInstruments Of(HttpContext context) => context.RequestServices.GetRequiredService<BffInstruments>();
 
     public void LoginSucceeded() => _logins.Add(1, Success);
 

@@ -19,7 +19,7 @@ namespace Bff.Diagnostics;
 /// expiry and granted scopes, the session's lifetime — as JSON. Never a token value or signature.
 /// 401 without a session.
 /// </summary>
-internal sealed class DiagnosticsEndpoint
+internal static class DiagnosticsEndpoint
 {
     public const string Path = "/diagnostics";
 
@@ -32,12 +32,12 @@ internal sealed class DiagnosticsEndpoint
             return;
         }
 
-        group.MapGet(Path, static context => context.RequestServices.GetRequiredService<DiagnosticsEndpoint>().HandleAsync(context))
+        group.MapGet(Path, HandleAsync)
             .WithMetadata(BffManagementEndpointMetadata.WithAntiForgery);
-        OperationsLog.DiagnosticsEndpointMapped(services.GetRequiredService<ILogger<DiagnosticsEndpoint>>(), basePath + Path);
+        OperationsLog.DiagnosticsEndpointMapped(services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DiagnosticsEndpoint).FullName!), basePath + Path);
     }
 
-    public async Task HandleAsync(HttpContext context)
+    public static async Task HandleAsync(HttpContext context)
     {
         var result = await context.AuthenticateAsync(BffDefaults.CookieScheme);
         if (!result.Succeeded || result.Principal is null || result.Properties is null)

@@ -56,6 +56,7 @@ internal sealed class BackChannelLogoutEndpoint
         }
 
         var ended = await _store.DeleteAsync(result.Sessions!, context.RequestAborted);
+        Diagnostics.BffInstruments.Of(context).BackChannelLoggedOut(ended);
         BffLog.BackChannelLogout(_logger, ended);
         context.Response.StatusCode = StatusCodes.Status200OK;
     }

@@ -60,6 +60,7 @@ internal sealed class LogoutEndpoint
         await _revoker.RevokeAsync(result.Properties, context.RequestAborted);
         var idToken = result.Properties.GetTokenValue(TokenNames.IdToken);
         await context.SignOutAsync(BffDefaults.CookieScheme);
+        Diagnostics.BffInstruments.Of(context).UserLoggedOut();
 
         if (!await HasEndSessionEndpointAsync(context.RequestAborted))
         {

@@ -17,15 +17,17 @@ internal sealed class ClientTokenCache
     private readonly TimeProvider _time;
     private readonly IOptionsMonitor<BffOptions> _options;
     private readonly ILogger<ClientTokenCache> _logger;
+    private readonly Diagnostics.BffInstruments _metrics;
     private readonly ConcurrentDictionary<string, (string Token, DateTimeOffset RenewAt)> _tokens = new(StringComparer.Ordinal);
     private readonly SingleFlight<AccessTokenResult> _fetches = new();
 
-    public ClientTokenCache(TokenEndpointClient tokenClient, TimeProvider time, IOptionsMonitor<BffOptions> options, ILogger<ClientTokenCache> logger)
+    public ClientTokenCache(TokenEndpointClient tokenClient, TimeProvider time, IOptionsMonitor<BffOptions> options, ILogger<ClientTokenCache> logger, Diagnostics.BffInstruments metrics)
     {
         _tokenClient = tokenClient;
         _time = time;
         _options = options;
         _logger = logger;
+        _metrics = metrics;
     }
 
     public async Task<AccessTokenResult> GetAccessTokenAsync(string? scope, string? resource, CancellationToken cancellationToken)
@@ -56,6 +58,7 @@ internal sealed class ClientTokenCache
         }
 
         var response = await _tokenClient.ClientCredentialsAsync(scope, resource, CancellationToken.None);
+        _metrics.ClientTokenFetched(response.Outcome);
         switch (response.Outcome)
         {
             case TokenResponseOutcome.Rejected:

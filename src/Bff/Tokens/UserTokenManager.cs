@@ -20,6 +20,7 @@ internal sealed class UserTokenManager
     private readonly TimeProvider _time;
     private readonly IOptionsMonitor<BffOptions> _options;
     private readonly ILogger<UserTokenManager> _logger;
+    private readonly Diagnostics.BffInstruments _metrics;
     private readonly SingleFlight<AccessTokenResult> _refreshes = new();
 
     public UserTokenManager(
@@ -27,13 +28,15 @@ internal sealed class UserTokenManager
         TokenEndpointClient tokenClient,
         TimeProvider time,
         IOptionsMonitor<BffOptions> options,
-        ILogger<UserTokenManager> logger)
+        ILogger<UserTokenManager> logger,
+        Diagnostics.BffInstruments metrics)
     {
         _tickets = tickets;
         _tokenClient = tokenClient;
         _time = time;
         _options = options;
         _logger = logger;
+        _metrics = metrics;
     }
 
     public async Task<AccessTokenResult> GetAccessTokenAsync(HttpContext context, CancellationToken cancellationToken)
@@ -108,6 +111,7 @@ internal sealed class UserTokenManager
 
         BffLog.RefreshingUserToken(_logger, subject);
         var response = await _tokenClient.RefreshAsync(refreshToken, CancellationToken.None);
+        _metrics.TokenRefreshed(response.Outcome);
         switch (response.Outcome)
         {
             case TokenResponseOutcome.Rejected:

@@ -1,0 +1,98 @@
+// Reads a dotnet-trace 'dotnet-sampled-thread-time' trace converted to speedscope JSON and keeps
+// only the samples of threads that were running (leaf CPU_TIME, or native code that is not a
+// wait), so the shares are of CPU, not of wall-clock time of idle threads.
+
+const waits = /WaitNative|Monitor\.Wait\(|WaitOneNoCheck|Sys\.Read\(|WaitForSocketEvents|Thread\.Sleep|SleepEx|Interop\+Sys\.Poll|LowLevelSpinWaiter/;
+
+/** Components of a proxied request, by the frames they run in (inclusive shares). */
+export const components = [
+  ['Kestrel: connection, parsing, response', /Kestrel\.Core!.*HttpProtocol\+<ProcessRequests>/],
+  ['ASP.NET Core authentication middleware (all of it)', /AuthenticationMiddleware\+<Invoke>/],
+  ['  OpenID Connect handler per request (request-handler check)', /AuthenticationHandlerProvider\+<GetHandlerAsync>|OpenIdConnectHandler/],
+  ['  cookie handler: read cookie + ticket store', /CookieAuthenticationHandler\+<ReadCookieTicket>/],
+  ['    cookie value Unprotect (data protection)', /CookieAuthenticationHandler\+<ReadCookieTicket>.*/, /SecureDataFormat`1.*\.Unprotect/],
+  ['    ServerSideTicketStore.RetrieveAsync', /ServerSideTicketStore\+<RetrieveAsync>|ServerSideTicketStore\.RetrieveAsync/],
+  ['      ticket Unprotect (data protection)', /ServerSideTicketStore\.Unprotect/, /KeyRingBasedDataProtector\.Unprotect/],
+  ['      TicketSerializer.Deserialize', /ServerSideTicketStore\.Unprotect/, /TicketSerializer\.Deserialize/],
+  ['data protection (all: key derivation, AES, HMAC)', /DataProtection!/],
+  ['BffMiddleware (token lookup, anti-forgery)', /BffMiddleware/],
+  ['  UserTokenManager.GetAccessTokenAsync', /UserTokenManager\+<GetAccessTokenAsync>/],
+  ['AuthorizationMiddleware', /AuthorizationMiddleware\+<Invoke>/],
+  ['YARP forwarder (HttpForwarder.SendAsync)', /HttpForwarder\+<SendAsync>/],
+  ['  HttpClient to the upstream', /HttpConnection\+<SendAsync>/],
+  ['GC: threads suspended for collections', /PollGC/],
+  ['finalizer thread', /GC\.RunFinalizers/],
+  ['socket engine (epoll dispatch)', /SocketAsyncEngine/],
+];
+
+export function analyze(json) {
+  const frames = json.shared.frames.map((f) => f.name);
+  const inclusive = new Map();
+  const exclusive = new Map();
+  const componentTime = new Map(components.map(([name]) => [name, 0]));
+  let busy = 0;
+  let total = 0;
+  for (const profile of json.profiles) {
+    if (profile.type !== 'evented') continue;
+    const stack = [];
+    let last = profile.startValue;
+    for (const event of profile.events) {
+      const dt = event.at - last;
+      if (dt > 0 && stack.length > 0) {
+        total += dt;
+        const leaf = frames[stack.at(-1)];
+        const parent = stack.length > 1 ? frames[stack.at(-2)] : '';
+        const running = leaf === 'CPU_TIME' || (leaf === 'UNMANAGED_CODE_TIME' && !waits.test(parent) && parent !== '?!?');
+        if (running) {
+          busy += dt;
+          exclusive.set(parent, (exclusive.get(parent) ?? 0) + dt);
+          const names = stack.map((i) => frames[i]);
+          for (const name of new Set(names)) inclusive.set(name, (inclusive.get(name) ?? 0) + dt);
+          for (const [name, outer, inner] of components) {
+            const at = names.findIndex((n) => outer.test(n));
+            if (at >= 0 && (!inner || names.slice(at + 1).some((n) => inner.test(n)))) {
+              componentTime.set(name, componentTime.get(name) + dt);
+            }
+          }
+        }
+      }
+      last = event.at;
+      if (event.type === 'O') stack.push(event.frame);
+      else stack.pop();
+    }
+  }
+  const top = (map, n) =>
+    [...map]
+      .filter(([name]) => !/^(CPU_TIME|UNMANAGED_CODE_TIME|Threads|\(Non-Activities\))$|^Process64 |^Thread \(/.test(name))
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([name, ms]) => ({ name: shorten(name), pct: (100 * ms) / busy }));
+  return {
+    busyMs: busy,
+    totalMs: total,
+    components: components.map(([name]) => ({ name, pct: (100 * componentTime.get(name)) / busy })),
+    top: (n) => ({ exclusive: top(exclusive, n), inclusive: top(inclusive, n) }),
+  };
+}
+
+function shorten(name) {
+  return name
+    .replace(/^[^!]*!/, '')
+    .replace(/\(.*$/, '')
+    .replace(/Microsoft\.AspNetCore\./g, '')
+    .replace(/System\.Private\.CoreLib!/g, '');
+}
+
+export function formatAnalysis(result, n) {
+  const lines = [];
+  const pct = (p) => `${p.toFixed(1).padStart(5)} %`;
+  lines.push(`CPU samples: ${(result.busyMs / 1000).toFixed(1)} s of running threads (of ${(result.totalMs / 1000).toFixed(1)} s sampled thread time)`, '');
+  lines.push('Components (inclusive share of CPU):');
+  for (const c of result.components) lines.push(`  ${pct(c.pct)}  ${c.name}`);
+  const { exclusive, inclusive } = result.top(n);
+  lines.push('', `Top ${n} methods by exclusive CPU:`);
+  for (const f of exclusive) lines.push(`  ${pct(f.pct)}  ${f.name}`);
+  lines.push('', `Top ${n} methods by inclusive CPU:`);
+  for (const f of inclusive) lines.push(`  ${pct(f.pct)}  ${f.name}`);
+  return lines.join('\n');
+}
