@@ -6,23 +6,26 @@ const waits = /WaitNative|Monitor\.Wait\(|WaitOneNoCheck|Sys\.Read\(|WaitForSock
 
 /** Components of a proxied request, by the frames they run in (inclusive shares). */
 export const components = [
-  ['Kestrel: connection, parsing, response', /Kestrel\.Core!.*HttpProtocol\+<ProcessRequests>/],
-  ['ASP.NET Core authentication middleware (all of it)', /AuthenticationMiddleware\+<Invoke>/],
-  ['  OpenID Connect handler per request (request-handler check)', /AuthenticationHandlerProvider\+<GetHandlerAsync>|OpenIdConnectHandler/],
+  // [name, a frame on the stack, (optional) a frame that must be below it, (optional) frames that must not be on the stack]
+  ['Kestrel: connection, parsing, response (not the middlewares)', /Kestrel\.Core!.*HttpProtocol\+<ProcessRequests>/, null, /EndpointRoutingMiddleware|AuthenticationMiddleware|BffMiddleware|AuthorizationMiddleware|EndpointMiddleware|HttpForwarder/],
+  ['routing (EndpointRoutingMiddleware, DFA matcher)', /EndpointRoutingMiddleware\.Invoke/, /DfaMatcher|EndpointSelector|RouteValues/],
+  ['UseAuthentication (not the middlewares after it)', /AuthenticationMiddleware\+<Invoke>/, null, /BffMiddleware|AuthorizationMiddleware|EndpointMiddleware|HttpForwarder/],
+  ['  OpenID Connect handler created per request (request-handler check)', /AuthenticationMiddleware\+<Invoke>/, /AuthenticationHandlerProvider\+<GetHandlerAsync>|OpenIdConnectHandler|RemoteAuthenticationHandler/],
   ['  cookie handler: read cookie + ticket store', /CookieAuthenticationHandler\+<ReadCookieTicket>/],
-  ['    cookie value Unprotect (data protection)', /CookieAuthenticationHandler\+<ReadCookieTicket>.*/, /SecureDataFormat`1.*\.Unprotect/],
+  ['    cookie value Unprotect (data protection)', /CookieAuthenticationHandler\+<ReadCookieTicket>/, /SecureDataFormat`1.*\.Unprotect/],
   ['    ServerSideTicketStore.RetrieveAsync', /ServerSideTicketStore\+<RetrieveAsync>|ServerSideTicketStore\.RetrieveAsync/],
   ['      ticket Unprotect (data protection)', /ServerSideTicketStore\.Unprotect/, /KeyRingBasedDataProtector\.Unprotect/],
   ['      TicketSerializer.Deserialize', /ServerSideTicketStore\.Unprotect/, /TicketSerializer\.Deserialize/],
-  ['data protection (all: key derivation, AES, HMAC)', /DataProtection!/],
-  ['BffMiddleware (token lookup, anti-forgery)', /BffMiddleware/],
+  ['UseBff (not the middlewares after it)', /BffMiddleware/, null, /AuthorizationMiddleware|EndpointMiddleware|HttpForwarder/],
   ['  UserTokenManager.GetAccessTokenAsync', /UserTokenManager\+<GetAccessTokenAsync>/],
-  ['AuthorizationMiddleware', /AuthorizationMiddleware\+<Invoke>/],
-  ['YARP forwarder (HttpForwarder.SendAsync)', /HttpForwarder\+<SendAsync>/],
+  ['UseAuthorization (not the endpoint)', /AuthorizationMiddleware\+<Invoke>/, null, /EndpointMiddleware|HttpForwarder|ForwarderMiddleware/],
+  ['YARP: proxy pipeline and forwarder', /ProxyPipelineInitializerMiddleware|HttpForwarder\+<SendAsync>/],
   ['  HttpClient to the upstream', /HttpConnection\+<SendAsync>/],
-  ['GC: threads suspended for collections', /PollGC/],
+  ['data protection, anywhere (key derivation, AES, HMAC)', /DataProtection!/],
+  ['GC: threads stopped for collections', /PollGC/],
   ['finalizer thread', /GC\.RunFinalizers/],
   ['socket engine (epoll dispatch)', /SocketAsyncEngine/],
+  ['thread pool: idle workers spinning', /PortableThreadPool\+WorkerThread\.WorkerThreadStart/, null, /ThreadPoolWorkQueue\.Dispatch/],
 ];
 
 export function analyze(json) {
@@ -48,9 +51,9 @@ export function analyze(json) {
           exclusive.set(parent, (exclusive.get(parent) ?? 0) + dt);
           const names = stack.map((i) => frames[i]);
           for (const name of new Set(names)) inclusive.set(name, (inclusive.get(name) ?? 0) + dt);
-          for (const [name, outer, inner] of components) {
+          for (const [name, outer, inner, not] of components) {
             const at = names.findIndex((n) => outer.test(n));
-            if (at >= 0 && (!inner || names.slice(at + 1).some((n) => inner.test(n)))) {
+            if (at >= 0 && (!inner || names.slice(at + 1).some((n) => inner.test(n))) && (!not || !names.some((n) => not.test(n)))) {
               componentTime.set(name, componentTime.get(name) + dt);
             }
           }

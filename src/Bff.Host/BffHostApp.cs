@@ -1,5 +1,10 @@
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
+using OpenTelemetry;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 
 namespace Bff.Host;
 
@@ -52,6 +57,7 @@ public static class BffHostApp
         builder.Services.AddOptions<SpaOptions>().BindConfiguration("Bff:Spa");
         builder.Services.AddBff().AddServerSideSessions().AddRemoteApis();
         builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
+        AddTelemetry(builder);
         configureBuilder?.Invoke(builder);
 
         var app = builder.Build();
@@ -68,10 +74,85 @@ public static class BffHostApp
         app.UseAuthorization();
 
         app.MapBffManagementEndpoints();
+        app.MapBffHealthEndpoints();
         app.MapReverseProxy();
         app.MapFallback(context => SpaFallback.HandleAsync(context, spaFiles));
         return app;
     }
+
+    /// <summary>
+    /// Logs with the request's trace id in their scope (JSON lines with <c>Bff:Telemetry:JsonLogs=true</c>);
+    /// OpenTelemetry metrics (ASP.NET Core, HttpClient, the <c>Bff</c> meter) and traces, exported over
+    /// OTLP when <c>Bff:Telemetry:OtlpEndpoint</c> or <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, and to
+    /// the console when <c>Bff:Telemetry:Console</c> is true (the default in Development only).
+    /// </summary>
+    private static void AddTelemetry(WebApplicationBuilder builder)
+    {
+        var settings = builder.Configuration.GetSection("Bff:Telemetry");
+        builder.Logging.Configure(o => o.ActivityTrackingOptions =
+            ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
+        if (settings.GetValue<bool>("JsonLogs"))
+        {
+            builder.Logging.AddJsonConsole(o =>
+            {
+                o.IncludeScopes = true; // RequestId (TraceIdentifier), TraceId, SpanId, RequestPath
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            });
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(o => o.IncludeScopes = true);
+        }
+
+        var otlpEndpoint = settings["OtlpEndpoint"];
+        var otlp = !string.IsNullOrWhiteSpace(otlpEndpoint) || !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        var console = settings.GetValue<bool?>("Console") ?? builder.Environment.IsDevelopment();
+        if (!otlp && !console)
+        {
+            return;
+        }
+
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(settings["ServiceName"] ?? builder.Configuration["OTEL_SERVICE_NAME"] ?? "bff"))
+            .WithMetrics(metrics =>
+            {
+                metrics.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddMeter(BffMetrics.MeterName);
+                if (console)
+                {
+                    metrics.AddConsoleExporter();
+                }
+            })
+            .WithTracing(tracing =>
+            {
+                // URL query values (authorization codes, state) are redacted by both instrumentations.
+                tracing.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
+                if (console)
+                {
+                    tracing.AddConsoleExporter();
+                }
+            });
+        if (!string.IsNullOrWhiteSpace(otlpEndpoint))
+        {
+            telemetry.UseOtlpExporter(OtlpProtocol(settings["OtlpProtocol"] ?? builder.Configuration["OTEL_EXPORTER_OTLP_PROTOCOL"]), OtlpEndpoint(otlpEndpoint));
+        }
+        else if (otlp)
+        {
+            telemetry.UseOtlpExporter(); // the standard OTEL_EXPORTER_OTLP_* variables
+        }
+    }
+
+    private static OtlpExportProtocol OtlpProtocol(string? value) => value switch
+    {
+        null or "" or "grpc" => OtlpExportProtocol.Grpc,
+        "http/protobuf" => OtlpExportProtocol.HttpProtobuf,
+        _ => throw new OptionsValidationException("Bff:Telemetry", typeof(BffHostApp), [$"Bff:Telemetry:OtlpProtocol '{value}' is unknown. Use grpc (default) or http/protobuf."]),
+    };
+
+    private static Uri OtlpEndpoint(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+            ? uri
+            : throw new OptionsValidationException("Bff:Telemetry", typeof(BffHostApp), [$"Bff:Telemetry:OtlpEndpoint '{value}' is not an absolute http(s) URL, e.g. http://otel-collector:4317."]);
 
     private static string ResolveSpaPath(SpaOptions options) =>
         System.IO.Path.GetFullPath(System.IO.Path.IsPathRooted(options.Path)
