@@ -15,7 +15,7 @@ import { ensureSystemPackages, root } from '../scripts/lib.mjs';
 import { Child, installExitHandlers, killAllSync, onCleanup, runningChildren, stopAll } from './lib/processes.mjs';
 import { getJson, login, percentile, pool, send, sleep } from './lib/http.mjs';
 import { wrk } from './lib/wrk.mjs';
-import { cpuInterval, cpuSnapshot } from './lib/cpu.mjs';
+import { cpuInterval, cpuSnapshot, threadTicks, ticksToMs } from './lib/cpu.mjs';
 import { apiPath, benchDir, bffArgs, build, commandExists, cookieName, dll, gitCommit, host, idpArgs, machine, quietAspNet, reverseProxyArgs, startBff, startRedis } from './lib/hosts.mjs';
 import { fmt, markdown, throughputTable, latencyTable, loginsTable, stormTable, targetsTable } from './lib/report.mjs';
 
@@ -29,7 +29,7 @@ const help = `npm run bench [-- options]
   --stores LIST            session stores to measure, comma separated (default: Memory,Sqlite, plus
                            Redis when redis-server is on PATH)
   --duration SEC           measured wrk interval per target and round (default 10)
-  --warmup SEC             wrk warm-up before the first round (default 3; 1 s before later rounds)
+  --warmup SEC             wrk warm-up before the first round (default 5; 1 s before later rounds)
   --rounds N               rounds over all targets, in alternating order (default 2)
   --threads N              wrk threads (default 2)
   --connections N          wrk connections (default 32)
@@ -48,7 +48,7 @@ function parseOptions(argv) {
   const o = {
     stores: null,
     durationSec: 10,
-    warmupSec: 3,
+    warmupSec: 5,
     rounds: 2,
     threads: 2,
     connections: 32,
@@ -140,7 +140,9 @@ async function measureThroughput(target, jar, o, { round, warmupSec }) {
   if (warmupSec > 0) await wrk(url, { threads: o.threads, connections: o.connections, durationSec: warmupSec, headers });
   const before = await stats(target);
   const cpuBefore = cpuSnapshot(runningChildren().map((c) => c.pid));
+  const jitBefore = threadTicks(target.child.pid, '.NET Tiered Com');
   const result = await wrk(url, { threads: o.threads, connections: o.connections, durationSec: o.durationSec, headers });
+  const jitMs = ticksToMs(threadTicks(target.child.pid, '.NET Tiered Com') - jitBefore);
   const cpu = cpuInterval(cpuBefore, cpuSnapshot(runningChildren().map((c) => c.pid)), result.wrkCpuSeconds);
   const after = await stats(target);
   if (result.non2xx > 0 || result.socketErrors > 0) {
@@ -157,6 +159,7 @@ async function measureThroughput(target, jar, o, { round, warmupSec }) {
     gen0: after.gen0 - before.gen0,
     gen1: after.gen1 - before.gen1,
     gen2: after.gen2 - before.gen2,
+    jitCpuMs: jitMs,
     machineBusyPct: cpu.busyPct,
     foreignCpuPct: cpu.foreignPct,
   };
@@ -389,7 +392,7 @@ async function main() {
       say(`round ${round}/${o.rounds}: ${target.label} (warm-up ${warmupSec} s, measured ${o.durationSec} s)`);
       const r = await measureThroughput(target, jars.get(target), o, { round, warmupSec });
       perTarget.get(target).push(r);
-      say(`  ${fmt.int(r.rps)} req/s, p50 ${fmt.ms(r.p50Ms)}, p99 ${fmt.ms(r.p99Ms)}, ${fmt.bytes(r.allocPerRequest)}/req, ${fmt.us(r.cpuUsPerRequest)} CPU/req; other processes used ${r.foreignCpuPct.toFixed(0)} % of the machine${r.foreignCpuPct > noisyPct ? ' (NOISY)' : ''}`);
+      say(`  ${fmt.int(r.rps)} req/s, p50 ${fmt.ms(r.p50Ms)}, p99 ${fmt.ms(r.p99Ms)}, ${fmt.bytes(r.allocPerRequest)}/req, ${fmt.us(r.cpuUsPerRequest)} CPU/req (JIT ${Math.round(r.jitCpuMs)} ms); other processes used ${r.foreignCpuPct.toFixed(0)} % of the machine${r.foreignCpuPct > noisyPct ? ' (NOISY)' : ''}`);
     }
   }
   const throughput = targets.map((target) => {

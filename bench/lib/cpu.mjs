@@ -2,7 +2,7 @@
 // machine (a build, another test run): machine-wide busy time from /proc/stat, minus the CPU
 // time of the benchmark's own processes (its children from /proc/<pid>/stat, this driver, and wrk,
 // which reports its own through the shell's `times`).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 
 const ticksPerSecond = 100; // USER_HZ: 100 on every Linux ABI in use
@@ -46,3 +46,26 @@ export function cpuInterval(before, after, extraSeconds = 0) {
 }
 
 export const cores = availableParallelism();
+
+/** CPU ticks of the threads of `pid` whose name starts with `prefix` (e.g. '.NET Tiered Com', the JIT's background compiler). */
+export function threadTicks(pid, prefix) {
+  let ticks = 0;
+  try {
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
+        const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        if (!name.startsWith(prefix)) continue;
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        ticks += Number(fields[11]) + Number(fields[12]);
+      } catch {
+        /* the thread ended */
+      }
+    }
+  } catch {
+    return NaN;
+  }
+  return ticks;
+}
+
+export const ticksToMs = (ticks) => ticks * (1000 / ticksPerSecond);

@@ -64,10 +64,10 @@ export function roundsTable(run) {
   const rows = [];
   for (const t of run.throughput) {
     for (const r of t.rounds ?? []) {
-      rows.push([t.label, r.round, fmt.int(r.rps), fmt.ms(r.p50Ms), fmt.ms(r.p99Ms), fmt.bytes(r.allocPerRequest), fmt.us(r.cpuUsPerRequest), fmt.mb(r.workingSetBytes), `${r.gen0}/${r.gen1}/${r.gen2}`, `${r.machineBusyPct.toFixed(0)} % / ${r.foreignCpuPct.toFixed(0)} %`]);
+      rows.push([t.label, r.round, fmt.int(r.rps), fmt.ms(r.p50Ms), fmt.ms(r.p99Ms), fmt.bytes(r.allocPerRequest), fmt.us(r.cpuUsPerRequest), fmt.mb(r.workingSetBytes), `${r.gen0}/${r.gen1}/${r.gen2}`, `${Math.round(r.jitCpuMs)} ms`, `${r.machineBusyPct.toFixed(0)} % / ${r.foreignCpuPct.toFixed(0)} %`]);
     }
   }
-  return table(['target', 'round', 'requests/s', 'p50', 'p99', 'allocated / request', 'CPU / request', 'working set', 'GCs gen0/1/2', 'machine busy / other processes'], rows);
+  return table(['target', 'round', 'requests/s', 'p50', 'p99', 'allocated / request', 'CPU / request', 'working set', 'GCs gen0/1/2', 'JIT thread CPU', 'machine busy / other processes'], rows);
 }
 
 export function loginsTable(run) {

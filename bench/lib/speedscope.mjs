@@ -2,7 +2,9 @@
 // only the samples of threads that were running (leaf CPU_TIME, or native code that is not a
 // wait), so the shares are of CPU, not of wall-clock time of idle threads.
 
-const waits = /WaitNative|Monitor\.Wait\(|WaitOneNoCheck|Sys\.Read\(|WaitForSocketEvents|Thread\.Sleep|SleepEx|Interop\+Sys\.Poll|LowLevelSpinWaiter/;
+// RunFinalizers: the finalizer thread's wait shows as CPU_TIME in these traces, while
+// /proc/<pid>/task shows the '.NET Finalizer' thread idle behind the BFF: counted as a wait.
+const waits = /RunFinalizers|WaitNative|Monitor\.Wait\(|WaitOneNoCheck|Sys\.Read\(|WaitForSocketEvents|Thread\.Sleep|SleepEx|Interop\+Sys\.Poll|LowLevelSpinWaiter/;
 
 /** Components of a proxied request, by the frames they run in (inclusive shares). */
 export const components = [
@@ -23,7 +25,6 @@ export const components = [
   ['  HttpClient to the upstream', /HttpConnection\+<SendAsync>/],
   ['data protection, anywhere (key derivation, AES, HMAC)', /DataProtection!/],
   ['GC: threads stopped for collections', /PollGC/],
-  ['finalizer thread', /GC\.RunFinalizers/],
   ['socket engine (epoll dispatch)', /SocketAsyncEngine/],
   ['thread pool: idle workers spinning', /PortableThreadPool\+WorkerThread\.WorkerThreadStart/, null, /ThreadPoolWorkQueue\.Dispatch/],
 ];
@@ -45,7 +46,7 @@ export function analyze(json) {
         total += dt;
         const leaf = frames[stack.at(-1)];
         const parent = stack.length > 1 ? frames[stack.at(-2)] : '';
-        const running = leaf === 'CPU_TIME' || (leaf === 'UNMANAGED_CODE_TIME' && !waits.test(parent) && parent !== '?!?');
+        const running = (leaf === 'CPU_TIME' && !waits.test(parent)) || (leaf === 'UNMANAGED_CODE_TIME' && !waits.test(parent) && parent !== '?!?');
         if (running) {
           busy += dt;
           exclusive.set(parent, (exclusive.get(parent) ?? 0) + dt);

@@ -98,4 +98,28 @@ public sealed class LoginJourneyTests(DemoFixture demo)
         Assert.Equal(401, withoutHeader);
         Assert.Equal(200, withHeader);
     }
+
+    [Fact]
+    public async Task Signing_out_at_the_idp_ends_the_spa_session_through_the_back_channel()
+    {
+        var (context, page) = await NewPageAsync();
+        await using var _ = context;
+        await page.GotoAsync(demo.Bff.Url);
+        await page.ClickAsync("#login");
+        await LogInAtTheIdpAsync(page, "alice", "alice");
+        await Expect(page.Locator("#user-name")).ToHaveTextAsync("Alice Smith", new() { Timeout = 20_000 });
+
+        // The user signs out at the IdP in another tab; the IdP notifies the BFF (back-channel logout).
+        var idpPage = await context.NewPageAsync();
+        await idpPage.GotoAsync($"{demo.Idp.Url}/");
+        await idpPage.ClickAsync("#idp-logout");
+        await Expect(idpPage.Locator("#idp-logout")).ToHaveCountAsync(0, new() { Timeout = 20_000 });
+
+        // The SPA's next API call gets 401 and the SPA shows the logged-out state.
+        await page.BringToFrontAsync();
+        await page.ClickAsync("#call-api");
+        await Expect(page.Locator("#session-ended")).ToBeVisibleAsync(Visible);
+        await Expect(page.Locator("#anonymous")).ToBeVisibleAsync(Visible);
+        Assert.Equal(401, await page.EvaluateAsync<int>("async () => (await fetch('/bff/user', { headers: { 'X-CSRF': '1' } })).status"));
+    }
 }
