@@ -41,6 +41,9 @@ const help = `npm run bench [-- options]
   --pin                    pin the proxy to CPU 0 and wrk + upstream to CPU 1 (taskset)
   --no-build               use the existing Release build
   --strict                 exit 2 when a target of the issue is missed
+  --experiments            also measure the BFF with prototypes of hot-path changes (bench host only,
+                           not the product): ticket-cache (Memory), ticket-cache + cookie-cache
+                           (Memory, Sqlite); adds about 90 s
   --micro [BDN args]       run the BenchmarkDotNet micro-benchmarks instead (default --filter '*');
                            every later argument goes to BenchmarkDotNet`;
 
@@ -62,6 +65,7 @@ function parseOptions(argv) {
     build: true,
     strict: false,
     micro: null,
+    experiments: [],
   };
   const numeric = {
     '--duration': 'durationSec',
@@ -89,6 +93,12 @@ function parseOptions(argv) {
       o.build = false;
     } else if (arg === '--pin') {
       o.pin = true;
+    } else if (arg === '--experiments') {
+      o.experiments = [
+        { store: 'Memory', experiments: 'ticket-cache' },
+        { store: 'Memory', experiments: 'ticket-cache,cookie-cache' },
+        { store: 'Sqlite', experiments: 'ticket-cache,cookie-cache' },
+      ];
     } else if (arg === '--strict') {
       o.strict = true;
     } else if (numeric[arg]) {
@@ -233,7 +243,7 @@ async function fireStorm(bff, idp, prepared, o) {
 function evaluateTargets(run) {
   const floor = run.throughput.find((t) => t.kind === 'yarp');
   const targets = [];
-  const by = (store) => run.throughput.find((t) => t.store === store);
+  const by = (store) => run.throughput.find((t) => t.store === store && !t.experiment);
   for (const [store, minRatio, checkP99] of [['Memory', 0.9, true], ['Sqlite', 0.9, true], ['Redis', 0.8, false]]) {
     const t = by(store);
     const name = `proxied GET, ${store} store: ≥ ${minRatio.toFixed(2)}× bare YARP requests/s`;
@@ -347,8 +357,15 @@ async function main() {
       startBff(`bff-storm-${store.toLowerCase()}`, bffArgs({ ...common, idpUrl: stormIdpUrl, dataPath: join(tmp, `bff-storm-${store}`), extra: ['--Bff:Tokens:RefreshBeforeExpiry=00:00:01'] }), { optional: store === 'Redis' }),
     ]).then(([main, storm]) => (main.unavailable || storm.unavailable ? { store, unavailable: 'redis: not available in this build', reason: main.unavailable ?? storm.unavailable } : { store, main: main.child, storm: storm.child }));
   });
+  // --experiments: the BFF with prototypes of hot-path changes (bench host only), measured beside the real one.
+  const experimentStarts = o.experiments.map(({ store, experiments }) =>
+    startBff(`bff-${store.toLowerCase()}-${experiments.replace(/,/g, '+')}`, bffArgs({ upstreamUrl, idpUrl, store, spaPath, redis: redis?.socket, dataPath: join(tmp, `bff-${store}-${experiments}`), extra: [`--Bench:Experiments=${experiments}`] }), { cpu: proxyCpu }).then(
+      (started) => ({ store, experiments, child: started.child }),
+    ),
+  );
   await yarp.listening();
   const bffs = await Promise.all(bffStarts);
+  const experimentBffs = await Promise.all(experimentStarts);
   durations.startSec = (performance.now() - t) / 1000;
   for (const b of bffs.filter((x) => x.unavailable)) say(`${b.store}: ${b.unavailable}${b.reason ? ` (${b.reason})` : ''}`);
 
@@ -357,6 +374,9 @@ async function main() {
   const targets = [{ label: 'bare YARP', kind: 'yarp', url: yarp.url, child: yarp }];
   for (const b of bffs) {
     targets.push(b.unavailable ? { label: `BFF, ${b.store} store`, kind: 'bff', store: b.store, unavailable: b.unavailable } : { label: `BFF, ${b.store} store`, kind: 'bff', store: b.store, url: b.main.url, child: b.main });
+  }
+  for (const e of experimentBffs) {
+    targets.push({ label: `BFF, ${e.store} store + ${e.experiments.replace(/,/g, ' + ')} (prototype)`, kind: 'bff', store: e.store, experiment: e.experiments, url: e.child.url, child: e.child });
   }
   const live = targets.filter((x) => !x.unavailable);
   say('logging in through the dev IdP (one session per BFF)');
@@ -367,7 +387,7 @@ async function main() {
     try {
       jars.set(target, await login(target.url));
       await sanityCheck(target, jars.get(target));
-      sessionInfo[target.store] = await getJson(`${target.url}/__bench/session`, { headers: { cookie: apiHeaders(jars.get(target)).cookie } });
+      if (!target.experiment) sessionInfo[target.store] = await getJson(`${target.url}/__bench/session`, { headers: { cookie: apiHeaders(jars.get(target)).cookie } });
     } catch (error) {
       const message = `${target.label}: ${error.message}\n${target.child.tail(25)}`;
       if (target.store !== 'Redis') throw new Error(message);
@@ -396,10 +416,11 @@ async function main() {
     }
   }
   const throughput = targets.map((target) => {
-    if (target.unavailable) return { label: target.label, kind: target.kind, store: target.store, unavailable: target.unavailable };
+    const { label, kind, store, experiment } = target;
+    if (target.unavailable) return { label, kind, store, unavailable: target.unavailable };
     const rounds = perTarget.get(target);
     const best = rounds.reduce((a, b) => (b.rps > a.rps ? b : a));
-    return { label: target.label, kind: target.kind, store: target.store, rounds, best, minRps: Math.min(...rounds.map((r) => r.rps)), maxRps: Math.max(...rounds.map((r) => r.rps)) };
+    return { label, kind, store, experiment, rounds, best, minRps: Math.min(...rounds.map((r) => r.rps)), maxRps: Math.max(...rounds.map((r) => r.rps)) };
   });
 
   // --- unloaded latency ------------------------------------------------------------------------
@@ -426,7 +447,7 @@ async function main() {
 
   // --- memory per idle session (Memory store) ---------------------------------------------------
   let idleSessions = null;
-  const memoryTarget = live.find((x) => x.store === 'Memory');
+  const memoryTarget = live.find((x) => x.store === 'Memory' && !x.experiment);
   if (memoryTarget && o.sessions > 0) {
     say(`memory per idle session: storing ${fmt.int(o.sessions)} sessions in the Memory store`);
     const cookie = apiHeaders(jars.get(memoryTarget)).cookie;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Bff.Host;
 using Bff.Sessions;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.Options;
 
 namespace Bff.Bench.Hosts;
@@ -22,7 +23,23 @@ internal static class BffBenchHost
     {
         try
         {
-            var app = BffHostApp.Build(args, builder => builder.Services.AddSingleton<IStartupFilter>(new BenchStats(HandleAsync)));
+            var app = BffHostApp.Build(args, builder =>
+            {
+                builder.Services.AddSingleton<IStartupFilter>(new BenchStats(HandleAsync));
+                var experiments = (builder.Configuration["Bench:Experiments"] ?? string.Empty)
+                    .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                var unknown = experiments.Except(BenchExperiments.Known, StringComparer.OrdinalIgnoreCase).ToList();
+                if (unknown.Count > 0)
+                {
+                    throw new ArgumentException($"Unknown Bench:Experiments {string.Join(", ", unknown)}; known: {string.Join(", ", BenchExperiments.Known)}.");
+                }
+
+                if (experiments.Length > 0)
+                {
+                    builder.Services.AddSingleton<IPostConfigureOptions<CookieAuthenticationOptions>>(services => new BenchExperiments(services, experiments));
+                    Console.WriteLine($"Bench experiments (prototypes, not the product): {string.Join(", ", experiments)}");
+                }
+            });
             await app.RunAsync();
             return 0;
         }

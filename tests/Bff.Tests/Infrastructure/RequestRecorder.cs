@@ -13,6 +13,8 @@ public sealed class RequestRecorder : IStartupFilter
 {
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private string? _failPathPrefix;
+    private int _held;
+    private TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public IReadOnlyList<RecordedRequest> Requests => _requests.ToList();
 
@@ -22,6 +24,17 @@ public sealed class RequestRecorder : IStartupFilter
         get => Volatile.Read(ref _failPathPrefix);
         set => Volatile.Write(ref _failPathPrefix, value);
     }
+
+    /// <summary>When set, requests whose path starts with it wait until <see cref="ReleaseHeld"/> (a slow IdP).</summary>
+    public string? HoldPathPrefix { get; set; }
+
+    /// <summary>Requests currently held.</summary>
+    public int Held => Volatile.Read(ref _held);
+
+    /// <summary>When set, rewrites the body answered to a path (e.g. a discovery document without an endpoint).</summary>
+    public Func<string, string, string>? RewriteBody { get; set; }
+
+    public void ReleaseHeld() => Interlocked.Exchange(ref _gate, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
     {
@@ -37,6 +50,19 @@ public sealed class RequestRecorder : IStartupFilter
         {
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             return;
+        }
+
+        if (HoldPathPrefix is { } hold && context.Request.Path.StartsWithSegments(hold))
+        {
+            Interlocked.Increment(ref _held);
+            try
+            {
+                await Volatile.Read(ref _gate).Task.WaitAsync(TimeSpan.FromSeconds(30));
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _held);
+            }
         }
 
         var form = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -61,8 +87,18 @@ public sealed class RequestRecorder : IStartupFilter
             context.Response.Body = original;
             buffer.Position = 0;
             var body = new StreamReader(buffer).ReadToEnd();
-            buffer.Position = 0;
-            await buffer.CopyToAsync(original);
+            if (RewriteBody is { } rewrite && rewrite(context.Request.Path.Value ?? string.Empty, body) is var rewritten && rewritten != body)
+            {
+                body = rewritten;
+                context.Response.ContentLength = null;
+                await original.WriteAsync(System.Text.Encoding.UTF8.GetBytes(body));
+            }
+            else
+            {
+                buffer.Position = 0;
+                await buffer.CopyToAsync(original);
+            }
+
             _requests.Enqueue(new RecordedRequest(context.Request.Method, context.Request.Path.Value ?? string.Empty, form, headers, context.Response.StatusCode, body));
         }
     }

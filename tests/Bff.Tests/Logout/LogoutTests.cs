@@ -94,4 +94,53 @@ public sealed class LogoutTests(IdpFixture env)
         Assert.Equal(HttpStatusCode.Redirect, response.Status);
         Assert.Equal("/bye", response.Headers.Location!.OriginalString);
     }
+
+    [Fact]
+    public async Task Logout_completes_when_the_idp_has_no_revocation_endpoint()
+    {
+        env.Idp.Recorder.RewriteBody = (path, body) => path == "/.well-known/openid-configuration"
+            ? System.Text.RegularExpressions.Regex.Replace(body, "\"revocation_endpoint\":\\s*\"[^\"]*\",?", string.Empty)
+            : body;
+        try
+        {
+            await using var bff = await env.StartBffAsync();
+            using var browser = new TestBrowser();
+            await browser.LoginAsync(bff.Url);
+            var claims = new UserClaims((await browser.ApiAsync($"{bff.Url}/bff/user")).Body);
+            var revocationsBefore = env.Idp.Recorder.To("/connect/revoke").Count();
+
+            var response = await browser.GetAsync($"{bff.Url}{claims.LogoutUrl}");
+
+            Assert.Equal(HttpStatusCode.Redirect, response.Status);
+            Assert.Equal(revocationsBefore, env.Idp.Recorder.To("/connect/revoke").Count());
+            Assert.Equal(HttpStatusCode.Unauthorized, (await browser.ApiAsync($"{bff.Url}/bff/user")).Status);
+        }
+        finally
+        {
+            env.Idp.Recorder.RewriteBody = null;
+        }
+    }
+
+    [Fact]
+    public async Task Logout_completes_when_revocation_fails()
+    {
+        await using var bff = await env.StartBffAsync();
+        using var browser = new TestBrowser();
+        await browser.LoginAsync(bff.Url);
+        var claims = new UserClaims((await browser.ApiAsync($"{bff.Url}/bff/user")).Body);
+
+        env.Idp.Recorder.FailPathPrefix = "/connect/revoke";
+        BrowserResponse response;
+        try
+        {
+            response = await browser.GetAsync($"{bff.Url}{claims.LogoutUrl}");
+        }
+        finally
+        {
+            env.Idp.Recorder.FailPathPrefix = null;
+        }
+
+        Assert.Equal(HttpStatusCode.Redirect, response.Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.ApiAsync($"{bff.Url}/bff/user")).Status);
+    }
 }

@@ -35,4 +35,38 @@ public sealed class IdpOutageTests(IdpFixture env)
         Assert.Equal(HttpStatusCode.OK, after.Status);
         Assert.Single(idp.Grants(bff.ClientId, "refresh_token"), r => r.Status == 200);
     }
+
+    [Fact]
+    public async Task Idp_slower_than_the_refresh_timeout_answers_504_and_the_late_refresh_still_lands_once()
+    {
+        await using var idp = await TestIdp.StartAsync(env.Logs);
+        await using var api = await TestApi.StartAsync(idp.Url, env.Logs);
+        await using var bff = await TestBff.StartAsync(idp, api, env.NewFolder(), new CapturingLoggerProvider(), s => s["Bff:Tokens:RefreshTimeout"] = "00:00:03");
+        using var browser = new TestBrowser();
+        await browser.LoginAsync(bff.Url);
+        bff.Time.Advance(TimeSpan.FromMinutes(6));
+
+        idp.Recorder.HoldPathPrefix = "/connect/token";
+        try
+        {
+            var slow = browser.ApiAsync($"{bff.Url}/api/hello");
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (idp.Recorder.Held == 0 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(20); // wait until the refresh reached the (held) token endpoint
+            }
+
+            Assert.Equal(1, idp.Recorder.Held);
+            bff.Time.Advance(TimeSpan.FromSeconds(4)); // past the refresh timeout
+            Assert.Equal(HttpStatusCode.GatewayTimeout, (await slow).Status);
+        }
+        finally
+        {
+            idp.Recorder.HoldPathPrefix = null;
+            idp.Recorder.ReleaseHeld();
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await browser.ApiAsync($"{bff.Url}/api/hello")).Status);
+        Assert.Single(idp.Grants(bff.ClientId, "refresh_token"));
+    }
 }
