@@ -122,4 +122,42 @@ public sealed class LoginJourneyTests(DemoFixture demo)
         await Expect(page.Locator("#anonymous")).ToBeVisibleAsync(Visible);
         Assert.Equal(401, await page.EvaluateAsync<int>("async () => (await fetch('/bff/user', { headers: { 'X-CSRF': '1' } })).status"));
     }
+
+    private const string SilentLoginScript = """
+        () => new Promise((resolve) => {
+          const frame = document.createElement('iframe');
+          frame.style.display = 'none';
+          const timer = setTimeout(() => resolve('timeout'), 15000);
+          window.addEventListener('message', (e) => {
+            if (e.origin === location.origin && e.data && e.data.source === 'bff-silent-login') {
+              clearTimeout(timer);
+              resolve(String(e.data.isLoggedIn));
+            }
+          });
+          frame.src = '/bff/silent-login';
+          document.body.appendChild(frame);
+        })
+        """;
+
+    [Fact]
+    public async Task Silent_login_in_a_hidden_iframe_reports_the_idp_session_to_the_spa()
+    {
+        var (context, page) = await NewPageAsync();
+        await using var _ = context;
+        await page.GotoAsync(demo.Bff.Url);
+        await Expect(page.Locator("#anonymous")).ToBeVisibleAsync(Visible);
+
+        Assert.Equal("false", await page.EvaluateAsync<string>(SilentLoginScript)); // no IdP session: no login page, just "no"
+
+        await page.ClickAsync("#login");
+        await LogInAtTheIdpAsync(page, "alice", "alice");
+        await Expect(page.Locator("#user-name")).ToBeVisibleAsync(Visible);
+        await context.ClearCookiesAsync(new() { Name = "__Host-bff" }); // the BFF session is gone, the IdP's is not
+        await page.ReloadAsync();
+        await Expect(page.Locator("#anonymous")).ToBeVisibleAsync(Visible);
+
+        Assert.Equal("true", await page.EvaluateAsync<string>(SilentLoginScript));
+        await page.ReloadAsync();
+        await Expect(page.Locator("#user-name")).ToHaveTextAsync("Alice Smith", new() { Timeout = 20_000 });
+    }
 }
