@@ -1,4 +1,5 @@
 using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
@@ -57,8 +58,8 @@ public static class BffHostApp
         builder.Services.AddOptions<SpaOptions>().BindConfiguration("Bff:Spa");
         builder.Services.AddBff().AddServerSideSessions().AddRemoteApis();
         builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
-        AddTelemetry(builder);
         configureBuilder?.Invoke(builder);
+        AddTelemetry(builder); // reads the configuration as the caller left it
 
         var app = builder.Build();
         var spaPath = ResolveSpaPath(app.Services.GetRequiredService<IOptions<SpaOptions>>().Value);
@@ -89,21 +90,20 @@ public static class BffHostApp
     private static void AddTelemetry(WebApplicationBuilder builder)
     {
         var settings = builder.Configuration.GetSection("Bff:Telemetry");
+
+        // Options only, no provider added: a caller that replaced the log providers (the tests) keeps its own.
         builder.Logging.Configure(o => o.ActivityTrackingOptions =
             ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
-        if (settings.GetValue<bool>("JsonLogs"))
+        builder.Services.Configure<SimpleConsoleFormatterOptions>(o => o.IncludeScopes = true); // RequestId (TraceIdentifier), TraceId, SpanId
+        builder.Services.Configure<JsonConsoleFormatterOptions>(o =>
         {
-            builder.Logging.AddJsonConsole(o =>
-            {
-                o.IncludeScopes = true; // RequestId (TraceIdentifier), TraceId, SpanId, RequestPath
-                o.UseUtcTimestamp = true;
-                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
-            });
-        }
-        else
-        {
-            builder.Logging.AddSimpleConsole(o => o.IncludeScopes = true);
-        }
+            o.IncludeScopes = true;
+            o.UseUtcTimestamp = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+        });
+        var jsonLogs = settings.GetValue<bool>("JsonLogs");
+        builder.Services.Configure<ConsoleLoggerOptions>(o =>
+            o.FormatterName = jsonLogs ? ConsoleFormatterNames.Json : o.FormatterName ?? ConsoleFormatterNames.Simple); // named: the formatter's options apply
 
         var otlpEndpoint = settings["OtlpEndpoint"];
         var otlp = !string.IsNullOrWhiteSpace(otlpEndpoint) || !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);

@@ -11,7 +11,7 @@ namespace Microsoft.AspNetCore.Builder;
 /// <summary>Maps the BFF endpoints.</summary>
 public static class BffEndpointRouteBuilderExtensions
 {
-    /// <summary>Maps <c>/bff/login</c>, <c>/bff/user</c>, <c>/bff/logout</c>, <c>/bff/backchannel</c> and <c>/bff/silent-login</c> (under <c>Bff:ManagementBasePath</c>).</summary>
+    /// <summary>Maps <c>/bff/login</c>, <c>/bff/user</c>, <c>/bff/logout</c>, <c>/bff/backchannel</c> and <c>/bff/silent-login</c> (under <c>Bff:ManagementBasePath</c>), and <c>/bff/diagnostics</c> in the Development environment only.</summary>
     public static IEndpointConventionBuilder MapBffManagementEndpoints(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);

@@ -121,7 +121,7 @@ internal static class DiagnosticsEndpoint
     {
         if (value is { } time)
         {
-            writer.WriteString(name, time.ToUniversalTime().ToString("o", CultureInfo.InvariantCulture));
+            writer.WriteString(name, time.ToUniversalTime()); // ISO 8601
         }
         else
         {

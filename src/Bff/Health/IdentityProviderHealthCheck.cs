@@ -25,11 +25,11 @@ internal sealed class IdentityProviderHealthCheck : IHealthCheck
 
             // WaitAsync: the manager does not stop a fetch for a caller's token; the check's timeout does.
             await manager.GetConfigurationAsync(cancellationToken).WaitAsync(cancellationToken);
-            return HealthCheckResult.Healthy("The OpenID Provider's discovery document is loaded.");
+            return HealthCheckResult.Healthy("The discovery document of the OpenID Provider is loaded.");
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return new HealthCheckResult(context.Registration.FailureStatus, "The OpenID Provider's discovery document could not be loaded.", ex);
+            return new HealthCheckResult(context.Registration.FailureStatus, "The discovery document of the OpenID Provider could not be loaded.", ex);
         }
     }
 }

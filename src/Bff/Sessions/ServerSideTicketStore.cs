@@ -21,10 +21,12 @@ internal sealed class ServerSideTicketStore : ITicketStore
     private readonly IOptionsMonitor<BffOptions> _options;
     private readonly ILogger<ServerSideTicketStore> _logger;
     private readonly ISessionLocks _locks;
+    private readonly Diagnostics.BffInstruments _metrics;
 
     public ServerSideTicketStore(
         IUserSessionStore store,
         ISessionLocks locks,
+        Diagnostics.BffInstruments metrics,
         IDataProtectionProvider dataProtection,
         TimeProvider time,
         IOptionsMonitor<BffOptions> options,
@@ -32,6 +34,7 @@ internal sealed class ServerSideTicketStore : ITicketStore
     {
         _store = store;
         _locks = locks;
+        _metrics = metrics;
         _protector = dataProtection.CreateProtector(typeof(ServerSideTicketStore).FullName!, "v1");
         _time = time;
         _options = options;
@@ -118,6 +121,7 @@ internal sealed class ServerSideTicketStore : ITicketStore
         if (session.Expires is { } expires && expires <= _time.GetUtcNow())
         {
             await _store.DeleteAsync(key, cancellationToken);
+            _metrics.SessionsExpired(1);
             BffLog.SessionExpired(_logger);
             return null;
         }

@@ -16,10 +16,12 @@ internal sealed class SessionCleanup
     private readonly ServerSideTicketStore _tickets;
     private readonly RefreshTokenRevoker _revoker;
     private readonly TimeProvider _time;
+    private readonly Diagnostics.BffInstruments _metrics;
     private readonly ILogger<SessionCleanup> _logger;
 
-    public SessionCleanup(IUserSessionStore store, ServerSideTicketStore tickets, RefreshTokenRevoker revoker, TimeProvider time, ILogger<SessionCleanup> logger)
+    public SessionCleanup(IUserSessionStore store, ServerSideTicketStore tickets, RefreshTokenRevoker revoker, TimeProvider time, Diagnostics.BffInstruments metrics, ILogger<SessionCleanup> logger)
     {
+        _metrics = metrics;
         _store = store;
         _tickets = tickets;
         _revoker = revoker;
@@ -53,6 +55,7 @@ internal sealed class SessionCleanup
 
         if (removed > 0)
         {
+            _metrics.SessionsExpired(removed);
             BffLog.ExpiredSessionsRemoved(_logger, removed);
         }
 

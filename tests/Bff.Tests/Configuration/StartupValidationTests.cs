@@ -8,7 +8,7 @@ public sealed class StartupValidationTests
 {
     private static Dictionary<string, string?> Valid() => new()
     {
-        ["Bff:Oidc:Authority"] = "https://login.example.com",
+        ["Bff:Oidc:Authority"] = "https://127.0.0.1:1", // loopback: the discovery warm-up fails at once, no lookup leaves the machine
         ["Bff:Oidc:ClientId"] = "bff",
         ["Bff:Oidc:ClientSecret"] = "secret",
         ["Bff:Session:Store"] = "Memory",

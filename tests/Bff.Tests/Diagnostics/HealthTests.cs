@@ -37,7 +37,8 @@ public sealed class HealthTests(IdpFixture env)
         await using var bff = await env.StartBffAsync(s =>
         {
             s["Bff:Session:Store"] = "Redis";
-            s["Bff:Session:Redis"] = $"unix:{Path.Combine(Path.GetTempPath(), $"bff-no-redis-{Guid.NewGuid():N}.sock")}";
+            var socket = Path.Combine(Path.GetTempPath(), $"bff-no-redis-{Guid.NewGuid():N}.sock");
+            s["Bff:Session:Redis"] = $"unix:{socket},connectTimeout=200,syncTimeout=500,asyncTimeout=500"; // fail fast: a short test
         });
         using var browser = new TestBrowser();
 
@@ -47,7 +48,7 @@ public sealed class HealthTests(IdpFixture env)
         var answer = new HealthAnswer(ready.Body);
         Assert.Equal("Unhealthy", answer.Status);
         Assert.Equal("Unhealthy", answer.StatusOf("session-store"));
-        Assert.Contains("session store did not answer", answer.DescriptionOf("session-store"), StringComparison.Ordinal);
+        Assert.StartsWith("The session store", answer.DescriptionOf("session-store"), StringComparison.Ordinal);
         Assert.Equal("Healthy", answer.StatusOf("identity-provider"));
         Assert.Contains("no-store", ready.Header("Cache-Control"), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync($"{bff.Url}/health/live")).Status);

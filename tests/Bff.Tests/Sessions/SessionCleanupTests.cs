@@ -26,9 +26,13 @@ public sealed class SessionCleanupTests(IdpFixture env)
         await active.LoginAsync(bff.Url, "bob", "bob");
         bff.Time.Advance(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1)); // alice idle 8h+1s, bob 1h
 
+        using var meters = new Diagnostics.BffMeters(bff);
         var removed = await bff.Services.GetRequiredService<SessionCleanup>().RunOnceAsync(CancellationToken.None);
 
         Assert.Equal(1, removed);
+        var expired = Assert.Single(meters.Logouts.GetMeasurementSnapshot());
+        Assert.Equal(1, expired.Value);
+        Assert.Equal("expired", expired.Tags["kind"]);
         var revocation = Assert.Single(env.Idp.Recorder.To("/connect/revoke"), r => r.Field("token") == refreshToken);
         Assert.Equal(200, revocation.Status);
         Assert.Empty(await bff.Services.GetRequiredService<IUserSessionStore>().FindAsync(new UserSessionFilter { SubjectId = "alice" }, CancellationToken.None));
