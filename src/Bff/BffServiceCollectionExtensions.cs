@@ -46,10 +46,12 @@ public static class BffServiceCollectionExtensions
             .AddCookie(Bff.BffDefaults.CookieScheme)
             .AddOpenIdConnect(Bff.BffDefaults.OidcScheme, _ => { });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<CookieAuthenticationOptions>, ConfigureCookieOptions>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<CookieAuthenticationOptions>, PostConfigureCookieTicketFormat>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<OpenIdConnectOptions>, ConfigureOpenIdConnectOptions>());
         services.AddAuthorization();
 
         services.TryAddSingleton<ServerSideTicketStore>();
+        services.TryAddSingleton<TicketCache>();
         services.TryAddSingleton<TokenEndpointClient>();
         services.TryAddSingleton<ClientAssertionSigner>();
         services.TryAddSingleton<UserTokenManager>();

@@ -22,11 +22,13 @@ internal sealed class ServerSideTicketStore : ITicketStore
     private readonly ILogger<ServerSideTicketStore> _logger;
     private readonly ISessionLocks _locks;
     private readonly Diagnostics.BffInstruments _metrics;
+    private readonly TicketCache _cache;
 
     public ServerSideTicketStore(
         IUserSessionStore store,
         ISessionLocks locks,
         Diagnostics.BffInstruments metrics,
+        TicketCache cache,
         IDataProtectionProvider dataProtection,
         TimeProvider time,
         IOptionsMonitor<BffOptions> options,
@@ -35,6 +37,7 @@ internal sealed class ServerSideTicketStore : ITicketStore
         _store = store;
         _locks = locks;
         _metrics = metrics;
+        _cache = cache;
         _protector = dataProtection.CreateProtector(typeof(ServerSideTicketStore).FullName!, "v1");
         _time = time;
         _options = options;
@@ -126,12 +129,19 @@ internal sealed class ServerSideTicketStore : ITicketStore
             return null;
         }
 
-        var ticket = Unprotect(session);
-        if (ticket is not null)
+        var ticket = _cache.Get(key, session.Ticket);
+        if (ticket is null)
         {
-            ticket.Properties.Items[SessionProperties.SessionKey] = key;
+            ticket = Unprotect(session);
+            if (ticket is null)
+            {
+                return null;
+            }
+
+            _cache.Set(key, session.Ticket, ticket);
         }
 
+        ticket.Properties.Items[SessionProperties.SessionKey] = key;
         return ticket;
     }
 
@@ -154,8 +164,11 @@ internal sealed class ServerSideTicketStore : ITicketStore
 
     public Task RemoveAsync(string key, CancellationToken cancellationToken) => RemoveAsync(key, null!, cancellationToken);
 
-    public Task RemoveAsync(string key, HttpContext httpContext, CancellationToken cancellationToken) =>
-        _store.DeleteAsync(key, cancellationToken);
+    public Task RemoveAsync(string key, HttpContext httpContext, CancellationToken cancellationToken)
+    {
+        _cache.Remove(key);
+        return _store.DeleteAsync(key, cancellationToken);
+    }
 
     private static string NewKey() => Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
 
@@ -171,6 +184,8 @@ internal sealed class ServerSideTicketStore : ITicketStore
             ticket.Properties.ExpiresUtc = absoluteEnd;
         }
 
+        var protectedTicket = _protector.Protect(TicketSerializer.Default.Serialize(ticket));
+        _cache.Set(key, protectedTicket, ticket); // the next read of this session skips decryption
         return new UserSession
         {
             Key = key,
@@ -179,7 +194,7 @@ internal sealed class ServerSideTicketStore : ITicketStore
             Created = created,
             Renewed = now,
             Expires = ticket.Properties.ExpiresUtc,
-            Ticket = _protector.Protect(TicketSerializer.Default.Serialize(ticket)),
+            Ticket = protectedTicket,
         };
     }
 }
