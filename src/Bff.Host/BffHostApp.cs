@@ -60,8 +60,14 @@ public static class BffHostApp
         builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
         configureBuilder?.Invoke(builder);
         AddTelemetry(builder); // reads the configuration as the caller left it
+        var forwardedHeaders = ForwardedHeadersSetup.Configure(builder);
 
         var app = builder.Build();
+        if (forwardedHeaders)
+        {
+            app.UseForwardedHeaders(); // first: everything after sees the client's scheme and address
+        }
+
         var spaPath = ResolveSpaPath(app.Services.GetRequiredService<IOptions<SpaOptions>>().Value);
         var spaFiles = Directory.Exists(spaPath) ? new PhysicalFileProvider(spaPath) : null;
         if (spaFiles is not null)
