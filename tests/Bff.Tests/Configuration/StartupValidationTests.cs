@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Bff.Tests.Infrastructure;
-using Microsoft.Extensions.Options;
 
 namespace Bff.Tests.Configuration;
 
@@ -19,12 +18,7 @@ public sealed class StartupValidationTests
     {
         var settings = Valid();
         change(settings);
-        var error = await Assert.ThrowsAnyAsync<Exception>(async () =>
-        {
-            await using var app = TestBff.Build(settings, new CapturingLoggerProvider());
-            await app.StartAsync();
-        });
-        return error is OptionsValidationException validation ? string.Join("\n", validation.Failures) : error.ToString();
+        return await TestBff.StartupErrorAsync(settings);
     }
 
     [Fact]

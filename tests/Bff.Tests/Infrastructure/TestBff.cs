@@ -91,6 +91,20 @@ public sealed class TestBff : IAsyncDisposable
                 }
             });
 
+    /// <summary>
+    /// Builds and starts a BFF that must refuse to start; returns every message the refusal gave
+    /// (all validation failures, or the exception with its inner exceptions).
+    /// </summary>
+    public static async Task<string> StartupErrorAsync(IDictionary<string, string?> settings)
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await using var app = Build(settings, new CapturingLoggerProvider());
+            await app.StartAsync();
+        });
+        return error is Microsoft.Extensions.Options.OptionsValidationException validation ? string.Join("\n", validation.Failures) : error.ToString();
+    }
+
     /// <summary>Starts a BFF registered at <paramref name="idp"/> as a new client.</summary>
     public static async Task<TestBff> StartAsync(
         TestIdp idp,

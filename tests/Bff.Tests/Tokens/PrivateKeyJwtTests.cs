@@ -83,12 +83,8 @@ public sealed class PrivateKeyJwtTests(IdpFixture env)
         settings["Bff:Oidc:ClientAuthentication"] = "private_key_jwt";
         settings["Bff:Oidc:ClientAssertionKeyPath"] = keyPath;
 
-        var error = await Assert.ThrowsAnyAsync<Exception>(async () =>
-        {
-            await using var app = TestBff.Build(settings, new CapturingLoggerProvider());
-            await app.StartAsync();
-        });
+        var error = await TestBff.StartupErrorAsync(settings);
 
-        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
     }
 }
