@@ -1,16 +1,25 @@
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Caching.Memory;
 
 namespace Bff.Sessions;
 
 /// <summary>
 /// Keeps sessions in an embedded SQLite database (WAL mode) under <c>Bff:DataPath</c>, so a
-/// restart keeps every session. The schema is created on first use.
+/// restart keeps every session. The schema is created on first use. The database belongs to this
+/// one process (it is the single-instance store), so recently used sessions are also kept in a
+/// bounded write-through memory cache: every write and delete goes through this instance and
+/// updates it, and a request for a fresh session costs no database read.
 /// </summary>
 internal sealed class SqliteUserSessionStore : IUserSessionStore, IReplayCache, IDisposable
 {
     private const string Columns = "key, sub, sid, created, renewed, expires, ticket";
 
+    private const int CachedSessions = 10_000;
+    private static readonly TimeSpan CacheIdleLifetime = TimeSpan.FromMinutes(5);
+
     private readonly string _connectionString;
+    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = CachedSessions });
+    private long _version;
     private readonly SemaphoreSlim _initLock = new(1, 1);
     private volatile bool _initialized;
 
@@ -28,6 +37,24 @@ internal sealed class SqliteUserSessionStore : IUserSessionStore, IReplayCache, 
     }
 
     public async Task<UserSession?> GetAsync(string key, CancellationToken cancellationToken)
+    {
+        if (_cache.TryGetValue(key, out UserSession? cached))
+        {
+            return cached;
+        }
+
+        // A write or delete racing with this read must not be undone by caching what was read.
+        var version = Interlocked.Read(ref _version);
+        var session = await ReadAsync(key, cancellationToken);
+        if (session is not null && Interlocked.Read(ref _version) == version)
+        {
+            Remember(session);
+        }
+
+        return session;
+    }
+
+    private async Task<UserSession?> ReadAsync(string key, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
@@ -53,7 +80,11 @@ internal sealed class SqliteUserSessionStore : IUserSessionStore, IReplayCache, 
         command.Parameters.AddWithValue("$renewed", session.Renewed.ToUnixTimeMilliseconds());
         command.Parameters.AddWithValue("$expires", (object?)session.Expires?.ToUnixTimeMilliseconds() ?? DBNull.Value);
         command.Parameters.AddWithValue("$ticket", session.Ticket);
+        Interlocked.Increment(ref _version);
+        _cache.Remove(session.Key);
         await command.ExecuteNonQueryAsync(cancellationToken);
+        Interlocked.Increment(ref _version);
+        Remember(session);
     }
 
     public async Task DeleteAsync(string key, CancellationToken cancellationToken)
@@ -62,7 +93,11 @@ internal sealed class SqliteUserSessionStore : IUserSessionStore, IReplayCache, 
         await using var command = connection.CreateCommand();
         command.CommandText = "DELETE FROM sessions WHERE key = $key";
         command.Parameters.AddWithValue("$key", key);
+        Interlocked.Increment(ref _version);
+        _cache.Remove(key);
         await command.ExecuteNonQueryAsync(cancellationToken);
+        Interlocked.Increment(ref _version);
+        _cache.Remove(key);
     }
 
     public async Task<IReadOnlyList<UserSession>> FindAsync(UserSessionFilter filter, CancellationToken cancellationToken)
@@ -86,8 +121,20 @@ internal sealed class SqliteUserSessionStore : IUserSessionStore, IReplayCache, 
         filter.EnsureValid();
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"DELETE FROM sessions WHERE {Where(filter, command)}";
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+        command.CommandText = $"DELETE FROM sessions WHERE {Where(filter, command)} RETURNING key";
+        Interlocked.Increment(ref _version);
+        var deleted = 0;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                _cache.Remove(reader.GetString(0));
+                deleted++;
+            }
+        }
+
+        Interlocked.Increment(ref _version);
+        return deleted;
     }
 
     public async Task<IReadOnlyList<UserSession>> FindExpiredAsync(DateTimeOffset now, int max, CancellationToken cancellationToken)
@@ -122,7 +169,14 @@ internal sealed class SqliteUserSessionStore : IUserSessionStore, IReplayCache, 
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) == 1;
     }
 
-    public void Dispose() => _initLock.Dispose();
+    public void Dispose()
+    {
+        _initLock.Dispose();
+        _cache.Dispose();
+    }
+
+    private void Remember(UserSession session) =>
+        _cache.Set(session.Key, session, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = CacheIdleLifetime });
 
     private static string Where(UserSessionFilter filter, SqliteCommand command)
     {
