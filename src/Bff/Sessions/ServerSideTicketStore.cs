@@ -102,7 +102,9 @@ internal sealed class ServerSideTicketStore : ITicketStore
         var (write, result) = await update(stored);
         if (write && stored is not null)
         {
-            await _store.SetAsync(ToSession(key, stored, _time.GetUtcNow()), cancellationToken);
+            var session = ToSession(key, stored, _time.GetUtcNow());
+            await _store.SetAsync(session, cancellationToken);
+            _cache.Set(key, session.Ticket, stored); // an active session: its next read skips decryption
         }
 
         return result;
@@ -184,8 +186,6 @@ internal sealed class ServerSideTicketStore : ITicketStore
             ticket.Properties.ExpiresUtc = absoluteEnd;
         }
 
-        var protectedTicket = _protector.Protect(TicketSerializer.Default.Serialize(ticket));
-        _cache.Set(key, protectedTicket, ticket); // the next read of this session skips decryption
         return new UserSession
         {
             Key = key,
@@ -194,7 +194,7 @@ internal sealed class ServerSideTicketStore : ITicketStore
             Created = created,
             Renewed = now,
             Expires = ticket.Properties.ExpiresUtc,
-            Ticket = protectedTicket,
+            Ticket = _protector.Protect(TicketSerializer.Default.Serialize(ticket)),
         };
     }
 }

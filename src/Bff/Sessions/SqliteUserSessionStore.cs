@@ -6,9 +6,9 @@ namespace Bff.Sessions;
 /// <summary>
 /// Keeps sessions in an embedded SQLite database (WAL mode) under <c>Bff:DataPath</c>, so a
 /// restart keeps every session. The schema is created on first use. The database belongs to this
-/// one process (it is the single-instance store), so recently used sessions are also kept in a
-/// bounded write-through memory cache: every write and delete goes through this instance and
-/// updates it, and a request for a fresh session costs no database read.
+/// one process (it is the single-instance store), so recently read sessions are also kept in a
+/// bounded memory cache that every write and delete of this instance invalidates: a request for a
+/// session in use costs no database read, and idle sessions leave the cache after a few minutes.
 /// </summary>
 internal sealed class SqliteUserSessionStore : IUserSessionStore, IReplayCache, IDisposable
 {
@@ -84,7 +84,7 @@ internal sealed class SqliteUserSessionStore : IUserSessionStore, IReplayCache, 
         _cache.Remove(session.Key);
         await command.ExecuteNonQueryAsync(cancellationToken);
         Interlocked.Increment(ref _version);
-        Remember(session);
+        _cache.Remove(session.Key); // the next read caches it: idle sessions stay out of memory
     }
 
     public async Task DeleteAsync(string key, CancellationToken cancellationToken)
