@@ -84,8 +84,9 @@ async function main() {
   if (check.status !== 200) throw new Error(`GET ${apiPath} answered ${check.status}`);
 
   const headers = [`Cookie: ${cookieName}=${cookie}`, 'X-CSRF: 1'];
-  say(`warming up ${o.target}${o.target === 'bff' ? ` (${o.store})` : ''} for 5 s`);
-  await wrk(url, { threads: o.threads, connections: o.connections, durationSec: 5, headers });
+  say(`warming up ${o.target}${o.target === 'bff' ? ` (${o.store})` : ''} for 15 s (12 s at 4 connections, so the JIT finishes, then 3 s at ${o.connections})`);
+  await wrk(url, { threads: 1, connections: 4, durationSec: 12, headers });
+  await wrk(url, { threads: o.threads, connections: o.connections, durationSec: 3, headers });
 
   const stamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
   const name = `${stamp}-profile-${o.target}${o.target === 'bff' ? `-${o.store.toLowerCase()}` : ''}`;

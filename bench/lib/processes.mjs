@@ -130,7 +130,8 @@ export function killAllSync() {
   cleaningUp = true;
   for (const child of children) {
     try {
-      child.process.kill('SIGKILL');
+      // SIGKILL: immediate; a wrapper that must pass the signal on (wrk's) asks for SIGTERM.
+      child.process.kill(child.stopSignal ?? 'SIGKILL');
     } catch {
       /* already gone */
     }

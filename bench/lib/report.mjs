@@ -71,9 +71,14 @@ export function roundsTable(run) {
 }
 
 export function loginsTable(run) {
+  const cpu = (ms) => (Number.isFinite(ms) ? `${ms.toFixed(1)} ms` : 'n/a');
   return table(
-    ['BFF store', 'logins', 'concurrency', 'wall time', 'logins/s', 'p50 login', 'p99 login'],
-    run.logins.map((l) => (l.unavailable ? [l.store, l.unavailable, '', '', '', '', ''] : [l.store, l.count, l.concurrency, fmt.sec(l.seconds), l.perSecond.toFixed(1), fmt.ms(l.p50Ms), fmt.ms(l.p99Ms)])),
+    ['BFF store', 'logins', 'concurrency', 'wall time', 'logins/s', 'p50 login', 'p99 login', 'CPU per login: BFF', 'dev IdP', 'client (Node.js)'],
+    run.logins.map((l) =>
+      l.unavailable
+        ? [l.store, l.unavailable, '', '', '', '', '', '', '', '']
+        : [l.store, l.count, l.concurrency, fmt.sec(l.seconds), l.perSecond.toFixed(1), fmt.ms(l.p50Ms), fmt.ms(l.p99Ms), cpu(l.bffCpuMsPerLogin), cpu(l.idpCpuMsPerLogin), cpu(l.clientCpuMsPerLogin)],
+    ),
   );
 }
 
@@ -105,7 +110,7 @@ Commit \`${run.commit}\`. Total duration of \`npm run bench\`: **${fmt.sec(run.d
 
 Machine: ${m.nproc} cores (${m.cpu}), ${m.memory}, ${m.os}; .NET SDK ${m.dotnet}, Node.js ${m.node}, ${m.wrk}${m.redis ? `, ${m.redis}` : ''}.
 
-Settings: \`wrk -t${s.threads} -c${s.connections} -d${s.durationSec}s --latency\` after a ${s.warmupSec} s warm-up (1 s in later rounds), ${s.rounds} rounds in alternating order, headers \`Cookie: __Host-bff=…\` and \`X-CSRF: 1\` on every target. GET \`/api/data\` → upstream 1 KB JSON. Server GC, Release build, every process on loopback.
+Settings: \`wrk -t${s.threads} -c${s.connections} -d${s.durationSec}s --latency\` after a warm-up (first round: at 4 connections until the proxy's JIT is done, at least ${s.warmupSec} s, at most 15 s, then 2 s at full concurrency; later rounds: 1 s), ${s.rounds} rounds in alternating order, headers \`Cookie: __Host-bff=…\` and \`X-CSRF: 1\` on every target. GET \`/api/data\` → upstream 1 KB JSON. Server GC, Release build, every process on loopback.
 
 ## Proxied GET at ${s.connections} connections
 
@@ -131,7 +136,14 @@ Dev IdP with \`--Idp:AccessTokenLifetime=00:00:0${s.stormLifetimeSec}\`, BFF wit
 
 ## Memory per idle session (Memory store)
 
-${sessions ? `${fmt.int(sessions.sessions)} sessions holding the real ticket of a dev-IdP login (${sessions.claims} claims; ${Object.entries(sessions.tokenLengths).map(([k, v]) => `${k} ${v} chars`).join(', ')}; serialized ticket ${fmt.bytes(sessions.serializedTicketBytes)}, protected ${fmt.bytes(sessions.protectedTicketBytes)}): managed heap grew **${fmt.bytes(sessions.bytesPerSession)} per session** (${fmt.mb(sessions.heapBeforeBytes)} → ${fmt.mb(sessions.heapAfterBytes)}, full compacting GCs before and after). Storing took ${sessions.storeMicrosecondsPerSession.toFixed(1)} µs per session.${sessions.kilobyteTokens ? ` The same ticket with access, ID and refresh tokens of 1,000 characters each (protected ${fmt.bytes(sessions.kilobyteTokens.protectedTicketBytes)}): **${fmt.bytes(sessions.kilobyteTokens.bytesPerSession)} per session**.` : ''}` : 'not measured'}
+${sessions ? `${fmt.int(sessions.sessions)} sessions, each with its own copy of the real ticket of a dev-IdP login (${sessions.claims} claims; ${Object.entries(sessions.tokenLengths).map(([k, v]) => `${k} ${v} chars`).join(', ')}; serialized ticket ${fmt.bytes(sessions.serializedTicketBytes)}, protected ${fmt.bytes(sessions.protectedTicketBytes)}), stored through the real ticket store; full compacting GCs before and after.
+
+| tokens | managed heap per session after login | in use (after one request) | out of the library's ticket cache${sessions.ticketCache ? '' : ' (no ticket cache in this build)'} | protected ticket |
+| --- | --- | --- | --- | --- |
+| the dev IdP's | **${fmt.bytes(sessions.bytesPerSession)}** | ${fmt.bytes(sessions.bytesPerSessionInUse)} | ${fmt.bytes(sessions.bytesPerSessionWithoutTicketCache)} | ${fmt.bytes(sessions.protectedTicketBytes)} |
+${sessions.kilobyteTokens ? `| access, ID and refresh tokens of 1,000 characters | ${fmt.bytes(sessions.kilobyteTokens.bytesPerSession)} | ${fmt.bytes(sessions.kilobyteTokens.bytesPerSessionInUse)} | ${fmt.bytes(sessions.kilobyteTokens.bytesPerSessionWithoutTicketCache)} | ${fmt.bytes(sessions.kilobyteTokens.protectedTicketBytes)} |` : ''}
+
+"In use" includes what the library keeps per session read in the last minutes (its cache of decrypted tickets: up to 10,000 sessions, 5 minutes idle); "out of the cache" is what a session idle for longer costs. Storing took ${sessions.storeMicrosecondsPerSession.toFixed(1)} µs per session (deserialize a copy, serialize, protect, store, log).` : 'not measured'}
 
 ## Targets
 

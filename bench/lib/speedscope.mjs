@@ -4,7 +4,9 @@
 
 // RunFinalizers: the finalizer thread's wait shows as CPU_TIME in these traces, while
 // /proc/<pid>/task shows the '.NET Finalizer' thread idle behind the BFF: counted as a wait.
-const waits = /RunFinalizers|WaitNative|Monitor\.Wait\(|WaitOneNoCheck|Sys\.Read\(|WaitForSocketEvents|Thread\.Sleep|SleepEx|Interop\+Sys\.Poll|LowLevelSpinWaiter/;
+// LowLevelLifoSemaphore / WorkerThreadStart as the leaf: idle thread-pool workers (waiting or
+// spinning before they block), not request work.
+const waits = /LowLevelLifoSemaphore|PortableThreadPool\+WorkerThread\.WorkerThreadStart|RunFinalizers|WaitNative|Monitor\.Wait\(|WaitOneNoCheck|Sys\.Read\(|WaitForSocketEvents|Thread\.Sleep|SleepEx|Interop\+Sys\.Poll|LowLevelSpinWaiter/;
 
 /** Components of a proxied request, by the frames they run in (inclusive shares). */
 export const components = [
@@ -26,7 +28,6 @@ export const components = [
   ['data protection, anywhere (key derivation, AES, HMAC)', /DataProtection!/],
   ['GC: threads stopped for collections', /PollGC/],
   ['socket engine (epoll dispatch)', /SocketAsyncEngine/],
-  ['thread pool: idle workers spinning', /PortableThreadPool\+WorkerThread\.WorkerThreadStart/, null, /ThreadPoolWorkQueue\.Dispatch/],
 ];
 
 export function analyze(json) {
@@ -90,7 +91,7 @@ function shorten(name) {
 export function formatAnalysis(result, n) {
   const lines = [];
   const pct = (p) => `${p.toFixed(1).padStart(5)} %`;
-  lines.push(`CPU samples: ${(result.busyMs / 1000).toFixed(1)} s of running threads (of ${(result.totalMs / 1000).toFixed(1)} s sampled thread time)`, '');
+  lines.push(`CPU samples: ${(result.busyMs / 1000).toFixed(1)} s of threads doing work (of ${(result.totalMs / 1000).toFixed(1)} s sampled thread time; idle or spinning thread-pool workers and blocked threads left out)`, '');
   lines.push('Components (inclusive share of CPU):');
   for (const c of result.components) lines.push(`  ${pct(c.pct)}  ${c.name}`);
   const { exclusive, inclusive } = result.top(n);

@@ -51,8 +51,11 @@ export async function wrk(url, { threads, connections, durationSec, headers = []
   args.push(url);
   // Through bash so that `times` reports wrk's own CPU time (the driver subtracts it when it
   // computes how much of the machine other processes used).
-  const child = new Child('wrk', 'bash', ['-c', 'wrk "$@"; status=$?; times; exit $status', 'wrk', ...args]);
-  const limit = setTimeout(() => child.process.kill('SIGKILL'), (durationSec + 30) * 1000);
+  // The trap passes a SIGTERM from the driver's clean-up on to wrk.
+  const script = 'trap \'kill -TERM $pid 2>/dev/null; exit 143\' TERM INT HUP; wrk "$@" & pid=$!; wait $pid; status=$?; times; exit $status';
+  const child = new Child('wrk', 'bash', ['-c', script, 'wrk', ...args]);
+  child.stopSignal = 'SIGTERM';
+  const limit = setTimeout(() => child.process.kill('SIGTERM'), (durationSec + 30) * 1000);
   const code = await child.exitedPromise;
   clearTimeout(limit);
   const output = child.lines.join('\n');

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Bff.Host;
 using Bff.Sessions;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.Options;
 
 namespace Bff.Bench.Hosts;
@@ -28,17 +27,7 @@ internal static class BffBenchHost
                 builder.Services.AddSingleton<IStartupFilter>(new BenchStats(HandleAsync));
                 var experiments = (builder.Configuration["Bench:Experiments"] ?? string.Empty)
                     .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-                var unknown = experiments.Except(BenchExperiments.Known, StringComparer.OrdinalIgnoreCase).ToList();
-                if (unknown.Count > 0)
-                {
-                    throw new ArgumentException($"Unknown Bench:Experiments {string.Join(", ", unknown)}; known: {string.Join(", ", BenchExperiments.Known)}.");
-                }
-
-                if (experiments.Length > 0)
-                {
-                    builder.Services.AddSingleton<IPostConfigureOptions<CookieAuthenticationOptions>>(services => new BenchExperiments(services, experiments));
-                    Console.WriteLine($"Bench experiments (prototypes, not the product): {string.Join(", ", experiments)}");
-                }
+                BenchExperiments.Apply(builder, experiments);
             });
             await app.RunAsync();
             return 0;
@@ -121,38 +110,75 @@ internal static class BffBenchHost
             ["claimTypes"] = ticket.Principal.Claims.Select(c => c.Type).ToArray(),
             ["propertyItems"] = ticket.Properties.Items.Count,
             ["tokenLengths"] = tokens,
+            ["expiresAt"] = ticket.Properties.GetTokenValue("expires_at"),
+            ["refreshBeforeExpiry"] = context.RequestServices.GetRequiredService<IOptionsMonitor<BffOptions>>().CurrentValue.Tokens.RefreshBeforeExpiry.ToString(),
         };
     }
 
     /// <summary>
-    /// Stores <paramref name="count"/> sessions holding the caller's real ticket (its claims and
-    /// tokens as the dev IdP issued them) through the real <see cref="ServerSideTicketStore"/>, and
-    /// measures the managed heap before and after with full blocking compacting collections.
+    /// Stores <paramref name="count"/> sessions, each with its own copy of the caller's real ticket
+    /// (its claims and tokens as the dev IdP issued them, deserialized anew per session as a login
+    /// would produce it), through the real <see cref="ServerSideTicketStore"/>, and measures the
+    /// managed heap before and after with full blocking compacting collections: as created (after
+    /// the login), in use (after one read of each, with whatever the library then keeps per session,
+    /// e.g. its cache of decrypted tickets), and once those cache entries are gone (what a session
+    /// idle for longer than the cache keeps costs).
     /// The sessions stay in the store (the process is stopped after the run).
     /// </summary>
     private static async Task<Dictionary<string, object?>> MeasureIdleSessionsAsync(HttpContext context, string key, AuthenticationTicket ticket, int count)
     {
-        var tickets = context.RequestServices.GetRequiredService<ServerSideTicketStore>();
+        var services = context.RequestServices;
+        var tickets = services.GetRequiredService<ServerSideTicketStore>();
         var description = await DescribeAsync(context, key, ticket);
+        var serialized = TicketSerializer.Default.Serialize(ticket);
+        var keys = new string[count];
         var heapBefore = FullCollect();
         var stopwatch = Stopwatch.StartNew();
-        string? first = null;
         for (var i = 0; i < count; i++)
         {
-            var stored = await tickets.StoreAsync(ticket, context, context.RequestAborted);
-            first ??= stored;
+            var login = TicketSerializer.Default.Deserialize(serialized)!;
+            keys[i] = await tickets.StoreAsync(login, context, context.RequestAborted);
         }
 
         stopwatch.Stop();
-        var sample = await context.RequestServices.GetRequiredService<IUserSessionStore>().GetAsync(first!, context.RequestAborted);
+        var sample = await services.GetRequiredService<IUserSessionStore>().GetAsync(keys[0], context.RequestAborted);
         description["protectedTicketBytes"] = sample?.Ticket.Length;
         await Task.Delay(TimeSpan.FromSeconds(1)); // let the console logger drain its queue ("Session created" lines)
         var heapAfter = FullCollect();
+
+        // Each session used once (a proxied request reads it): what the library then keeps per
+        // session in use (its cache of decrypted tickets).
+        foreach (var stored in keys)
+        {
+            await tickets.RetrieveAsync(stored, context.RequestAborted);
+        }
+
+        var heapInUse = FullCollect();
+
+        // The library's cache of decrypted tickets (internal; looked up by name so that this
+        // measurement keeps working whether or not a build has it).
+        var cacheType = typeof(ServerSideTicketStore).Assembly.GetType("Bff.Sessions.TicketCache");
+        var cache = cacheType is null ? null : services.GetService(cacheType);
+        var remove = cacheType?.GetMethod("Remove", [typeof(string)]);
+        if (cache is not null && remove is not null)
+        {
+            foreach (var stored in keys)
+            {
+                remove.Invoke(cache, [stored]);
+            }
+        }
+
+        var heapEvicted = FullCollect();
         description["sessions"] = count;
         description["heapBeforeBytes"] = heapBefore;
         description["heapAfterBytes"] = heapAfter;
         description["bytesPerSession"] = (heapAfter - heapBefore) / (double)count;
+        description["heapInUseBytes"] = heapInUse;
+        description["bytesPerSessionInUse"] = (heapInUse - heapBefore) / (double)count;
+        description["ticketCache"] = cache is not null && remove is not null;
+        description["bytesPerSessionWithoutTicketCache"] = (heapEvicted - heapBefore) / (double)count;
         description["storeMicrosecondsPerSession"] = stopwatch.Elapsed.TotalMicroseconds / count;
+        GC.KeepAlive(keys);
         return description;
     }
 

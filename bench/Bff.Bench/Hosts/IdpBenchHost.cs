@@ -7,7 +7,8 @@ namespace Bff.Bench.Hosts;
 /// <summary>
 /// The dev IdP (<see cref="DevIdpApp.Build"/>) with a counter first in its pipeline: every
 /// <c>POST /connect/token</c> is counted by <c>grant_type</c> and answer status, and
-/// <c>GET /__bench/grants</c> (loopback only) returns the counts. The refresh storm reads it
+/// <c>GET /__bench/grants</c> (loopback only) returns the counts; <c>GET /__bench/stats</c> the
+/// process's CPU time and allocations, as the other bench hosts. The refresh storm reads it
 /// before and after to count the refresh_token grants the BFF made.
 /// </summary>
 internal static class IdpBenchHost
@@ -24,15 +25,25 @@ internal static class IdpBenchHost
     private static async Task CountAsync(HttpContext context, RequestDelegate next)
     {
         var request = context.Request;
-        if (request.Path.Equals("/__bench/grants", StringComparison.Ordinal))
+        if (request.Path.StartsWithSegments("/__bench", StringComparison.Ordinal))
         {
             if (context.Connection.RemoteIpAddress is not { } remote || !IPAddress.IsLoopback(remote))
             {
                 context.Response.StatusCode = StatusCodes.Status404NotFound;
-                return;
+            }
+            else if (request.Path.Equals("/__bench/grants", StringComparison.Ordinal))
+            {
+                await BenchStats.WriteJsonAsync(context, new SortedDictionary<string, int>(Grants, StringComparer.Ordinal));
+            }
+            else if (request.Path.Equals(BenchStats.StatsPath, StringComparison.Ordinal))
+            {
+                await BenchStats.WriteJsonAsync(context, BenchStats.Snapshot());
+            }
+            else
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
             }
 
-            await BenchStats.WriteJsonAsync(context, new SortedDictionary<string, int>(Grants, StringComparer.Ordinal));
             return;
         }
 

@@ -33,6 +33,9 @@ internal sealed class BffFixture : IAsyncDisposable
 
     public WebApplication App { get; }
 
+    /// <summary>The fixture's Bff:DataPath (keys, sessions.db).</summary>
+    public string DataPath => _data;
+
     public IServiceProvider Services => App.Services;
 
     public string CookieName { get; private set; } = "__Host-bff";

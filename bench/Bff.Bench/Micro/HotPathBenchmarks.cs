@@ -106,6 +106,16 @@ public class HotPathBenchmarks
         return context.User.Identity?.IsAuthenticated == true;
     }
 
+    [Benchmark(Description = "AuthenticateAsync(cookie scheme), no cookie, without UseAuthentication's request-handler scan")]
+    public async Task<bool> CookieSchemeAnonymous()
+    {
+        await using var scope = _bff.Services.CreateAsyncScope();
+        var context = BffFixture.NewRequest(scope.ServiceProvider, cookieHeader: null);
+        context.SetEndpoint(_endpoint);
+        var result = await context.AuthenticateAsync(BffDefaults.CookieScheme);
+        return result.Succeeded;
+    }
+
     [Benchmark(Description = "UseAuthentication with the session cookie (ticket store read)")]
     public async Task<bool> AuthenticationWithSession()
     {

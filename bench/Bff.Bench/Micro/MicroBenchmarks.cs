@@ -21,9 +21,15 @@ internal static class MicroBenchmarks
             .WithId(shortJob ? "short" : "in-process");
         var config = DefaultConfig.Instance
             .AddJob(job.AsDefault())
-            .WithOptions(ConfigOptions.JoinSummary | ConfigOptions.DisableLogFile);
+            .WithOptions(ConfigOptions.DisableLogFile);
         var rest = shortJob ? RemoveJob(args) : args;
         var summaries = BenchmarkSwitcher.FromAssembly(typeof(MicroBenchmarks).Assembly).Run(rest, config);
+        if (!summaries.Any())
+        {
+            Console.Error.WriteLine("No benchmark ran (see the BenchmarkDotNet output above; e.g. --filter '*').");
+            return 1;
+        }
+
         return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
     }
 

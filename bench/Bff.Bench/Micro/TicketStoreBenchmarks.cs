@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.IO.Compression;
 using BenchmarkDotNet.Attributes;
@@ -6,15 +5,16 @@ using Bff.Sessions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace Bff.Bench.Micro;
 
 /// <summary>
 /// The pieces of the session read every proxied request pays (cookie -> session key -> stored
-/// ticket -> tokens), for the Memory and SQLite stores, the write path of a renewal, and
-/// prototypes of cheaper designs (a cache of deserialized tickets, compression) measured on the
-/// same ticket. <see cref="Tokens"/>: the dev IdP's real token sizes, or ~1 KB each.
+/// ticket -> tokens), for the Memory and SQLite stores, with and without the library's caches,
+/// the write path of a renewal, and prototypes (a prepared SQLite read, compression) measured on
+/// the same ticket. <see cref="Tokens"/>: the dev IdP's real token sizes, or ~1 KB each.
 /// </summary>
 [MemoryDiagnoser]
 public class TicketStoreBenchmarks
@@ -32,7 +32,11 @@ public class TicketStoreBenchmarks
     private byte[] _compressed = [];
     private AuthenticationTicket _ticket = null!;
     private byte[] _sqliteProtected = [];
-    private readonly ConcurrentDictionary<string, (byte[] Protected, AuthenticationTicket Ticket)> _cache = new(StringComparer.Ordinal);
+    private SqliteConnection _sqliteConnection = null!;
+    private SqliteCommand _sqliteSelect = null!;
+    private TicketDataFormat _rawCookieFormat = null!;
+    private Action<string> _evictMemory = static _ => { };
+    private Action<string> _evictSqlite = static _ => { };
 
     [Params("dev-idp", "1KB")]
     public string Tokens { get; set; } = "dev-idp";
@@ -48,25 +52,47 @@ public class TicketStoreBenchmarks
         _memoryStore = _memory.Services.GetRequiredService<IUserSessionStore>();
         _sqliteStore = _sqlite.Services.GetRequiredService<IUserSessionStore>();
         _cookieFormat = _memory.Services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get(BffDefaults.CookieScheme).TicketDataFormat;
+
+        // The cookie handler's own format without the library's cache in front (same purposes as
+        // PostConfigureCookieAuthenticationOptions).
+        _rawCookieFormat = new TicketDataFormat(_memory.Services.GetRequiredService<IDataProtectionProvider>()
+            .CreateProtector("Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationMiddleware", BffDefaults.CookieScheme, "v2"));
+        if (_rawCookieFormat.Unprotect(_memory.CookieValue) is null)
+        {
+            throw new InvalidOperationException("The raw cookie format does not read the session cookie.");
+        }
+
+        _evictMemory = Evictor(_memory.Services);
+        _evictSqlite = Evictor(_sqlite.Services);
         _ticketProtector = _memory.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector(typeof(ServerSideTicketStore).FullName!, "v1");
         _session = await _memoryStore.GetAsync(_memory.SessionKey, CancellationToken.None) ?? throw new InvalidOperationException("no session");
         _serialized = _ticketProtector.Unprotect(_session.Ticket);
         _ticket = TicketSerializer.Default.Deserialize(_serialized)!;
         _compressed = Compress(_serialized);
-        _cache[_memory.SessionKey] = (_session.Ticket, _ticket);
         _sqliteProtected = (await _sqliteStore.GetAsync(_sqlite.SessionKey, CancellationToken.None))?.Ticket ?? throw new InvalidOperationException("no SQLite session");
+        _sqliteConnection = new SqliteConnection($"Data Source={Path.Combine(_sqlite.DataPath, "sessions.db")};Mode=ReadOnly;Pooling=False");
+        _sqliteConnection.Open();
+        _sqliteSelect = _sqliteConnection.CreateCommand();
+        _sqliteSelect.CommandText = "SELECT key, sub, sid, created, renewed, expires, ticket FROM sessions WHERE key = $key";
+        _sqliteSelect.Parameters.AddWithValue("$key", _sqlite.SessionKey);
+        _sqliteSelect.Prepare();
         Console.WriteLine($"// ticket ({Tokens} tokens): serialized {_serialized.Length} B, protected {_session.Ticket.Length} B, Brotli(fastest) {_compressed.Length} B; cookie value {_memory.CookieValue.Length} chars");
     }
 
     [GlobalCleanup]
     public async Task CleanupAsync()
     {
+        await _sqliteSelect.DisposeAsync();
+        await _sqliteConnection.DisposeAsync();
         await _memory.DisposeAsync();
         await _sqlite.DisposeAsync();
     }
 
-    [Benchmark(Description = "cookie value -> session key (TicketDataFormat.Unprotect)")]
+    [Benchmark(Description = "cookie value -> session key: the cookie options' format (library: cached)")]
     public AuthenticationTicket? CookieUnprotect() => _cookieFormat.Unprotect(_memory.CookieValue);
+
+    [Benchmark(Description = "cookie value -> session key: TicketDataFormat.Unprotect, no cache (data protection)")]
+    public AuthenticationTicket? CookieUnprotectRaw() => _rawCookieFormat.Unprotect(_memory.CookieValue);
 
     [Benchmark(Description = "Memory store GetAsync")]
     public Task<UserSession?> MemoryStoreGet() => _memoryStore.GetAsync(_memory.SessionKey, CancellationToken.None);
@@ -74,17 +100,38 @@ public class TicketStoreBenchmarks
     [Benchmark(Description = "SQLite store GetAsync")]
     public Task<UserSession?> SqliteStoreGet() => _sqliteStore.GetAsync(_sqlite.SessionKey, CancellationToken.None);
 
+    [Benchmark(Description = "prototype: SQLite read on a kept-open connection, prepared SELECT")]
+    public byte[]? SqlitePreparedRead()
+    {
+        using var reader = _sqliteSelect.ExecuteReader();
+        return reader.Read() ? (byte[])reader.GetValue(6) : null;
+    }
+
     [Benchmark(Description = "ticket IDataProtector.Unprotect")]
     public byte[] TicketUnprotect() => _ticketProtector.Unprotect(_session.Ticket);
 
     [Benchmark(Description = "TicketSerializer.Deserialize")]
     public AuthenticationTicket? TicketDeserialize() => TicketSerializer.Default.Deserialize(_serialized);
 
-    [Benchmark(Description = "ServerSideTicketStore.RetrieveAsync, Memory")]
+    [Benchmark(Description = "ServerSideTicketStore.RetrieveAsync, Memory (hit in the library's ticket cache)")]
     public Task<AuthenticationTicket?> RetrieveMemory() => _memoryTickets.RetrieveAsync(_memory.SessionKey, CancellationToken.None);
 
-    [Benchmark(Description = "ServerSideTicketStore.RetrieveAsync, SQLite")]
+    [Benchmark(Description = "ServerSideTicketStore.RetrieveAsync, Memory, cache miss (Unprotect + Deserialize)")]
+    public Task<AuthenticationTicket?> RetrieveMemoryMiss()
+    {
+        _evictMemory(_memory.SessionKey);
+        return _memoryTickets.RetrieveAsync(_memory.SessionKey, CancellationToken.None);
+    }
+
+    [Benchmark(Description = "ServerSideTicketStore.RetrieveAsync, SQLite (hit: bytes compared)")]
     public Task<AuthenticationTicket?> RetrieveSqlite() => _sqliteTickets.RetrieveAsync(_sqlite.SessionKey, CancellationToken.None);
+
+    [Benchmark(Description = "ServerSideTicketStore.RetrieveAsync, SQLite, cache miss")]
+    public Task<AuthenticationTicket?> RetrieveSqliteMiss()
+    {
+        _evictSqlite(_sqlite.SessionKey);
+        return _sqliteTickets.RetrieveAsync(_sqlite.SessionKey, CancellationToken.None);
+    }
 
     [Benchmark(Description = "token + expiry lookup (GetTokenValue x2, DateTimeOffset.TryParse)")]
     public bool TokenLookup()
@@ -103,30 +150,6 @@ public class TicketStoreBenchmarks
     [Benchmark(Description = "write path: ServerSideTicketStore.RenewAsync, Memory")]
     public Task RenewMemory() => _memoryTickets.RenewAsync(_memory.SessionKey, _ticket, CancellationToken.None);
 
-    [Benchmark(Description = "prototype: cached ticket (store read, same bytes) + AuthenticationTicket.Copy()")]
-    public async Task<AuthenticationTicket?> CachedTicketMemory()
-    {
-        var session = await _memoryStore.GetAsync(_memory.SessionKey, CancellationToken.None);
-        if (session is not null && _cache.TryGetValue(session.Key, out var hit) && ReferenceEquals(hit.Protected, session.Ticket))
-        {
-            return Copy(hit.Ticket);
-        }
-
-        return null;
-    }
-
-    [Benchmark(Description = "prototype: cached ticket (SQLite read, bytes compared) + Copy()")]
-    public async Task<AuthenticationTicket?> CachedTicketSqlite()
-    {
-        var session = await _sqliteStore.GetAsync(_sqlite.SessionKey, CancellationToken.None);
-        if (session is not null && session.Ticket.AsSpan().SequenceEqual(_sqliteProtected))
-        {
-            return Copy(_ticket);
-        }
-
-        return null;
-    }
-
     [Benchmark(Description = "prototype: Brotli(fastest) compress the serialized ticket")]
     public byte[] CompressTicket() => Compress(_serialized);
 
@@ -137,9 +160,14 @@ public class TicketStoreBenchmarks
         return BrotliDecoder.TryDecompress(_compressed, buffer, out var written) ? written : -1;
     }
 
-    /// <summary>What a cache hit must hand out: a private copy (the cookie handler mutates the ticket's properties).</summary>
-    private static AuthenticationTicket Copy(AuthenticationTicket ticket) =>
-        new(ticket.Principal.Clone(), ticket.Properties.Clone(), ticket.AuthenticationScheme);
+    /// <summary>Removes a session from the library's ticket cache (internal; found by name, a no-op in a build without it).</summary>
+    private static Action<string> Evictor(IServiceProvider services)
+    {
+        var type = typeof(ServerSideTicketStore).Assembly.GetType("Bff.Sessions.TicketCache");
+        var cache = type is null ? null : services.GetService(type);
+        var remove = type?.GetMethod("Remove", [typeof(string)]);
+        return cache is null || remove is null ? static _ => { } : (Action<string>)Delegate.CreateDelegate(typeof(Action<string>), cache, remove);
+    }
 
     private static byte[] Compress(byte[] data)
     {
