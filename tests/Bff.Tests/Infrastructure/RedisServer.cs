@@ -46,9 +46,28 @@ public sealed class RedisServer : IAsyncDisposable
         process.BeginErrorReadLine();
         var server = new RedisServer(process, folder, socket);
 
+        try
+        {
+            await WaitUntilReadyAsync(process, socket);
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync(); // never leave a redis-server behind
+            throw;
+        }
+    }
+
+    private static async Task WaitUntilReadyAsync(Process process, string socket)
+    {
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (true)
         {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException("redis-server exited at start.");
+            }
+
             try
             {
                 if (File.Exists(socket))
@@ -57,20 +76,19 @@ public sealed class RedisServer : IAsyncDisposable
                     options.EndPoints.Add(new System.Net.Sockets.UnixDomainSocketEndPoint(socket));
                     await using var connection = await ConnectionMultiplexer.ConnectAsync(options);
                     await connection.GetDatabase().PingAsync();
-                    return server;
+                    return;
                 }
             }
             catch (RedisConnectionException) when (DateTime.UtcNow < deadline)
             {
             }
 
-            if (process.HasExited || DateTime.UtcNow > deadline)
+            if (DateTime.UtcNow > deadline)
             {
-                await server.DisposeAsync();
                 throw new InvalidOperationException("redis-server did not come up.");
             }
 
-            await Task.Delay(50);
+            await Task.Delay(50); // waiting for another process to open its socket
         }
     }
 
