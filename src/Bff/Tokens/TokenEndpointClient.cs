@@ -33,11 +33,7 @@ internal sealed class TokenEndpointClient
 
     public Task<TokenResponse> RedeemCodeAsync(OpenIdConnectMessage request, CancellationToken cancellationToken)
     {
-        var parameters = request.Parameters
-            .Where(p => p.Key is not ("client_id" or "client_secret"))
-            .Select(p => new KeyValuePair<string, string>(p.Key, p.Value))
-            .ToList();
-        return RequestTokenAsync(parameters, cancellationToken);
+        return RequestTokenAsync(WithoutClientCredentials(request), cancellationToken);
     }
 
     public Task<TokenResponse> ClientCredentialsAsync(string? scope, string? resource, CancellationToken cancellationToken)
@@ -135,11 +131,7 @@ internal sealed class TokenEndpointClient
     public async Task<string> PushAuthorizationAsync(OpenIdConnectMessage authorizationRequest, CancellationToken cancellationToken)
     {
         var configuration = await Oidc.ConfigurationManager!.GetConfigurationAsync(cancellationToken);
-        var parameters = authorizationRequest.Parameters
-            .Where(p => p.Key is not ("client_secret" or "client_id"))
-            .Select(p => new KeyValuePair<string, string>(p.Key, p.Value))
-            .ToList();
-        using var request = CreateRequest(configuration.PushedAuthorizationRequestEndpoint, configuration.Issuer, parameters);
+        using var request = CreateRequest(configuration.PushedAuthorizationRequestEndpoint, configuration.Issuer, WithoutClientCredentials(authorizationRequest));
         try
         {
             using var response = await Oidc.Backchannel.SendAsync(request, cancellationToken);
@@ -159,6 +151,13 @@ internal sealed class TokenEndpointClient
             throw new ProviderUnavailableException("the pushed authorization request failed", ex);
         }
     }
+
+    /// <summary>A message the OIDC handler built, less its client credentials: <see cref="CreateRequest"/> adds the configured ones.</summary>
+    private static List<KeyValuePair<string, string>> WithoutClientCredentials(OpenIdConnectMessage message) =>
+        message.Parameters
+            .Where(p => p.Key is not ("client_id" or "client_secret"))
+            .Select(p => new KeyValuePair<string, string>(p.Key, p.Value))
+            .ToList();
 
     private HttpRequestMessage CreateRequest(string endpoint, string issuer, List<KeyValuePair<string, string>> parameters)
     {
