@@ -7,6 +7,9 @@ namespace Bff.Tests.Diagnostics;
 [Collection(IntegrationCollection.Name)]
 public sealed class DiagnosticsEndpointTests(IdpFixture env)
 {
+    private Task<TestBff> StartInDevelopmentAsync() =>
+        TestBff.StartAsync(env.Idp, env.Api, env.NewFolder(), new CapturingLoggerProvider(), s => s["Bff:Telemetry:Console"] = "false", environment: "Development");
+
     [Fact]
     public async Task Diagnostics_is_404_outside_development_even_with_a_session()
     {
@@ -23,7 +26,7 @@ public sealed class DiagnosticsEndpointTests(IdpFixture env)
     [Fact]
     public async Task Diagnostics_in_development_shows_claims_and_token_metadata_but_no_token()
     {
-        await using var bff = await DevelopmentBff.StartAsync(env);
+        await using var bff = await StartInDevelopmentAsync();
         using var browser = new TestBrowser();
         await browser.LoginAsync(bff.Url);
         var loggedInAt = bff.Time.GetUtcNow();
@@ -62,7 +65,7 @@ public sealed class DiagnosticsEndpointTests(IdpFixture env)
     [Fact]
     public async Task Diagnostics_in_development_needs_the_anti_forgery_header_and_a_session()
     {
-        await using var bff = await DevelopmentBff.StartAsync(env);
+        await using var bff = await StartInDevelopmentAsync();
         using var anonymous = new TestBrowser();
         using var browser = new TestBrowser();
         await browser.LoginAsync(bff.Url);

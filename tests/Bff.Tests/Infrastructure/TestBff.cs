@@ -34,6 +34,9 @@ public sealed class TestBff : IAsyncDisposable
 
     public FakeTimeProvider Time { get; }
 
+    /// <summary>Every line this BFF logged.</summary>
+    public IReadOnlyCollection<string> LogLines => _logs.Lines;
+
     public IServiceProvider Services => _app.Services;
 
     /// <summary>The configuration every test BFF gets: routes to the sample API for each token type.</summary>
@@ -77,9 +80,9 @@ public sealed class TestBff : IAsyncDisposable
     /// <summary>
     /// Builds (without starting) a BFF with the given settings; used for start-up validation tests.
     /// </summary>
-    public static WebApplication Build(IDictionary<string, string?> settings, CapturingLoggerProvider logs, TimeProvider? time = null, string url = "http://127.0.0.1:0") =>
+    public static WebApplication Build(IDictionary<string, string?> settings, CapturingLoggerProvider logs, TimeProvider? time = null, string url = "http://127.0.0.1:0", string? environment = null) =>
         BffHostApp.Build(
-            ["--urls", url],
+            environment is null ? ["--urls", url] : ["--urls", url, "--environment", environment],
             builder =>
             {
                 builder.Configuration.AddInMemoryCollection(settings);
@@ -114,7 +117,8 @@ public sealed class TestBff : IAsyncDisposable
         Action<Dictionary<string, string?>>? configure = null,
         FakeTimeProvider? time = null,
         (string Id, string Secret)? client = null,
-        string url = "http://127.0.0.1:0")
+        string url = "http://127.0.0.1:0",
+        string? environment = null)
     {
         time ??= new FakeTimeProvider(DateTimeOffset.UtcNow);
         var settings = DefaultSettings(idp.Url, api.Url, dataPath);
@@ -124,7 +128,7 @@ public sealed class TestBff : IAsyncDisposable
         var (clientId, secret) = client ?? await idp.RegisterClientAsync("http://127.0.0.1");
         settings["Bff:Oidc:ClientId"] = clientId;
         settings["Bff:Oidc:ClientSecret"] = secret;
-        var app = Build(settings, logs, time, url);
+        var app = Build(settings, logs, time, url, environment);
         await app.StartAsync();
         return new TestBff(app, clientId, secret, time, logs);
     }
