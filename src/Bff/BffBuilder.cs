@@ -32,8 +32,13 @@ public sealed class BffBuilder
             return options.Session.Store switch
             {
                 Bff.SessionStoreKinds.Memory => new InMemoryUserSessionStore(),
-                Bff.SessionStoreKinds.Redis => new RedisUserSessionStore(services.GetRequiredService<IConnectionMultiplexer>(), options.Session.RedisKeyPrefix),
-                _ => new SqliteUserSessionStore(Path.Combine(options.ResolveDataPath(), "sessions.db")),
+                Bff.SessionStoreKinds.Redis => new RedisUserSessionStore(
+                    services.GetRequiredService<IConnectionMultiplexer>(),
+                    options.Session.RedisKeyPrefix,
+                    options.Session.RedisLocalCacheLifetime,
+                    services.GetRequiredService<TimeProvider>(),
+                    services.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RedisUserSessionStore>>()),
+                _ => new SqliteUserSessionStore(Path.Combine(options.ResolveDataPath(), "sessions.db"), services.GetRequiredService<TimeProvider>()),
             };
         });
         Services.TryAddSingleton<ISessionLocks>(static services =>

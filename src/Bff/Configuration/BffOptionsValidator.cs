@@ -165,6 +165,11 @@ internal sealed class BffOptionsValidator : IValidateOptions<BffOptions>
             failures.Add($"Bff:Session:AbsoluteTimeout ({session.AbsoluteTimeout}) is shorter than Bff:Session:IdleTimeout ({session.IdleTimeout}); make it at least as long.");
         }
 
+        if (session.RedisLocalCacheLifetime < TimeSpan.Zero || session.RedisLocalCacheLifetime > TimeSpan.FromHours(1))
+        {
+            failures.Add($"Bff:Session:RedisLocalCacheLifetime ({session.RedisLocalCacheLifetime}) must be between 00:00:00 (read Redis on every request) and 01:00:00; default 00:00:10.");
+        }
+
         if (session.CleanupInterval < TimeSpan.Zero)
         {
             failures.Add("Bff:Session:CleanupInterval must not be negative (00:00:00 turns the cleanup off).");

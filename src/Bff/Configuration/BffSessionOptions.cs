@@ -15,6 +15,15 @@ public sealed class BffSessionOptions
     public string RedisKeyPrefix { get; set; } = "bff:";
 
     /// <summary>
+    /// With the Redis store: how long an instance may answer from its in-memory copy of a session
+    /// it read from Redis, without reading it again. Every write and delete, by any instance,
+    /// evicts the copy everywhere at once (Redis pub/sub channel <c>{RedisKeyPrefix}invalidate</c>),
+    /// and a lost connection to Redis empties it; this bounds how stale a copy can be should a
+    /// notification still be missed. Default 10 seconds; <c>00:00:00</c> reads Redis on every request.
+    /// </summary>
+    public TimeSpan RedisLocalCacheLifetime { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
     /// How often expired sessions are looked for, their refresh tokens revoked at the provider and
     /// the sessions deleted. Default 10 minutes; <c>00:00:00</c> turns the cleanup off.
     /// </summary>

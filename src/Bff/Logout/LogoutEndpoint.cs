@@ -20,12 +20,14 @@ internal sealed class LogoutEndpoint
     public const string IdTokenHintItem = "Bff.IdTokenHint";
 
     private readonly RefreshTokenRevoker _revoker;
+    private readonly ServerSideTicketStore _tickets;
     private readonly IOptionsMonitor<OpenIdConnectOptions> _oidcOptions;
     private readonly ILogger<LogoutEndpoint> _logger;
 
-    public LogoutEndpoint(RefreshTokenRevoker revoker, IOptionsMonitor<OpenIdConnectOptions> oidcOptions, ILogger<LogoutEndpoint> logger)
+    public LogoutEndpoint(RefreshTokenRevoker revoker, ServerSideTicketStore tickets, IOptionsMonitor<OpenIdConnectOptions> oidcOptions, ILogger<LogoutEndpoint> logger)
     {
         _revoker = revoker;
+        _tickets = tickets;
         _oidcOptions = oidcOptions;
         _logger = logger;
     }
@@ -57,8 +59,15 @@ internal sealed class LogoutEndpoint
         }
 
         BffLog.LogoutStarted(_logger, result.Principal.FindFirst("sub")?.Value);
-        await _revoker.RevokeAsync(result.Properties, context.RequestAborted);
-        var idToken = result.Properties.GetTokenValue(TokenNames.IdToken);
+
+        // The tokens as stored now: another instance may have rotated the refresh token since this
+        // request's (possibly cached) read of the session.
+        var properties = result.Properties.GetSessionKey() is { } key
+            && await _tickets.RetrieveFromStoreAsync(key, context.RequestAborted) is { } current
+                ? current.Properties
+                : result.Properties;
+        await _revoker.RevokeAsync(properties, context.RequestAborted);
+        var idToken = properties.GetTokenValue(TokenNames.IdToken);
         await context.SignOutAsync(BffDefaults.CookieScheme);
         Diagnostics.BffInstruments.Of(context).UserLoggedOut();
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
 namespace Bff.Sessions;
@@ -10,25 +11,82 @@ namespace Bff.Sessions;
 /// expires plus a grace period, so the cleanup can still revoke its refresh token;</item>
 /// <item><c>sub:{sub}</c> and <c>sid:{sid}</c> sets of session keys (stale members are pruned on read);</item>
 /// <item><c>exp</c> a sorted set of session keys by expiry, for the cleanup;</item>
-/// <item><c>jti:{id}</c> used one-time identifiers (the replay cache).</item>
+/// <item><c>jti:{id}</c> used one-time identifiers (the replay cache);</item>
+/// <item>the pub/sub channel <c>invalidate</c>: every write and delete publishes the session key.</item>
 /// </list>
+/// Sessions read recently are kept in process memory (<c>Bff:Session:RedisLocalCacheLifetime</c>),
+/// so a request for a session in use costs no Redis round trip. A copy is used only while this
+/// instance is subscribed to the invalidation channel: a write or delete by any instance evicts it
+/// here as soon as the message arrives, a lost connection empties the cache until the subscription
+/// is confirmed again, and no copy is older than the configured lifetime. Reads that decide what to
+/// write (<see cref="GetFromStoreAsync"/>, under the session lock) always read Redis.
 /// </summary>
-internal sealed class RedisUserSessionStore : IUserSessionStore, IReplayCache
+internal sealed class RedisUserSessionStore : IUserSessionStore, IReplayCache, ICachingUserSessionStore, IDisposable
 {
+    private const int CachedSessions = 10_000;
+    private static readonly TimeSpan CacheIdleLifetime = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan Grace = TimeSpan.FromDays(1);
 
     private readonly IConnectionMultiplexer _redis;
     private readonly string _prefix;
+    private readonly RedisChannel _channel;
+    private readonly SessionReadCache? _cache;
+    private readonly ILogger _logger;
+    private readonly Lock _subscriptionLock = new();
+    private Task? _subscribing;
+    private long _connectionEpoch;
+    private volatile bool _subscribed;
 
-    public RedisUserSessionStore(IConnectionMultiplexer redis, string prefix)
+    public RedisUserSessionStore(IConnectionMultiplexer redis, string prefix, TimeSpan localCacheLifetime, TimeProvider time, ILogger<RedisUserSessionStore> logger)
     {
         _redis = redis;
         _prefix = prefix;
+        _logger = logger;
+        _channel = RedisChannel.Literal($"{prefix}invalidate");
+        if (localCacheLifetime > TimeSpan.Zero)
+        {
+            _cache = new SessionReadCache(time, CachedSessions, CacheIdleLifetime, localCacheLifetime);
+            redis.ConnectionFailed += OnConnectionFailed;
+            redis.ConnectionRestored += OnConnectionRestored;
+            StartSubscription();
+        }
     }
 
     private IDatabase Db => _redis.GetDatabase();
 
     public async Task<UserSession?> GetAsync(string key, CancellationToken cancellationToken)
+    {
+        if (_subscribed && _cache!.TryGet(key, out var cached))
+        {
+            return cached;
+        }
+
+        return await GetFromStoreAsync(key, cancellationToken);
+    }
+
+    public async Task<UserSession?> GetFromStoreAsync(string key, CancellationToken cancellationToken)
+    {
+        if (_cache is null)
+        {
+            return await ReadAsync(key);
+        }
+
+        if (!_subscribed)
+        {
+            StartSubscription();
+        }
+
+        var version = _cache.BeginRead();
+        var session = await ReadAsync(key);
+        if (session is not null && _subscribed)
+        {
+            _cache.Remember(session, version); // not when an invalidation or a reconnection overtook the read
+        }
+
+        return session;
+    }
+
+    private async Task<UserSession?> ReadAsync(string key)
     {
         var fields = await Db.HashGetAllAsync(SessionKey(key));
         return fields.Length == 0 ? null : Read(key, fields);
@@ -36,6 +94,7 @@ internal sealed class RedisUserSessionStore : IUserSessionStore, IReplayCache
 
     public async Task SetAsync(UserSession session, CancellationToken cancellationToken)
     {
+        _cache?.Invalidate(session.Key);
         var db = Db;
         var previous = await db.HashGetAsync(SessionKey(session.Key), [Field.Sub, Field.Sid]);
         var transaction = db.CreateTransaction();
@@ -76,11 +135,14 @@ internal sealed class RedisUserSessionStore : IUserSessionStore, IReplayCache
             _ = transaction.SetAddAsync(SidKey(session.SessionId), session.Key);
         }
 
+        _ = transaction.PublishAsync(_channel, session.Key); // other instances drop their copies
         await transaction.ExecuteAsync();
+        _cache?.Invalidate(session.Key); // a read that raced with the write is not kept; the next read caches it
     }
 
     public async Task DeleteAsync(string key, CancellationToken cancellationToken)
     {
+        _cache?.Invalidate(key);
         var db = Db;
         var indexed = await db.HashGetAsync(SessionKey(key), [Field.Sub, Field.Sid]);
         var transaction = db.CreateTransaction();
@@ -96,7 +158,9 @@ internal sealed class RedisUserSessionStore : IUserSessionStore, IReplayCache
             _ = transaction.SetRemoveAsync(SidKey(indexed[1]!), key);
         }
 
+        _ = transaction.PublishAsync(_channel, key);
         await transaction.ExecuteAsync();
+        _cache?.Invalidate(key);
     }
 
     public async Task<IReadOnlyList<UserSession>> FindAsync(UserSessionFilter filter, CancellationToken cancellationToken)
@@ -107,7 +171,7 @@ internal sealed class RedisUserSessionStore : IUserSessionStore, IReplayCache
         var sessions = new List<UserSession>();
         foreach (var member in await db.SetMembersAsync(index))
         {
-            var session = await GetAsync(member!, cancellationToken);
+            var session = await ReadAsync(member!);
             if (session is null)
             {
                 await db.SetRemoveAsync(index, member); // the session expired: prune the index
@@ -139,7 +203,7 @@ internal sealed class RedisUserSessionStore : IUserSessionStore, IReplayCache
         var sessions = new List<UserSession>(keys.Length);
         foreach (var key in keys)
         {
-            var session = await GetAsync(key!, cancellationToken);
+            var session = await ReadAsync(key!);
             if (session is null)
             {
                 await db.SortedSetRemoveAsync(ExpiryKey, key);
@@ -157,6 +221,71 @@ internal sealed class RedisUserSessionStore : IUserSessionStore, IReplayCache
     {
         var lifetime = expires - now;
         return Db.StringSetAsync($"{_prefix}jti:{id}", 1, lifetime > TimeSpan.Zero ? lifetime : TimeSpan.FromSeconds(1), When.NotExists);
+    }
+
+    public void Dispose()
+    {
+        if (_cache is not null)
+        {
+            _redis.ConnectionFailed -= OnConnectionFailed;
+            _redis.ConnectionRestored -= OnConnectionRestored;
+            _cache.Dispose();
+        }
+    }
+
+    /// <summary>Subscribes to the invalidation channel, once at a time; copies are used once the server confirmed it.</summary>
+    private void StartSubscription()
+    {
+        lock (_subscriptionLock)
+        {
+            if (_subscribing is { IsCompleted: false } || _subscribed)
+            {
+                return;
+            }
+
+            _subscribing = SubscribeAsync(Interlocked.Read(ref _connectionEpoch));
+        }
+    }
+
+    private async Task SubscribeAsync(long epoch)
+    {
+        try
+        {
+            var subscriber = _redis.GetSubscriber();
+            await subscriber.UnsubscribeAsync(_channel, OnInvalidation); // after a reconnection: subscribe anew, confirmed
+            await subscriber.SubscribeAsync(_channel, OnInvalidation);
+            lock (_subscriptionLock)
+            {
+                if (Interlocked.Read(ref _connectionEpoch) == epoch)
+                {
+                    _cache!.Clear(); // reads that began before the subscription are not kept
+                    _subscribed = true;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            BffLog.SessionInvalidationUnavailable(_logger, ex.GetType().Name);
+        }
+    }
+
+    private void OnInvalidation(RedisChannel channel, RedisValue message) => _cache!.Invalidate(message.ToString());
+
+    private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e) => DropCopies("failed", e.ConnectionType);
+
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e) => DropCopies("was restored", e.ConnectionType);
+
+    /// <summary>Messages may have been missed: stop using copies until the subscription is confirmed again.</summary>
+    private void DropCopies(string change, ConnectionType connectionType)
+    {
+        lock (_subscriptionLock)
+        {
+            Interlocked.Increment(ref _connectionEpoch);
+            _subscribed = false;
+            _cache!.Clear();
+        }
+
+        BffLog.SessionCacheDropped(_logger, change, connectionType.ToString());
     }
 
     private static UserSession Read(string key, HashEntry[] fields)

@@ -98,7 +98,7 @@ internal sealed class ServerSideTicketStore : ITicketStore
     public async Task<TResult> UpdateAsync<TResult>(string key, Func<AuthenticationTicket?, Task<(bool Write, TResult Result)>> update, CancellationToken cancellationToken)
     {
         await using var _ = await _locks.AcquireAsync(key, cancellationToken);
-        var stored = await RetrieveAsync(key, cancellationToken);
+        var stored = await RetrieveAsync(key, fromStore: true, cancellationToken);
         var (write, result) = await update(stored);
         if (write && stored is not null)
         {
@@ -115,9 +115,22 @@ internal sealed class ServerSideTicketStore : ITicketStore
     public Task<AuthenticationTicket?> RetrieveAsync(string key, CancellationToken cancellationToken) =>
         RetrieveAsync(key, null!, cancellationToken);
 
-    public async Task<AuthenticationTicket?> RetrieveAsync(string key, HttpContext httpContext, CancellationToken cancellationToken)
+    public Task<AuthenticationTicket?> RetrieveAsync(string key, HttpContext httpContext, CancellationToken cancellationToken) =>
+        RetrieveAsync(key, fromStore: false, cancellationToken);
+
+    /// <summary>Reads a session's ticket as the store holds it now, never from an in-memory copy of the store's.</summary>
+    public Task<AuthenticationTicket?> RetrieveFromStoreAsync(string key, CancellationToken cancellationToken) =>
+        RetrieveAsync(key, fromStore: true, cancellationToken);
+
+    /// <summary>
+    /// Reads a session's ticket. <paramref name="fromStore"/>: bypass a store's in-memory copies
+    /// (<see cref="ICachingUserSessionStore"/>), for reads whose result is written back.
+    /// </summary>
+    private async Task<AuthenticationTicket?> RetrieveAsync(string key, bool fromStore, CancellationToken cancellationToken)
     {
-        var session = await _store.GetAsync(key, cancellationToken);
+        var session = fromStore && _store is ICachingUserSessionStore caching
+            ? await caching.GetFromStoreAsync(key, cancellationToken)
+            : await _store.GetAsync(key, cancellationToken);
         if (session is null)
         {
             return null;

@@ -1,5 +1,4 @@
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Caching.Memory;
 
 namespace Bff.Sessions;
 
@@ -18,13 +17,13 @@ internal sealed class SqliteUserSessionStore : IUserSessionStore, IReplayCache, 
     private static readonly TimeSpan CacheIdleLifetime = TimeSpan.FromMinutes(5);
 
     private readonly string _connectionString;
-    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = CachedSessions });
-    private long _version;
+    private readonly SessionReadCache _cache;
     private readonly SemaphoreSlim _initLock = new(1, 1);
     private volatile bool _initialized;
 
-    public SqliteUserSessionStore(string databasePath)
+    public SqliteUserSessionStore(string databasePath, TimeProvider time)
     {
+        _cache = new SessionReadCache(time, CachedSessions, CacheIdleLifetime);
         Directory.CreateDirectory(Path.GetDirectoryName(databasePath)!);
         _connectionString = new SqliteConnectionStringBuilder
         {
@@ -38,17 +37,17 @@ internal sealed class SqliteUserSessionStore : IUserSessionStore, IReplayCache, 
 
     public async Task<UserSession?> GetAsync(string key, CancellationToken cancellationToken)
     {
-        if (_cache.TryGetValue(key, out UserSession? cached))
+        if (_cache.TryGet(key, out var cached))
         {
             return cached;
         }
 
         // A write or delete racing with this read must not be undone by caching what was read.
-        var version = Interlocked.Read(ref _version);
+        var version = _cache.BeginRead();
         var session = await ReadAsync(key, cancellationToken);
-        if (session is not null && Interlocked.Read(ref _version) == version)
+        if (session is not null)
         {
-            Remember(session);
+            _cache.Remember(session, version);
         }
 
         return session;
@@ -80,11 +79,9 @@ internal sealed class SqliteUserSessionStore : IUserSessionStore, IReplayCache, 
         command.Parameters.AddWithValue("$renewed", session.Renewed.ToUnixTimeMilliseconds());
         command.Parameters.AddWithValue("$expires", (object?)session.Expires?.ToUnixTimeMilliseconds() ?? DBNull.Value);
         command.Parameters.AddWithValue("$ticket", session.Ticket);
-        Interlocked.Increment(ref _version);
-        _cache.Remove(session.Key);
+        _cache.Invalidate(session.Key);
         await command.ExecuteNonQueryAsync(cancellationToken);
-        Interlocked.Increment(ref _version);
-        _cache.Remove(session.Key); // the next read caches it: idle sessions stay out of memory
+        _cache.Invalidate(session.Key); // the next read caches it: idle sessions stay out of memory
     }
 
     public async Task DeleteAsync(string key, CancellationToken cancellationToken)
@@ -93,11 +90,9 @@ internal sealed class SqliteUserSessionStore : IUserSessionStore, IReplayCache, 
         await using var command = connection.CreateCommand();
         command.CommandText = "DELETE FROM sessions WHERE key = $key";
         command.Parameters.AddWithValue("$key", key);
-        Interlocked.Increment(ref _version);
-        _cache.Remove(key);
+        _cache.Invalidate(key);
         await command.ExecuteNonQueryAsync(cancellationToken);
-        Interlocked.Increment(ref _version);
-        _cache.Remove(key);
+        _cache.Invalidate(key);
     }
 
     public async Task<IReadOnlyList<UserSession>> FindAsync(UserSessionFilter filter, CancellationToken cancellationToken)
@@ -122,19 +117,23 @@ internal sealed class SqliteUserSessionStore : IUserSessionStore, IReplayCache, 
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"DELETE FROM sessions WHERE {Where(filter, command)} RETURNING key";
-        Interlocked.Increment(ref _version);
-        var deleted = 0;
+        var deleted = new List<string>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                _cache.Remove(reader.GetString(0));
-                deleted++;
+                var key = reader.GetString(0);
+                _cache.Invalidate(key); // before the transaction ends: no read can cache it after
+                deleted.Add(key);
             }
         }
 
-        Interlocked.Increment(ref _version);
-        return deleted;
+        foreach (var key in deleted)
+        {
+            _cache.Invalidate(key); // and after: a read that raced with the delete is not kept
+        }
+
+        return deleted.Count;
     }
 
     public async Task<IReadOnlyList<UserSession>> FindExpiredAsync(DateTimeOffset now, int max, CancellationToken cancellationToken)
@@ -174,9 +173,6 @@ internal sealed class SqliteUserSessionStore : IUserSessionStore, IReplayCache, 
         _initLock.Dispose();
         _cache.Dispose();
     }
-
-    private void Remember(UserSession session) =>
-        _cache.Set(session.Key, session, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = CacheIdleLifetime });
 
     private static string Where(UserSessionFilter filter, SqliteCommand command)
     {

@@ -43,11 +43,4 @@ internal sealed class TicketCache : IDisposable
     public void Dispose() => _cache.Dispose();
 
     private sealed record Entry(byte[] Protected, AuthenticationTicket Ticket);
-
-#pragma warning disable CS0618 // ISystemClock is what MemoryCacheOptions.Clock takes
-    private sealed class TimeProviderClock(TimeProvider time) : Microsoft.Extensions.Internal.ISystemClock
-    {
-        public DateTimeOffset UtcNow => time.GetUtcNow();
-    }
-#pragma warning restore CS0618
 }

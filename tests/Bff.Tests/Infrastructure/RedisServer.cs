@@ -24,6 +24,14 @@ public sealed class RedisServer : IAsyncDisposable
 
     public string ConnectionString => $"unix:{Socket}";
 
+    /// <summary>A client of the test's own, allowed admin commands (CLIENT KILL, INFO, KEYS).</summary>
+    public async Task<ConnectionMultiplexer> ConnectAsync()
+    {
+        var options = new ConfigurationOptions { AllowAdmin = true };
+        options.EndPoints.Add(new System.Net.Sockets.UnixDomainSocketEndPoint(Socket));
+        return await ConnectionMultiplexer.ConnectAsync(options);
+    }
+
     public static async Task<RedisServer> StartAsync()
     {
         var folder = new TempDirectory("bff-redis");
