@@ -7,6 +7,8 @@ using Bff.Tokens;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.AuthenticatedEncryption;
+using Microsoft.AspNetCore.DataProtection.AuthenticatedEncryption.ConfigurationModel;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -34,7 +36,14 @@ public static class BffServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Bff.BffOptions>, BffOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
 
-        services.AddDataProtection().SetApplicationName("Bff");
+        // AES-256-GCM (one pass, hardware-accelerated through OpenSSL/CNG) instead of the default
+        // AES-256-CBC + HMAC-SHA256: about half the time per ticket and cookie. Keys created before
+        // keep their algorithm until they expire, so existing sessions stay readable.
+        services.AddDataProtection().SetApplicationName("Bff").UseCryptographicAlgorithms(new AuthenticatedEncryptorConfiguration
+        {
+            EncryptionAlgorithm = EncryptionAlgorithm.AES_256_GCM,
+            ValidationAlgorithm = ValidationAlgorithm.HMACSHA256, // not used by GCM; required by the type
+        });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<KeyManagementOptions>, ConfigureDataProtectionKeys>());
 
         services.AddAuthentication(o =>

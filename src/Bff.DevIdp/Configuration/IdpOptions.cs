@@ -28,6 +28,13 @@ internal sealed class IdpOptions
     /// <summary>How long an already redeemed refresh token may be used again (zero: rejected at once).</summary>
     public TimeSpan RefreshTokenReuseLeeway { get; set; } = TimeSpan.Zero;
 
+    /// <summary>
+    /// Issue refresh tokens as opaque references (43 characters, the token kept in the IdP's
+    /// database), as Duende IdentityServer's refresh token handles are; <c>false</c> issues
+    /// self-contained encrypted JWTs (about 2.8 KB each). Default <c>true</c>.
+    /// </summary>
+    public bool ReferenceRefreshTokens { get; set; } = true;
+
     public string ResolveDataPath() =>
         string.IsNullOrWhiteSpace(DataPath)
             ? Path.Combine(AppContext.BaseDirectory, "data")

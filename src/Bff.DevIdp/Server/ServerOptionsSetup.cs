@@ -18,6 +18,7 @@ internal sealed class ServerOptionsSetup(IOptions<IdpOptions> idpOptions, IdpKey
         options.AccessTokenLifetime = idp.AccessTokenLifetime;
         options.RefreshTokenLifetime = idp.RefreshTokenLifetime;
         options.RefreshTokenReuseLeeway = idp.RefreshTokenReuseLeeway;
+        options.UseReferenceRefreshTokens = idp.ReferenceRefreshTokens;
         if (!string.IsNullOrWhiteSpace(idp.Issuer))
         {
             options.Issuer = new Uri(idp.Issuer, UriKind.Absolute);

@@ -15,7 +15,7 @@ internal static partial class BffLog
     [LoggerMessage(1002, LogLevel.Information, "Session expired and was removed.")]
     public static partial void SessionExpired(ILogger logger);
 
-    [LoggerMessage(1003, LogLevel.Warning, "A session could not be decrypted (written with other data-protection keys); treated as no session.")]
+    [LoggerMessage(1003, LogLevel.Warning, "A session could not be read (written with other data-protection keys, or damaged); treated as no session.")]
     public static partial void SessionUnreadable(ILogger logger);
 
     [LoggerMessage(1004, LogLevel.Information, "Session ended for subject {Subject}: {Reason}.")]

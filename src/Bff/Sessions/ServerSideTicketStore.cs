@@ -165,9 +165,15 @@ internal sealed class ServerSideTicketStore : ITicketStore
     {
         try
         {
-            return TicketSerializer.Default.Deserialize(_protector.Unprotect(session.Ticket));
+            var ticket = SessionTicketFormat.Deserialize(_protector.Unprotect(session.Ticket));
+            if (ticket is null)
+            {
+                BffLog.SessionUnreadable(_logger);
+            }
+
+            return ticket;
         }
-        catch (CryptographicException)
+        catch (Exception ex) when (ex is CryptographicException or EndOfStreamException or FormatException or InvalidDataException)
         {
             // Treat as no session, never a 500.
             BffLog.SessionUnreadable(_logger);
@@ -207,7 +213,7 @@ internal sealed class ServerSideTicketStore : ITicketStore
             Created = created,
             Renewed = now,
             Expires = ticket.Properties.ExpiresUtc,
-            Ticket = _protector.Protect(TicketSerializer.Default.Serialize(ticket)),
+            Ticket = _protector.Protect(SessionTicketFormat.Serialize(ticket)),
         };
     }
 }

@@ -1,4 +1,9 @@
 using System.Net;
+using System.Xml.Linq;
+using Bff.Sessions;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Data.Sqlite;
 using Bff.Tests.Infrastructure;
 
 namespace Bff.Tests.Sessions;
@@ -72,5 +77,64 @@ public sealed class SessionPersistenceTests(IdpFixture env)
 
         Assert.Equal(HttpStatusCode.Unauthorized, user.Status);
         Assert.Equal(HttpStatusCode.Unauthorized, api.Status);
+    }
+
+    [Fact]
+    public async Task A_session_stored_in_the_earlier_plain_ticket_format_still_works()
+    {
+        var data = env.NewFolder();
+        using var browser = new TestBrowser();
+        (string, string) client;
+        string url;
+        await using (var first = await env.StartBffAsync(s => s["Bff:Session:Store"] = "Sqlite", dataPath: data))
+        {
+            await browser.LoginAsync(first.Url);
+            client = (first.ClientId, first.ClientSecret);
+            url = first.Url;
+        }
+
+        // Rewrite the stored ticket as a BFF before the compact format wrote it: ASP.NET Core's plain ticket bytes.
+        var protector = DataProtectionProvider.Create(new DirectoryInfo(Path.Combine(data, "keys")), b => b.SetApplicationName("Bff"))
+            .CreateProtector("Bff.Sessions.ServerSideTicketStore", "v1");
+        await using (var db = new SqliteConnection($"Data Source={Path.Combine(data, "sessions.db")};Pooling=False"))
+        {
+            await db.OpenAsync();
+            await using var read = db.CreateCommand();
+            read.CommandText = "SELECT key, ticket FROM sessions";
+            await using var reader = await read.ExecuteReaderAsync();
+            Assert.True(await reader.ReadAsync());
+            var key = reader.GetString(0);
+            var compact = protector.Unprotect((byte[])reader.GetValue(1));
+            Assert.Equal(0xB2, compact[0]);
+            var plain = TicketSerializer.Default.Serialize(SessionTicketFormat.Deserialize(compact)!);
+            await using var write = db.CreateCommand();
+            write.CommandText = "UPDATE sessions SET ticket = $ticket WHERE key = $key";
+            write.Parameters.AddWithValue("$ticket", protector.Protect(plain));
+            write.Parameters.AddWithValue("$key", key);
+            Assert.Equal(1, await write.ExecuteNonQueryAsync());
+        }
+
+        await using var second = await env.StartBffAsync(s => s["Bff:Session:Store"] = "Sqlite", dataPath: data, client: client);
+        var cookie = browser.CookieValue(url, "__Host-bff")!;
+        var user = await browser.GetAsync($"{second.Url}/bff/user", ("X-CSRF", "1"), ("Cookie", $"__Host-bff={cookie}"));
+        var api = await browser.GetAsync($"{second.Url}/api/hello", ("X-CSRF", "1"), ("Cookie", $"__Host-bff={cookie}"));
+
+        Assert.Equal(HttpStatusCode.OK, user.Status);
+        Assert.Equal("Alice Smith", new UserClaims(user.Body).Value("name"));
+        Assert.Equal(HttpStatusCode.OK, api.Status);
+        Assert.StartsWith("Bearer ", env.Api.Recorder.To("/api/hello").Last().Header("Authorization"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task New_data_protection_keys_use_AES_256_GCM()
+    {
+        var data = env.NewFolder();
+        await using var bff = await env.StartBffAsync(s => s["Bff:Session:Store"] = "Sqlite", dataPath: data);
+        using var browser = new TestBrowser();
+        await browser.LoginAsync(bff.Url);
+
+        var key = Assert.Single(Directory.GetFiles(Path.Combine(data, "keys"), "key-*.xml"));
+        var algorithms = XDocument.Load(key).Descendants("encryption").Select(e => (string?)e.Attribute("algorithm"));
+        Assert.Equal(["AES_256_GCM"], algorithms);
     }
 }
