@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -53,6 +54,9 @@ internal sealed class ServerSideTicketStore : ITicketStore
     {
         var key = NewKey();
         ticket.Properties.Items[SessionProperties.SessionKey] = key;
+
+        // Needed only to redeem the code, which is done: not kept for the session's lifetime.
+        ticket.Properties.Items.Remove(OpenIdConnectDefaults.RedirectUriForCodePropertiesKey);
         var now = _time.GetUtcNow();
         if (ticket.Properties.GetCreated() is null)
         {

@@ -33,6 +33,7 @@ internal static class SessionTicketFormat
         using (var writer = new BinaryWriter(packed, System.Text.Encoding.UTF8, leaveOpen: true))
         {
             var properties = ticket.Properties.Clone();
+            properties.Items.Remove(SessionProperties.SessionKey); // the store's key: known to whoever reads the session
             var jwts = new List<(string Item, byte[][] Segments)>();
             foreach (var (item, value) in ticket.Properties.Items)
             {
