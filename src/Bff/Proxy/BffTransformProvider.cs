@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using Bff.Tokens;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Yarp.ReverseProxy.Transforms;
@@ -42,7 +43,16 @@ internal sealed class BffTransformProvider : ITransformProvider
         {
             if (transformContext.HttpContext.Features.Get<BffAccessTokenFeature>() is { } token)
             {
-                transformContext.ProxyRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.AccessToken);
+                var headers = transformContext.ProxyRequest.Headers;
+                if (TokenValueCache.BearerHeaderValue(token.AccessToken) is { } value)
+                {
+                    headers.Remove(HeaderNames.Authorization);
+                    headers.TryAddWithoutValidation(HeaderNames.Authorization, value); // checked once per token, not parsed per request
+                }
+                else
+                {
+                    headers.Authorization = new AuthenticationHeaderValue("Bearer", token.AccessToken);
+                }
             }
 
             return ValueTask.CompletedTask;

@@ -148,7 +148,9 @@ internal sealed class ServerSideTicketStore : ITicketStore
             return null;
         }
 
-        var ticket = _cache.Get(key, session.Ticket);
+        // A read whose result is written back (fromStore) gets properties it may change; other
+        // readers share the cached ticket.
+        var ticket = _cache.Get(key, session.Ticket, writable: fromStore);
         if (ticket is null)
         {
             ticket = Unprotect(session);
@@ -157,10 +159,10 @@ internal sealed class ServerSideTicketStore : ITicketStore
                 return null;
             }
 
+            ticket.Properties.Items[SessionProperties.SessionKey] = key;
             _cache.Set(key, session.Ticket, ticket);
         }
 
-        ticket.Properties.Items[SessionProperties.SessionKey] = key;
         return ticket;
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Caching.Memory;
 
@@ -9,7 +10,8 @@ namespace Bff.Sessions;
 /// made by any instance (a refresh, a logout) is seen at once: a hit needs the stored bytes to be
 /// exactly the cached ones (the same array for the Memory store, equal bytes otherwise). What is
 /// saved is data-protection decryption and deserialization. Bounded in entries; idle entries leave
-/// after a few minutes. Callers get their own copy of the properties (they change them).
+/// after a few minutes. Readers share one ticket whose properties throw on any change; a caller
+/// that changes the session to write it back asks for its own copy.
 /// </summary>
 internal sealed class TicketCache : IDisposable
 {
@@ -21,22 +23,34 @@ internal sealed class TicketCache : IDisposable
     public TicketCache(TimeProvider time) =>
         _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = MaxEntries, Clock = new TimeProviderClock(time) });
 
-    public AuthenticationTicket? Get(string key, byte[] protectedTicket)
+    /// <summary>
+    /// The cached ticket when <paramref name="protectedTicket"/> is what it was decrypted from.
+    /// <paramref name="writable"/>: a copy whose properties the caller may change (to write the
+    /// session back); otherwise the shared ticket, whose properties refuse any change.
+    /// </summary>
+    public AuthenticationTicket? Get(string key, byte[] protectedTicket, bool writable)
     {
         if (_cache.TryGetValue(key, out Entry? entry) && entry is not null
             && (ReferenceEquals(entry.Protected, protectedTicket) || entry.Protected.AsSpan().SequenceEqual(protectedTicket)))
         {
-            return new AuthenticationTicket(entry.Ticket.Principal, entry.Ticket.Properties.Clone(), entry.Ticket.AuthenticationScheme);
+            return writable
+                ? new AuthenticationTicket(entry.Ticket.Principal, entry.Ticket.Properties.Clone(), entry.Ticket.AuthenticationScheme)
+                : entry.Ticket;
         }
 
         return null;
     }
 
-    public void Set(string key, byte[] protectedTicket, AuthenticationTicket ticket) =>
+    /// <summary>Keeps a copy of <paramref name="ticket"/> (with read-only properties) for the session's next requests.</summary>
+    public void Set(string key, byte[] protectedTicket, AuthenticationTicket ticket)
+    {
+        var properties = new AuthenticationProperties(
+            new ReadOnlyDictionary<string, string?>(new Dictionary<string, string?>(ticket.Properties.Items, StringComparer.Ordinal)));
         _cache.Set(
             key,
-            new Entry(protectedTicket, new AuthenticationTicket(ticket.Principal, ticket.Properties.Clone(), ticket.AuthenticationScheme)),
+            new Entry(protectedTicket, new AuthenticationTicket(ticket.Principal, properties, ticket.AuthenticationScheme)),
             new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = IdleLifetime });
+    }
 
     public void Remove(string key) => _cache.Remove(key);
 

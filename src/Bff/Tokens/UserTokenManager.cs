@@ -138,9 +138,7 @@ internal sealed class UserTokenManager
 
     private bool NeedsRefresh(AuthenticationProperties properties)
     {
-        var expiresAt = properties.GetTokenValue(TokenNames.ExpiresAt);
-        if (expiresAt is null
-            || !DateTimeOffset.TryParse(expiresAt, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var expires))
+        if (properties.GetTokenValue(TokenNames.ExpiresAt) is not { } expiresAt || TokenValueCache.ParseExpiresAt(expiresAt) is not { } expires)
         {
             return false; // the provider gave no lifetime: use the token as it is
         }
