@@ -13,8 +13,8 @@ export const components = [
   // [name, a frame on the stack, (optional) a frame that must be below it, (optional) frames that must not be on the stack]
   ['Kestrel: connection, parsing, response (not the middlewares)', /Kestrel\.Core!.*HttpProtocol\+<ProcessRequests>/, null, /EndpointRoutingMiddleware|AuthenticationMiddleware|BffMiddleware|AuthorizationMiddleware|EndpointMiddleware|HttpForwarder/],
   ['routing (EndpointRoutingMiddleware, DFA matcher)', /EndpointRoutingMiddleware\.Invoke/, /DfaMatcher|EndpointSelector|RouteValues/],
-  ['UseAuthentication (not the middlewares after it)', /AuthenticationMiddleware\+<Invoke>/, null, /BffMiddleware|AuthorizationMiddleware|EndpointMiddleware|HttpForwarder/],
-  ['  OpenID Connect handler created per request (request-handler check)', /AuthenticationMiddleware\+<Invoke>/, /AuthenticationHandlerProvider\+<GetHandlerAsync>|OpenIdConnectHandler|RemoteAuthenticationHandler/],
+  ['UseBffAuthentication / UseAuthentication (not the middlewares after it)', /AuthenticationMiddleware\+<Invoke(Async)?>/, null, /BffMiddleware|AuthorizationMiddleware|EndpointMiddleware|HttpForwarder/],
+  ['  OpenID Connect handler created per request (request-handler check)', /AuthenticationMiddleware\+<Invoke(Async)?>/, /AuthenticationHandlerProvider\+<GetHandlerAsync>|OpenIdConnectHandler|RemoteAuthenticationHandler/],
   ['  cookie handler: read cookie + ticket store', /CookieAuthenticationHandler\+<ReadCookieTicket>/],
   ['    cookie value Unprotect (data protection)', /CookieAuthenticationHandler\+<ReadCookieTicket>/, /SecureDataFormat`1.*\.Unprotect/],
   ['    ServerSideTicketStore.RetrieveAsync', /ServerSideTicketStore\+<RetrieveAsync>|ServerSideTicketStore\.RetrieveAsync/],

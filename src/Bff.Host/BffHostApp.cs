@@ -76,7 +76,7 @@ public static class BffHostApp
             app.UseStaticFiles(new StaticFileOptions { FileProvider = spaFiles });
         }
 
-        app.UseAuthentication();
+        app.UseBffAuthentication(); // UseAuthentication() without the OpenID Connect handler on every request
         app.UseBff();
         app.UseAuthorization();
 

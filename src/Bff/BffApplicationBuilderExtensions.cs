@@ -5,10 +5,32 @@ namespace Microsoft.AspNetCore.Builder;
 /// <summary>Adds the BFF middleware.</summary>
 public static class BffApplicationBuilderExtensions
 {
+    // The key UseAuthentication() sets: WebApplication then does not add its own authentication
+    // middleware at the start of the pipeline.
+    private const string AuthenticationMiddlewareSetKey = "__AuthenticationMiddlewareSet";
+
+    /// <summary>
+    /// Adds authentication: the same as <c>UseAuthentication()</c> (remote-authentication callbacks
+    /// are handled, the default scheme authenticates the request and sets <c>HttpContext.User</c>,
+    /// <c>IAuthenticateResultFeature</c> is set), but the OpenID Connect handler is created only
+    /// for requests to its <c>CallbackPath</c>, <c>SignedOutCallbackPath</c> or
+    /// <c>RemoteSignOutPath</c> instead of for every request. Other request-handler schemes an
+    /// application adds are asked on every request, as <c>UseAuthentication()</c> does. Call it
+    /// where <c>UseAuthentication()</c> would go, before <see cref="UseBff"/>; call one of the two, not both.
+    /// </summary>
+    public static IApplicationBuilder UseBffAuthentication(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.Properties[AuthenticationMiddlewareSetKey] = true;
+        return app.UseMiddleware<BffAuthenticationMiddleware>();
+    }
+
     /// <summary>
     /// Adds the BFF middleware: anti-forgery for BFF endpoints and proxied routes, <c>no-store</c>
     /// on management endpoints, and access-token resolution for proxied routes. Call it after
-    /// <c>UseAuthentication()</c> and before the endpoints (<c>MapReverseProxy()</c>).
+    /// <see cref="UseBffAuthentication"/> (or <c>UseAuthentication()</c>, which works the same but
+    /// creates the OpenID Connect handler on every request) and before the endpoints
+    /// (<c>MapReverseProxy()</c>).
     /// </summary>
     public static IApplicationBuilder UseBff(this IApplicationBuilder app)
     {

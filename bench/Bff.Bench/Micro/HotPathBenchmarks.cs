@@ -14,9 +14,11 @@ namespace Bff.Bench.Micro;
 
 /// <summary>
 /// What the BFF adds to one proxied GET with a valid session, Memory store: the middlewares the
-/// host puts before YARP (UseAuthentication, UseBff, UseAuthorization), each run as the host runs
-/// them, in a fresh request scope, then the Bearer header the transform adds. The baseline is the
-/// request scope and context alone, which bare YARP pays too.
+/// host puts before YARP (UseBffAuthentication, UseBff, UseAuthorization), each run as the host
+/// runs them, in a fresh request scope, then the Bearer header the transform adds. The same with
+/// ASP.NET Core's UseAuthentication in place of UseBffAuthentication, which creates the OpenID
+/// Connect handler on every request. The baseline is the request scope and context alone, which
+/// bare YARP pays too.
 /// </summary>
 [MemoryDiagnoser]
 public class HotPathBenchmarks
@@ -24,6 +26,8 @@ public class HotPathBenchmarks
     private BffFixture _bff = null!;
     private RequestDelegate _bffPipeline = null!;
     private RequestDelegate _authenticationOnly = null!;
+    private RequestDelegate _bffAuthenticationPipeline = null!;
+    private RequestDelegate _bffAuthenticationOnly = null!;
     private Endpoint _endpoint = null!;
     private RouteConfig _route = null!;
     private BffRouteSettingsCache _routes = null!;
@@ -61,21 +65,25 @@ public class HotPathBenchmarks
             return Task.CompletedTask;
         };
         var authorization = ActivatorUtilities.CreateInstance<AuthorizationMiddleware>(services, yarp);
-        var bffMiddleware = ActivatorUtilities.CreateInstance(services, typeof(UserTokenManager).Assembly.GetType("Bff.BffMiddleware", throwOnError: true)!, (RequestDelegate)authorization.Invoke);
-        var invoke = (RequestDelegate)Delegate.CreateDelegate(typeof(RequestDelegate), bffMiddleware, "InvokeAsync");
-        var authentication = ActivatorUtilities.CreateInstance<AuthenticationMiddleware>(services, invoke);
-        _bffPipeline = authentication.Invoke;
-        _authenticationOnly = ActivatorUtilities.CreateInstance<AuthenticationMiddleware>(services, (RequestDelegate)(_ => Task.CompletedTask)).Invoke;
+        var bffMiddleware = ActivatorUtilities.CreateInstance<BffMiddleware>(services, (RequestDelegate)authorization.Invoke);
+        RequestDelegate end = _ => Task.CompletedTask;
+        _bffPipeline = ActivatorUtilities.CreateInstance<AuthenticationMiddleware>(services, (RequestDelegate)bffMiddleware.InvokeAsync).Invoke;
+        _authenticationOnly = ActivatorUtilities.CreateInstance<AuthenticationMiddleware>(services, end).Invoke;
+        _bffAuthenticationPipeline = ActivatorUtilities.CreateInstance<BffAuthenticationMiddleware>(services, (RequestDelegate)bffMiddleware.InvokeAsync).InvokeAsync;
+        _bffAuthenticationOnly = ActivatorUtilities.CreateInstance<BffAuthenticationMiddleware>(services, end).InvokeAsync;
 
         _csrfRequest = BffFixture.NewRequest(services, _cookieHeader);
 
-        // Fail fast if the pipeline does not resolve a token (the numbers would mean nothing).
-        await using var scope = services.CreateAsyncScope();
-        var probe = NewProxiedRequest(scope.ServiceProvider);
-        await _bffPipeline(probe);
-        if (probe.Items["Authorization"] is not AuthenticationHeaderValue)
+        // Fail fast if a pipeline does not resolve a token (the numbers would mean nothing).
+        foreach (var pipeline in new[] { _bffPipeline, _bffAuthenticationPipeline })
         {
-            throw new InvalidOperationException($"The BFF pipeline did not attach a token (status {probe.Response.StatusCode}).");
+            await using var scope = services.CreateAsyncScope();
+            var probe = NewProxiedRequest(scope.ServiceProvider);
+            await pipeline(probe);
+            if (probe.Items["Authorization"] is not AuthenticationHeaderValue)
+            {
+                throw new InvalidOperationException($"The BFF pipeline did not attach a token (status {probe.Response.StatusCode}).");
+            }
         }
     }
 
@@ -106,6 +114,16 @@ public class HotPathBenchmarks
         return context.User.Identity?.IsAuthenticated == true;
     }
 
+    [Benchmark(Description = "UseBffAuthentication, no cookie (anonymous request)")]
+    public async Task<bool> BffAuthenticationAnonymous()
+    {
+        await using var scope = _bff.Services.CreateAsyncScope();
+        var context = BffFixture.NewRequest(scope.ServiceProvider, cookieHeader: null);
+        context.SetEndpoint(_endpoint);
+        await _bffAuthenticationOnly(context);
+        return context.User.Identity?.IsAuthenticated == true;
+    }
+
     [Benchmark(Description = "AuthenticateAsync(cookie scheme), no cookie, without UseAuthentication's request-handler scan")]
     public async Task<bool> CookieSchemeAnonymous()
     {
@@ -125,6 +143,15 @@ public class HotPathBenchmarks
         return context.User.Identity?.IsAuthenticated == true;
     }
 
+    [Benchmark(Description = "UseBffAuthentication with the session cookie (ticket store read)")]
+    public async Task<bool> BffAuthenticationWithSession()
+    {
+        await using var scope = _bff.Services.CreateAsyncScope();
+        var context = NewProxiedRequest(scope.ServiceProvider);
+        await _bffAuthenticationOnly(context);
+        return context.User.Identity?.IsAuthenticated == true;
+    }
+
     [Benchmark(Description = "AuthenticateAsync + UserTokenManager.GetAccessTokenAsync")]
     public async Task<string?> AuthenticateAndGetToken()
     {
@@ -141,6 +168,15 @@ public class HotPathBenchmarks
         await using var scope = _bff.Services.CreateAsyncScope();
         var context = NewProxiedRequest(scope.ServiceProvider);
         await _bffPipeline(context);
+        return context.Items["Authorization"];
+    }
+
+    [Benchmark(Description = "BFF per request: UseBffAuthentication + UseBff + UseAuthorization + Bearer (the host)")]
+    public async Task<object?> BffAuthenticationPipeline()
+    {
+        await using var scope = _bff.Services.CreateAsyncScope();
+        var context = NewProxiedRequest(scope.ServiceProvider);
+        await _bffAuthenticationPipeline(context);
         return context.Items["Authorization"];
     }
 

@@ -9,7 +9,10 @@ using Microsoft.Extensions.Logging;
 
 namespace Bff.Tests.Endpoints;
 
-/// <summary>The library used directly in an application's own host, as the README shows.</summary>
+/// <summary>
+/// The library used directly in an application's own host, as the README shows, but with ASP.NET
+/// Core's <c>UseAuthentication()</c>, which the README says works in place of <c>UseBffAuthentication()</c>.
+/// </summary>
 [Collection(IntegrationCollection.Name)]
 public sealed class LocalApiEndpointTests(IdpFixture env)
 {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Bff.Tests.Infrastructure;
@@ -37,8 +38,9 @@ public sealed class IdpFixture : IAsyncLifetime
         Action<Dictionary<string, string?>>? configure = null,
         FakeTimeProvider? time = null,
         string? dataPath = null,
-        (string Id, string Secret)? client = null) =>
-        TestBff.StartAsync(Idp, Api, dataPath ?? NewFolder(), new CapturingLoggerProvider(), configure, time, client);
+        (string Id, string Secret)? client = null,
+        Action<IServiceCollection>? services = null) =>
+        TestBff.StartAsync(Idp, Api, dataPath ?? NewFolder(), new CapturingLoggerProvider(), configure, time, client, services: services);
 
     public async Task DisposeAsync()
     {

@@ -80,7 +80,7 @@ public sealed class TestBff : IAsyncDisposable
     /// <summary>
     /// Builds (without starting) a BFF with the given settings; used for start-up validation tests.
     /// </summary>
-    public static WebApplication Build(IDictionary<string, string?> settings, CapturingLoggerProvider logs, TimeProvider? time = null, string url = "http://127.0.0.1:0", string? environment = null) =>
+    public static WebApplication Build(IDictionary<string, string?> settings, CapturingLoggerProvider logs, TimeProvider? time = null, string url = "http://127.0.0.1:0", string? environment = null, Action<IServiceCollection>? services = null) =>
         BffHostApp.Build(
             environment is null ? ["--urls", url] : ["--urls", url, "--environment", environment],
             builder =>
@@ -92,6 +92,8 @@ public sealed class TestBff : IAsyncDisposable
                 {
                     builder.Services.AddSingleton(time);
                 }
+
+                services?.Invoke(builder.Services);
             });
 
     /// <summary>
@@ -108,7 +110,10 @@ public sealed class TestBff : IAsyncDisposable
         return error is Microsoft.Extensions.Options.OptionsValidationException validation ? string.Join("\n", validation.Failures) : error.ToString();
     }
 
-    /// <summary>Starts a BFF registered at <paramref name="idp"/> as a new client.</summary>
+    /// <summary>
+    /// Starts a BFF registered at <paramref name="idp"/> as a new client; <paramref name="services"/>
+    /// adds to or replaces the host's services (after <c>AddBff()</c>).
+    /// </summary>
     public static async Task<TestBff> StartAsync(
         TestIdp idp,
         TestApi api,
@@ -118,7 +123,8 @@ public sealed class TestBff : IAsyncDisposable
         FakeTimeProvider? time = null,
         (string Id, string Secret)? client = null,
         string url = "http://127.0.0.1:0",
-        string? environment = null)
+        string? environment = null,
+        Action<IServiceCollection>? services = null)
     {
         time ??= new FakeTimeProvider(DateTimeOffset.UtcNow);
         var settings = DefaultSettings(idp.Url, api.Url, dataPath);
@@ -128,7 +134,7 @@ public sealed class TestBff : IAsyncDisposable
         var (clientId, secret) = client ?? await idp.RegisterClientAsync("http://127.0.0.1");
         settings["Bff:Oidc:ClientId"] = clientId;
         settings["Bff:Oidc:ClientSecret"] = secret;
-        var app = Build(settings, logs, time, url, environment);
+        var app = Build(settings, logs, time, url, environment, services);
         await app.StartAsync();
         return new TestBff(app, clientId, secret, time, logs);
     }

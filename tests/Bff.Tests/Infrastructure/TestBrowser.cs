@@ -124,6 +124,25 @@ public sealed partial class TestBrowser : IDisposable
         return callback;
     }
 
+    /// <summary>
+    /// Logs in at the IdP's login page up to its redirect back to the BFF's callback, and returns
+    /// that redirect's target (code, state, iss) without following it.
+    /// </summary>
+    public async Task<Uri> CallbackUrlAsync(string bffUrl, string username = "alice", string password = "alice")
+    {
+        var bffPort = new Uri(bffUrl).Port;
+        bool ToCallback(BrowserResponse r) => r.Location is { } l && l.Port == bffPort && l.AbsolutePath == "/signin-oidc";
+        var page = await FollowAsync(await GetAsync($"{bffUrl}/bff/login"));
+        var response = await SubmitLoginAsync(page, username, password);
+        while (!ToCallback(response))
+        {
+            Assert.True(response.IsRedirect, $"unexpected {(int)response.Status} at {response.RequestUri}");
+            response = await GetAsync(response.Location!.ToString());
+        }
+
+        return response.Location!;
+    }
+
     public async Task<BrowserResponse> SubmitLoginAsync(BrowserResponse loginPage, string username, string password)
     {
         var form = new Dictionary<string, string>
