@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Caching.Memory;
 
@@ -8,6 +9,7 @@ namespace Bff.Configuration;
 /// the session key, its decryption is deterministic, and it never expires by itself (the session
 /// does), so a cookie seen in the last minutes skips data protection. Bounded in entries; entries
 /// live a few minutes at most, so a revoked data-protection key stops being honoured soon after.
+/// A cached ticket is shared by every request with that cookie; its properties refuse any change.
 /// </summary>
 internal sealed class CachingCookieTicketFormat : ISecureDataFormat<AuthenticationTicket>, IDisposable
 {
@@ -34,13 +36,18 @@ internal sealed class CachingCookieTicketFormat : ISecureDataFormat<Authenticati
 
         if (_cache.TryGetValue(protectedText, out AuthenticationTicket? known) && known is not null)
         {
-            return new AuthenticationTicket(known.Principal, known.Properties.Clone(), known.AuthenticationScheme);
+            return known; // shared: the cookie handler only reads the session key from it
         }
 
         var ticket = _inner.Unprotect(protectedText);
         if (ticket is not null)
         {
-            _cache.Set(protectedText, ticket, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = Lifetime });
+            var readOnly = new AuthenticationProperties(
+                new ReadOnlyDictionary<string, string?>(new Dictionary<string, string?>(ticket.Properties.Items, StringComparer.Ordinal)));
+            _cache.Set(
+                protectedText,
+                new AuthenticationTicket(ticket.Principal, readOnly, ticket.AuthenticationScheme),
+                new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = Lifetime });
         }
 
         return ticket;

@@ -41,7 +41,11 @@ internal sealed class UserTokenManager
 
     public async Task<AccessTokenResult> GetAccessTokenAsync(HttpContext context, CancellationToken cancellationToken)
     {
-        var result = await context.AuthenticateAsync(BffDefaults.CookieScheme);
+        // The authentication middleware's result when it authenticated the session (the cookie is
+        // the default scheme); otherwise ask the cookie scheme (an application may have changed the default).
+        var result = context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult is { Succeeded: true, Ticket.AuthenticationScheme: BffDefaults.CookieScheme } authenticated
+            ? authenticated
+            : await context.AuthenticateAsync(BffDefaults.CookieScheme);
         if (!result.Succeeded || result.Properties is null)
         {
             return AccessTokenResult.NoSession;
