@@ -33,8 +33,8 @@ internal static partial class BffLog
     [LoggerMessage(1008, LogLevel.Warning, "Back-channel logout token rejected: {Reason}")]
     public static partial void BackChannelLogoutRejected(ILogger logger, string reason);
 
-    [LoggerMessage(1009, LogLevel.Warning, "The Redis session store cannot subscribe to its invalidation channel ({Error}); every request reads Redis until it can.")]
-    public static partial void SessionInvalidationUnavailable(ILogger logger, string error);
+    [LoggerMessage(1009, LogLevel.Warning, "The Redis session store cannot subscribe to its invalidation channel ({Error}); every request reads Redis until it can (next attempt in {RetryAfter}).")]
+    public static partial void SessionInvalidationUnavailable(ILogger logger, string error, TimeSpan retryAfter);
 
     [LoggerMessage(1010, LogLevel.Information, "The Redis session store's connection {Change} ({ConnectionType}); its in-memory session copies were dropped.")]
     public static partial void SessionCacheDropped(ILogger logger, string change, string connectionType);

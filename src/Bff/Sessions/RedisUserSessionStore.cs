@@ -26,13 +26,16 @@ internal sealed class RedisUserSessionStore : IUserSessionStore, IReplayCache, I
     private const int CachedSessions = 10_000;
     private static readonly TimeSpan CacheIdleLifetime = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan Grace = TimeSpan.FromDays(1);
+    private static readonly TimeSpan SubscriptionRetry = TimeSpan.FromSeconds(30);
 
     private readonly IConnectionMultiplexer _redis;
     private readonly string _prefix;
     private readonly RedisChannel _channel;
     private readonly SessionReadCache? _cache;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
     private readonly Lock _subscriptionLock = new();
+    private DateTimeOffset _nextSubscriptionAttempt = DateTimeOffset.MinValue;
     private Task? _subscribing;
     private long _connectionEpoch;
     private volatile bool _subscribed;
@@ -42,6 +45,7 @@ internal sealed class RedisUserSessionStore : IUserSessionStore, IReplayCache, I
         _redis = redis;
         _prefix = prefix;
         _logger = logger;
+        _time = time;
         _channel = RedisChannel.Literal($"{prefix}invalidate");
         if (localCacheLifetime > TimeSpan.Zero)
         {
@@ -233,12 +237,16 @@ internal sealed class RedisUserSessionStore : IUserSessionStore, IReplayCache, I
         }
     }
 
-    /// <summary>Subscribes to the invalidation channel, once at a time; copies are used once the server confirmed it.</summary>
+    /// <summary>
+    /// Subscribes to the invalidation channel, once at a time; copies are used once the server
+    /// confirmed it. After a refusal (e.g. an ACL without the channel) the next attempt waits
+    /// <see cref="SubscriptionRetry"/>, or a reconnection.
+    /// </summary>
     private void StartSubscription()
     {
         lock (_subscriptionLock)
         {
-            if (_subscribing is { IsCompleted: false } || _subscribed)
+            if (_subscribing is { IsCompleted: false } || _subscribed || _time.GetUtcNow() < _nextSubscriptionAttempt)
             {
                 return;
             }
@@ -265,7 +273,12 @@ internal sealed class RedisUserSessionStore : IUserSessionStore, IReplayCache, I
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            BffLog.SessionInvalidationUnavailable(_logger, ex.GetType().Name);
+            lock (_subscriptionLock)
+            {
+                _nextSubscriptionAttempt = _time.GetUtcNow() + SubscriptionRetry;
+            }
+
+            BffLog.SessionInvalidationUnavailable(_logger, ex.GetType().Name, SubscriptionRetry);
         }
     }
 
@@ -282,6 +295,7 @@ internal sealed class RedisUserSessionStore : IUserSessionStore, IReplayCache, I
         {
             Interlocked.Increment(ref _connectionEpoch);
             _subscribed = false;
+            _nextSubscriptionAttempt = DateTimeOffset.MinValue;
             _cache!.Clear();
         }
 

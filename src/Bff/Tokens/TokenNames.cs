@@ -8,4 +8,10 @@ internal static class TokenNames
     public const string IdToken = "id_token";
     public const string ExpiresAt = "expires_at";
     public const string TokenType = "token_type";
+
+    /// <summary>The properties' item keys of the tokens the hot path reads (<c>GetTokenValue</c> builds the key anew on every call).</summary>
+    public const string AccessTokenItem = ".Token." + AccessToken;
+
+    /// <inheritdoc cref="AccessTokenItem"/>
+    public const string ExpiresAtItem = ".Token." + ExpiresAt;
 }

@@ -52,7 +52,7 @@ internal sealed class UserTokenManager
         }
 
         var properties = result.Properties;
-        var token = properties.GetTokenValue(TokenNames.AccessToken);
+        var token = properties.Items.TryGetValue(TokenNames.AccessTokenItem, out var value) ? value : null;
         if (token is not null && !NeedsRefresh(properties))
         {
             return AccessTokenResult.Ok(token);
@@ -142,7 +142,8 @@ internal sealed class UserTokenManager
 
     private bool NeedsRefresh(AuthenticationProperties properties)
     {
-        if (properties.GetTokenValue(TokenNames.ExpiresAt) is not { } expiresAt || TokenValueCache.ParseExpiresAt(expiresAt) is not { } expires)
+        if (!properties.Items.TryGetValue(TokenNames.ExpiresAtItem, out var expiresAt) || expiresAt is null
+            || TokenValueCache.ParseExpiresAt(expiresAt) is not { } expires)
         {
             return false; // the provider gave no lifetime: use the token as it is
         }

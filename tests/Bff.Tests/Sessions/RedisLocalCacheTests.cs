@@ -177,6 +177,30 @@ public sealed class RedisLocalCacheTests(IdpFixture env) : IAsyncLifetime
         Assert.Fail("The node read the session from Redis on every request: it keeps no copy.");
     }
 
+    [Fact]
+    public async Task A_node_refused_the_invalidation_channel_reads_Redis_on_every_request_and_says_so_once()
+    {
+        // An ACL user that may publish but not subscribe.
+        await Server.ExecuteAsync("ACL", "SETUSER", "nosub", "on", ">nosub-secret", "~*", "&*", "+@all", "-subscribe");
+        await using var node = await env.StartBffAsync(s =>
+        {
+            s["Bff:Session:Store"] = "Redis";
+            s["Bff:Session:Redis"] = $"{_redis.ConnectionString},user=nosub,password=nosub-secret";
+            s["Bff:Session:RedisLocalCacheLifetime"] = LongLifetime;
+        });
+        using var browser = new TestBrowser();
+        await browser.LoginAsync(node.Url);
+
+        var before = await SessionReadsAsync();
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await browser.ApiAsync($"{node.Url}/api/hello")).Status);
+        }
+
+        Assert.True(await SessionReadsAsync() - before >= 20);
+        Assert.Single(node.LogLines, line => line.Contains("cannot subscribe to its invalidation channel", StringComparison.Ordinal));
+    }
+
     /// <summary>How many times Redis executed HGETALL (the store's read of one session).</summary>
     private async Task<long> SessionReadsAsync()
     {
