@@ -17,6 +17,7 @@ public static class Program
           idp        the dev IdP (DevIdpApp.Build), plus a token-grant counter at /__bench/grants
           micro      BenchmarkDotNet micro-benchmarks of the per-request hot path (--filter '*')
           finalizers what each step of the session read leaves to the finalizer thread
+          allocations what the per-request pipeline allocates, by type (sampled)
         Hosts take the usual ASP.NET Core arguments (--urls http://127.0.0.1:0, --Key=value ...).
         """;
 
@@ -37,6 +38,7 @@ public static class Program
             "idp" => await IdpBenchHost.RunAsync(rest),
             "micro" => MicroBenchmarks.Run(rest),
             "finalizers" => await FinalizerProbe.RunAsync(),
+            "allocations" => await AllocationProbe.RunAsync(),
             _ => Fail($"Unknown role '{args[0]}'.\n{Usage}"),
         };
     }

@@ -130,7 +130,7 @@ internal sealed class BffMiddleware
         await _next(context);
     }
 
-    private async Task<AccessTokenResult> ResolveTokenAsync(HttpContext context, BffRouteSettings settings)
+    private async ValueTask<AccessTokenResult> ResolveTokenAsync(HttpContext context, BffRouteSettings settings)
     {
         var aborted = context.RequestAborted;
         switch (settings.TokenType)

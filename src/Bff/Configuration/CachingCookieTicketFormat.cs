@@ -1,6 +1,6 @@
+using System.Collections.Concurrent;
 using System.Collections.ObjectModel;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.Extensions.Caching.Memory;
 
 namespace Bff.Configuration;
 
@@ -10,16 +10,25 @@ namespace Bff.Configuration;
 /// does), so a cookie seen in the last minutes skips data protection. Bounded in entries; entries
 /// live a few minutes at most, so a revoked data-protection key stops being honoured soon after.
 /// A cached ticket is shared by every request with that cookie; its properties refuse any change.
+/// Only cookies that decrypted are remembered, so a client cannot fill it with junk.
 /// </summary>
-internal sealed class CachingCookieTicketFormat : ISecureDataFormat<AuthenticationTicket>, IDisposable
+internal sealed class CachingCookieTicketFormat : ISecureDataFormat<AuthenticationTicket>
 {
     private const int MaxEntries = 10_000;
+    private const int MaxCookieLength = 4096;
     private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
 
     private readonly ISecureDataFormat<AuthenticationTicket> _inner;
-    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = MaxEntries });
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Entry>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
 
-    public CachingCookieTicketFormat(ISecureDataFormat<AuthenticationTicket> inner) => _inner = inner;
+    public CachingCookieTicketFormat(ISecureDataFormat<AuthenticationTicket> inner, TimeProvider time)
+    {
+        _inner = inner;
+        _time = time;
+        _bySpan = _entries.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
 
     public string Protect(AuthenticationTicket data) => _inner.Protect(data);
 
@@ -29,29 +38,60 @@ internal sealed class CachingCookieTicketFormat : ISecureDataFormat<Authenticati
 
     public AuthenticationTicket? Unprotect(string? protectedText, string? purpose)
     {
-        if (protectedText is null || purpose is not null || protectedText.Length > 4096)
+        if (protectedText is null || purpose is not null || protectedText.Length > MaxCookieLength)
         {
             return _inner.Unprotect(protectedText, purpose);
         }
 
-        if (_cache.TryGetValue(protectedText, out AuthenticationTicket? known) && known is not null)
+        var now = _time.GetUtcNow();
+        if (_entries.TryGetValue(protectedText, out var known))
         {
-            return known; // shared: the cookie handler only reads the session key from it
+            if (known.Expires > now)
+            {
+                return known.Ticket; // shared: the cookie handler only reads the session key from it
+            }
+
+            _entries.TryRemove(protectedText, out _);
         }
 
         var ticket = _inner.Unprotect(protectedText);
         if (ticket is not null)
         {
-            var readOnly = new AuthenticationProperties(
-                new ReadOnlyDictionary<string, string?>(new Dictionary<string, string?>(ticket.Properties.Items, StringComparer.Ordinal)));
-            _cache.Set(
-                protectedText,
-                new AuthenticationTicket(ticket.Principal, readOnly, ticket.AuthenticationScheme),
-                new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = Lifetime });
+            Remember(protectedText, ticket, now);
         }
 
         return ticket;
     }
 
-    public void Dispose() => _cache.Dispose();
+    /// <summary>
+    /// The remembered cookie string equal to <paramref name="cookie"/>, so that reading a known
+    /// cookie from the request header allocates nothing; null when it is not remembered (or expired).
+    /// </summary>
+    public string? FindKnownCookie(ReadOnlySpan<char> cookie) =>
+        _bySpan.TryGetValue(cookie, out var text, out var entry) && entry.Expires > _time.GetUtcNow() ? text : null;
+
+    private void Remember(string cookie, AuthenticationTicket ticket, DateTimeOffset now)
+    {
+        if (_entries.Count >= MaxEntries)
+        {
+            foreach (var (key, entry) in _entries)
+            {
+                if (entry.Expires <= now)
+                {
+                    _entries.TryRemove(key, out _);
+                }
+            }
+
+            if (_entries.Count >= MaxEntries)
+            {
+                _entries.Clear(); // all in use: start over rather than grow
+            }
+        }
+
+        var readOnly = new AuthenticationProperties(
+            new ReadOnlyDictionary<string, string?>(new Dictionary<string, string?>(ticket.Properties.Items, StringComparer.Ordinal)));
+        _entries[cookie] = new Entry(new AuthenticationTicket(ticket.Principal, readOnly, ticket.AuthenticationScheme), now + Lifetime);
+    }
+
+    private sealed record Entry(AuthenticationTicket Ticket, DateTimeOffset Expires);
 }

@@ -3,14 +3,25 @@ using Microsoft.Extensions.Options;
 
 namespace Bff.Configuration;
 
-/// <summary>Wraps the session cookie's ticket format (set by the cookie handler's own post-configuration) in <see cref="CachingCookieTicketFormat"/>.</summary>
-internal sealed class PostConfigureCookieTicketFormat : IPostConfigureOptions<CookieAuthenticationOptions>
+/// <summary>
+/// Wraps the session cookie's ticket format (set by the cookie handler's own post-configuration) in
+/// <see cref="CachingCookieTicketFormat"/>, and its cookie manager, when it is ASP.NET Core's
+/// default, in <see cref="KnownSessionCookieManager"/>.
+/// </summary>
+internal sealed class PostConfigureCookieTicketFormat(TimeProvider time) : IPostConfigureOptions<CookieAuthenticationOptions>
 {
     public void PostConfigure(string? name, CookieAuthenticationOptions options)
     {
-        if (name == BffDefaults.CookieScheme && options.TicketDataFormat is not CachingCookieTicketFormat)
+        if (name != BffDefaults.CookieScheme || options.TicketDataFormat is CachingCookieTicketFormat)
         {
-            options.TicketDataFormat = new CachingCookieTicketFormat(options.TicketDataFormat);
+            return;
+        }
+
+        var format = new CachingCookieTicketFormat(options.TicketDataFormat, time);
+        options.TicketDataFormat = format;
+        if (options.CookieManager is ChunkingCookieManager)
+        {
+            options.CookieManager = new KnownSessionCookieManager(options.CookieManager, format);
         }
     }
 }

@@ -39,7 +39,7 @@ internal sealed class UserTokenManager
         _metrics = metrics;
     }
 
-    public async Task<AccessTokenResult> GetAccessTokenAsync(HttpContext context, CancellationToken cancellationToken)
+    public async ValueTask<AccessTokenResult> GetAccessTokenAsync(HttpContext context, CancellationToken cancellationToken)
     {
         // The authentication middleware's result when it authenticated the session (the cookie is
         // the default scheme); otherwise ask the cookie scheme (an application may have changed the default).

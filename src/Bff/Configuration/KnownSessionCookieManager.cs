@@ -1,0 +1,119 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Http;
+
+namespace Bff.Configuration;
+
+/// <summary>
+/// The session cookie's <see cref="ICookieManager"/>. Reading a cookie through ASP.NET Core parses
+/// the whole <c>Cookie</c> header into a dictionary of new strings on every request; this finds the
+/// session cookie in the header without allocating and, when its value is one
+/// <see cref="CachingCookieTicketFormat"/> already decrypted, returns that remembered string.
+/// Anything else (another or an unknown value, several <c>Cookie</c> headers, the name twice in any
+/// letter case, a chunked cookie, a header that is not plain RFC 6265 <c>name=value; ...</c>) is
+/// read by the inner manager exactly as before. Writing and deleting cookies is the inner manager's.
+/// </summary>
+internal sealed class KnownSessionCookieManager : ICookieManager
+{
+    private readonly ICookieManager _inner;
+    private readonly CachingCookieTicketFormat _known;
+
+    public KnownSessionCookieManager(ICookieManager inner, CachingCookieTicketFormat known)
+    {
+        _inner = inner;
+        _known = known;
+    }
+
+    public string? GetRequestCookie(HttpContext context, string key)
+    {
+        var header = context.Request.Headers.Cookie;
+        if (header.Count == 1 && header[0] is { } value
+            && TryFindSingleValue(value, key, out var start, out var length)
+            && _known.FindKnownCookie(value.AsSpan(start, length)) is { } known)
+        {
+            return known;
+        }
+
+        return _inner.GetRequestCookie(context, key);
+    }
+
+    public void AppendResponseCookie(HttpContext context, string key, string? value, CookieOptions options) =>
+        _inner.AppendResponseCookie(context, key, value, options);
+
+    public void DeleteCookie(HttpContext context, string key, CookieOptions options) =>
+        _inner.DeleteCookie(context, key, options);
+
+    /// <summary>
+    /// Finds <paramref name="name"/>'s value in a well-formed <c>Cookie</c> header (RFC 6265 §4.2.1:
+    /// pairs of a token and unquoted cookie-octets, separated by <c>;</c> and optional spaces) in
+    /// which the name occurs once, ignoring case as ASP.NET Core does.
+    /// </summary>
+    internal static bool TryFindSingleValue(string header, string name, out int start, out int length)
+    {
+        start = length = 0;
+        var found = false;
+        var position = 0;
+        while (position < header.Length)
+        {
+            while (position < header.Length && header[position] == ' ')
+            {
+                position++;
+            }
+
+            var end = header.IndexOf(';', position);
+            if (end < 0)
+            {
+                end = header.Length;
+            }
+
+            var pair = header.AsSpan(position, end - position).TrimEnd(' ');
+            var equals = pair.IndexOf('=');
+            if (equals <= 0 || !IsToken(pair[..equals]) || !IsCookieValue(pair[(equals + 1)..]))
+            {
+                return false;
+            }
+
+            if (pair[..equals].Equals(name, StringComparison.OrdinalIgnoreCase))
+            {
+                if (found)
+                {
+                    return false;
+                }
+
+                found = true;
+                start = position + equals + 1;
+                length = pair.Length - equals - 1;
+            }
+
+            position = end + 1;
+        }
+
+        return found && length > 0 && !header.AsSpan(start, length).StartsWith("chunks-", StringComparison.Ordinal);
+    }
+
+    private static bool IsToken(ReadOnlySpan<char> value)
+    {
+        foreach (var c in value)
+        {
+            if (c is <= ' ' or >= (char)0x7F or '(' or ')' or '<' or '>' or '@' or ',' or ';' or ':' or '\\' or '"' or '/' or '[' or ']' or '?' or '=' or '{' or '}')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>cookie-octets: visible ASCII except DQUOTE, comma, semicolon and backslash; no '%' (ASP.NET Core would unescape it).</summary>
+    private static bool IsCookieValue(ReadOnlySpan<char> value)
+    {
+        foreach (var c in value)
+        {
+            if (c is <= ' ' or >= (char)0x7F or '"' or ',' or ';' or '\\' or '%')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
