@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Collections.ObjectModel;
 using Microsoft.AspNetCore.Authentication;
 
 namespace Bff.Configuration;
@@ -88,9 +87,7 @@ internal sealed class CachingCookieTicketFormat : ISecureDataFormat<Authenticati
             }
         }
 
-        var readOnly = new AuthenticationProperties(
-            new ReadOnlyDictionary<string, string?>(new Dictionary<string, string?>(ticket.Properties.Items, StringComparer.Ordinal)));
-        _entries[cookie] = new Entry(new AuthenticationTicket(ticket.Principal, readOnly, ticket.AuthenticationScheme), now + Lifetime);
+        _entries[cookie] = new Entry(Sessions.ReadOnlyTicket.Copy(ticket), now + Lifetime);
     }
 
     private sealed record Entry(AuthenticationTicket Ticket, DateTimeOffset Expires);

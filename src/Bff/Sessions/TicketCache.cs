@@ -1,4 +1,3 @@
-using System.Collections.ObjectModel;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Caching.Memory;
 
@@ -42,15 +41,11 @@ internal sealed class TicketCache : IDisposable
     }
 
     /// <summary>Keeps a copy of <paramref name="ticket"/> (with read-only properties) for the session's next requests.</summary>
-    public void Set(string key, byte[] protectedTicket, AuthenticationTicket ticket)
-    {
-        var properties = new AuthenticationProperties(
-            new ReadOnlyDictionary<string, string?>(new Dictionary<string, string?>(ticket.Properties.Items, StringComparer.Ordinal)));
+    public void Set(string key, byte[] protectedTicket, AuthenticationTicket ticket) =>
         _cache.Set(
             key,
-            new Entry(protectedTicket, new AuthenticationTicket(ticket.Principal, properties, ticket.AuthenticationScheme)),
+            new Entry(protectedTicket, ReadOnlyTicket.Copy(ticket)),
             new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = IdleLifetime });
-    }
 
     public void Remove(string key) => _cache.Remove(key);
 
