@@ -39,6 +39,7 @@ const help = `npm run bench [-- options]
   --latency-duration SEC   1-connection latency run per target (default 3; 0 skips it)
   --logins N               logins through the full code flow per store (default 50)
   --login-concurrency N    concurrent logins (default 8)
+  --login-warmup N         unmeasured logins first, for the JIT (default 40)
   --storm N                concurrent requests of the refresh storm (default 100)
   --sessions N             idle sessions for the heap measurement (default 10000)
   --wait-for-quiet SEC     before each measured interval, wait up to SEC seconds while other
@@ -64,6 +65,7 @@ function parseOptions(argv) {
     latencyDurationSec: 3,
     logins: 50,
     loginConcurrency: 8,
+    loginWarmup: 40,
     storm: 100,
     sessions: 10_000,
     waitForQuietSec: 0,
@@ -83,6 +85,7 @@ function parseOptions(argv) {
     '--latency-duration': 'latencyDurationSec',
     '--logins': 'logins',
     '--login-concurrency': 'loginConcurrency',
+    '--login-warmup': 'loginWarmup',
     '--storm': 'storm',
     '--sessions': 'sessions',
     '--wait-for-quiet': 'waitForQuietSec',
@@ -233,7 +236,10 @@ async function measureUnloaded(target, jar, o) {
 }
 
 async function measureLogins(bff, idp, o) {
-  await login(bff.url); // warm the login path (JIT) once
+  // Warm the login path: tiered compilation recompiles a method after 30 calls, in the
+  // background; measured without this, a login cost 2-4 times its steady CPU (JIT).
+  await pool(o.loginWarmup, o.loginConcurrency, () => login(bff.url));
+  await sleep(1000);
   const [bffBefore, idpBefore] = await Promise.all([getJson(`${bff.url}/__bench/stats`), getJson(`${idp.url}/__bench/stats`)]);
   const nodeBefore = process.cpuUsage();
   const t0 = performance.now();

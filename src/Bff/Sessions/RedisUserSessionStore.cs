@@ -271,7 +271,7 @@ internal sealed class RedisUserSessionStore : IUserSessionStore, IReplayCache, I
                 }
             }
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
         {
             lock (_subscriptionLock)
             {
