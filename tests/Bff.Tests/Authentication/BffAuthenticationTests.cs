@@ -6,12 +6,10 @@ using Bff.Tests.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features.Authentication;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Bff.Tests.Authentication;
@@ -161,18 +159,7 @@ public sealed class BffAuthenticationTests(IdpFixture env)
     /// <summary>An application hosting the library, with a middleware after authentication that shows what it sees.</summary>
     private async Task<WebApplication> StartAppAsync()
     {
-        var (clientId, secret) = await env.Idp.RegisterClientAsync("http://127.0.0.1");
-        var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var settings = TestBff.DefaultSettings(env.Idp.Url, env.Api.Url, env.NewFolder());
-        settings["Bff:Oidc:ClientId"] = clientId;
-        settings["Bff:Oidc:ClientSecret"] = secret;
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.Services.AddOptions<BffOptions>().BindConfiguration("Bff");
-        builder.Services.AddBff().AddServerSideSessions();
-
-        var app = builder.Build();
+        var app = (await LibraryHost.CreateBuilderAsync(env)).Build();
         app.UseBffAuthentication();
         app.Use(next => context => context.Request.Path == "/features" ? ShowFeaturesAsync(context) : next(context));
         app.UseBff();

@@ -2,10 +2,6 @@ using System.Net;
 using System.Security.Claims;
 using Bff.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Bff.Tests.Endpoints;
 
@@ -18,18 +14,7 @@ public sealed class LocalApiEndpointTests(IdpFixture env)
 {
     private async Task<WebApplication> StartAppAsync()
     {
-        var (clientId, secret) = await env.Idp.RegisterClientAsync("http://127.0.0.1");
-        var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var settings = TestBff.DefaultSettings(env.Idp.Url, env.Api.Url, env.NewFolder());
-        settings["Bff:Oidc:ClientId"] = clientId;
-        settings["Bff:Oidc:ClientSecret"] = secret;
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.Services.AddOptions<BffOptions>().BindConfiguration("Bff");
-        builder.Services.AddBff().AddServerSideSessions();
-
-        var app = builder.Build();
+        var app = (await LibraryHost.CreateBuilderAsync(env)).Build();
         app.UseAuthentication();
         app.UseBff();
         app.UseAuthorization();
