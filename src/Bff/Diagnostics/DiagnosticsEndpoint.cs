@@ -46,7 +46,11 @@ internal static class DiagnosticsEndpoint
             return;
         }
 
-        var properties = result.Properties;
+        // Whole, as stored: the shared copy of a session in use leaves out the ID and refresh tokens.
+        var properties = result.Properties.GetSessionKey() is { } key
+            && await context.RequestServices.GetRequiredService<ServerSideTicketStore>().RetrieveFromStoreAsync(key, context.RequestAborted) is { } stored
+                ? stored.Properties
+                : result.Properties;
         context.Response.ContentType = "application/json; charset=utf-8";
         await using var writer = new Utf8JsonWriter(context.Response.BodyWriter, new JsonWriterOptions { Indented = true });
         writer.WriteStartObject();

@@ -6,10 +6,18 @@ namespace Bff.Sessions;
 /// <summary>A ticket the library's caches hand to every request that needs it: its properties throw on any change.</summary>
 internal static class ReadOnlyTicket
 {
-    /// <summary>A copy of <paramref name="ticket"/> sharing its principal, with read-only copies of its properties' items.</summary>
-    public static AuthenticationTicket Copy(AuthenticationTicket ticket) =>
-        new(
-            ticket.Principal,
-            new AuthenticationProperties(new ReadOnlyDictionary<string, string?>(new Dictionary<string, string?>(ticket.Properties.Items, StringComparer.Ordinal))),
-            ticket.AuthenticationScheme);
+    /// <summary>
+    /// A copy of <paramref name="ticket"/> sharing its principal, with read-only copies of its
+    /// properties' items, except those named in <paramref name="leaveOut"/>.
+    /// </summary>
+    public static AuthenticationTicket Copy(AuthenticationTicket ticket, params ReadOnlySpan<string> leaveOut)
+    {
+        var items = new Dictionary<string, string?>(ticket.Properties.Items, StringComparer.Ordinal);
+        foreach (var key in leaveOut)
+        {
+            items.Remove(key);
+        }
+
+        return new(ticket.Principal, new AuthenticationProperties(new ReadOnlyDictionary<string, string?>(items)), ticket.AuthenticationScheme);
+    }
 }

@@ -122,7 +122,10 @@ internal sealed class ServerSideTicketStore : ITicketStore
     public Task<AuthenticationTicket?> RetrieveAsync(string key, HttpContext httpContext, CancellationToken cancellationToken) =>
         RetrieveAsync(key, fromStore: false, cancellationToken);
 
-    /// <summary>Reads a session's ticket as the store holds it now, never from an in-memory copy of the store's.</summary>
+    /// <summary>
+    /// Reads a session's ticket as the store holds it now (never from an in-memory copy), whole (with
+    /// the ID and refresh tokens, which the shared copy of a session in use leaves out) and changeable.
+    /// </summary>
     public Task<AuthenticationTicket?> RetrieveFromStoreAsync(string key, CancellationToken cancellationToken) =>
         RetrieveAsync(key, fromStore: true, cancellationToken);
 
@@ -148,9 +151,9 @@ internal sealed class ServerSideTicketStore : ITicketStore
             return null;
         }
 
-        // A read whose result is written back (fromStore) gets properties it may change; other
-        // readers share the cached ticket.
-        var ticket = _cache.Get(key, session.Ticket, writable: fromStore);
+        // A read whose result is written back, or that needs the ID or refresh token (fromStore),
+        // decrypts its own full copy; other readers share the cached ticket.
+        var ticket = fromStore ? null : _cache.Get(key, session.Ticket);
         if (ticket is null)
         {
             ticket = Unprotect(session);

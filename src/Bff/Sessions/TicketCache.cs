@@ -9,13 +9,17 @@ namespace Bff.Sessions;
 /// made by any instance (a refresh, a logout) is seen at once: a hit needs the stored bytes to be
 /// exactly the cached ones (the same array for the Memory store, equal bytes otherwise). What is
 /// saved is data-protection decryption and deserialization. Bounded in entries; idle entries leave
-/// after a few minutes. Readers share one ticket whose properties throw on any change; a caller
-/// that changes the session to write it back asks for its own copy.
+/// after a few minutes. Readers share one ticket whose properties throw on any change and which
+/// leaves out the ID and refresh tokens; a caller that needs those or changes the session reads it
+/// from the store (<see cref="ServerSideTicketStore.RetrieveFromStoreAsync"/>).
 /// </summary>
 internal sealed class TicketCache : IDisposable
 {
     private const int MaxEntries = 10_000;
     private static readonly TimeSpan IdleLifetime = TimeSpan.FromMinutes(5);
+
+    /// <summary>Tokens only a logout or a refresh needs, which read the session from the store: 1–3 KB per session in use saved.</summary>
+    private static readonly string[] NotShared = [".Token." + Tokens.TokenNames.IdToken, ".Token." + Tokens.TokenNames.RefreshToken];
 
     private readonly MemoryCache _cache;
 
@@ -23,28 +27,21 @@ internal sealed class TicketCache : IDisposable
         _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = MaxEntries, Clock = new TimeProviderClock(time) });
 
     /// <summary>
-    /// The cached ticket when <paramref name="protectedTicket"/> is what it was decrypted from.
-    /// <paramref name="writable"/>: a copy whose properties the caller may change (to write the
-    /// session back); otherwise the shared ticket, whose properties refuse any change.
+    /// The cached ticket when <paramref name="protectedTicket"/> is what it was decrypted from: shared
+    /// by every reader, its properties refuse any change, and it holds neither the ID token nor the
+    /// refresh token (a logout and a refresh read the session from the store).
     /// </summary>
-    public AuthenticationTicket? Get(string key, byte[] protectedTicket, bool writable)
-    {
-        if (_cache.TryGetValue(key, out Entry? entry) && entry is not null
-            && (ReferenceEquals(entry.Protected, protectedTicket) || entry.Protected.AsSpan().SequenceEqual(protectedTicket)))
-        {
-            return writable
-                ? new AuthenticationTicket(entry.Ticket.Principal, entry.Ticket.Properties.Clone(), entry.Ticket.AuthenticationScheme)
-                : entry.Ticket;
-        }
+    public AuthenticationTicket? Get(string key, byte[] protectedTicket) =>
+        _cache.TryGetValue(key, out Entry? entry) && entry is not null
+        && (ReferenceEquals(entry.Protected, protectedTicket) || entry.Protected.AsSpan().SequenceEqual(protectedTicket))
+            ? entry.Ticket
+            : null;
 
-        return null;
-    }
-
-    /// <summary>Keeps a copy of <paramref name="ticket"/> (with read-only properties) for the session's next requests.</summary>
+    /// <summary>Keeps a shared copy of <paramref name="ticket"/> for the session's next requests.</summary>
     public void Set(string key, byte[] protectedTicket, AuthenticationTicket ticket) =>
         _cache.Set(
             key,
-            new Entry(protectedTicket, ReadOnlyTicket.Copy(ticket)),
+            new Entry(protectedTicket, ReadOnlyTicket.Copy(ticket, NotShared)),
             new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = IdleLifetime });
 
     public void Remove(string key) => _cache.Remove(key);
