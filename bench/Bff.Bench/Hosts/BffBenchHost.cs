@@ -92,8 +92,9 @@ internal static class BffBenchHost
             return (null, null);
         }
 
+        // The whole session as stored (the shared copy of a session in use leaves out the ID and refresh tokens).
         var tickets = context.RequestServices.GetRequiredService<ServerSideTicketStore>();
-        return (key, await tickets.RetrieveAsync(key, context.RequestAborted));
+        return (key, await tickets.RetrieveFromStoreAsync(key, context.RequestAborted));
     }
 
     private static async Task<Dictionary<string, object?>> DescribeAsync(HttpContext context, string key, AuthenticationTicket ticket)
