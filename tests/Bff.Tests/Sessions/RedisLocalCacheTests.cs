@@ -135,6 +135,11 @@ public sealed class RedisLocalCacheTests(IdpFixture env) : IAsyncLifetime
         await Server.ExecuteAsync("CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes");
 
         Assert.True(await EndsWithinAsync(browser, $"{node.Url}/api/hello", TimeSpan.FromSeconds(10), ("X-CSRF", "1")), "the node kept using a copy across a lost connection");
+
+        // Once reconnected and subscribed again, sessions in use are kept in memory again.
+        using var again = new TestBrowser();
+        await again.LoginAsync(node.Url);
+        await UntilTheNodeKeepsACopyAsync(again, node.Url);
     }
 
     private async Task<string?> BearerSentThroughAsync(TestBrowser browser, string bffUrl)
