@@ -77,7 +77,7 @@ internal static class SessionTicketFormat
     {
         if (data.Length == 0 || data[0] != Marker)
         {
-            return TicketSerializer.Default.Deserialize(data);
+            return InterningTicketSerializer.Default.Deserialize(data);
         }
 
         var position = 1;
@@ -94,7 +94,7 @@ internal static class SessionTicketFormat
         }
 
         using var reader = new BinaryReader(new MemoryStream(uncompressed, writable: false), System.Text.Encoding.UTF8);
-        var ticket = TicketSerializer.Default.Deserialize(reader.ReadBytes(reader.Read7BitEncodedInt()));
+        var ticket = InterningTicketSerializer.Default.Deserialize(reader.ReadBytes(reader.Read7BitEncodedInt()));
         if (ticket is null)
         {
             return null;

@@ -69,6 +69,21 @@ public sealed class SessionTicketFormatTests
         Assert.True(compact.Length < TicketSerializer.Default.Serialize(ticket).Length * 0.7, $"{compact.Length} B");
     }
 
+    [Fact]
+    public void Tickets_read_back_share_claim_types_and_issuers_but_never_values()
+    {
+        var data = SessionTicketFormat.Serialize(NewTicket(Jws));
+
+        var first = SessionTicketFormat.Deserialize(data)!.Principal.FindFirst("name")!;
+        var second = SessionTicketFormat.Deserialize(data)!.Principal.FindFirst("name")!;
+
+        Assert.Same(first.Type, second.Type);
+        Assert.Same(first.Issuer, second.Issuer);
+        Assert.Same(first.OriginalIssuer, second.OriginalIssuer);
+        Assert.Equal(first.Value, second.Value);
+        Assert.NotSame(first.Value, second.Value);
+    }
+
     private static AuthenticationTicket NewTicket(string accessToken)
     {
         const string issuer = "http://127.0.0.1:5101/";
