@@ -11,28 +11,40 @@ namespace Bff.Tests.Sessions;
 [Collection(IntegrationCollection.Name)]
 public sealed class SessionPersistenceTests(IdpFixture env)
 {
+    private static readonly Action<Dictionary<string, string?>> Sqlite = s => s["Bff:Session:Store"] = "Sqlite";
+
+    /// <summary>Logs in on a BFF over <paramref name="data"/>, then stops it: the client it used and the session cookie the browser kept.</summary>
+    private async Task<((string Id, string Secret) Client, string Cookie)> LogInThenStopAsync(
+        TestBrowser browser, string data, Action<Dictionary<string, string?>>? configure, Func<TestBff, Task>? whileRunning = null)
+    {
+        await using var first = await env.StartBffAsync(configure, dataPath: data);
+        await browser.LoginAsync(first.Url);
+        if (whileRunning is not null)
+        {
+            await whileRunning(first);
+        }
+
+        return ((first.ClientId, first.ClientSecret), browser.CookieValue(first.Url, "__Host-bff")!);
+    }
+
+    /// <summary>The session cookie replayed to <paramref name="bff"/>: <c>/bff/user</c> and a proxied call.</summary>
+    private static async Task<(BrowserResponse User, BrowserResponse Api)> ReplayAsync(TestBrowser browser, TestBff bff, string cookie) =>
+        (await browser.GetAsync($"{bff.Url}/bff/user", ("X-CSRF", "1"), ("Cookie", $"__Host-bff={cookie}")),
+         await browser.GetAsync($"{bff.Url}/api/hello", ("X-CSRF", "1"), ("Cookie", $"__Host-bff={cookie}")));
+
     [Fact]
     public async Task Sqlite_store_keeps_the_session_across_a_restart()
     {
         var data = env.NewFolder();
         using var browser = new TestBrowser();
-        (string, string) client;
-        string url;
-        await using (var first = await env.StartBffAsync(s => s["Bff:Session:Store"] = "Sqlite", dataPath: data))
-        {
-            await browser.LoginAsync(first.Url);
-            Assert.Equal(HttpStatusCode.OK, (await browser.ApiAsync($"{first.Url}/api/hello")).Status);
-            client = (first.ClientId, first.ClientSecret);
-            url = first.Url;
-        }
+        var (client, cookie) = await LogInThenStopAsync(browser, data, Sqlite, async first =>
+            Assert.Equal(HttpStatusCode.OK, (await browser.ApiAsync($"{first.Url}/api/hello")).Status));
 
         Assert.True(File.Exists(Path.Combine(data, "sessions.db")));
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(data, "keys")));
-        await using var second = await env.StartBffAsync(s => s["Bff:Session:Store"] = "Sqlite", dataPath: data, client: client);
-        var cookie = browser.CookieValue(url, "__Host-bff")!;
+        await using var second = await env.StartBffAsync(Sqlite, dataPath: data, client: client);
 
-        var user = await browser.GetAsync($"{second.Url}/bff/user", ("X-CSRF", "1"), ("Cookie", $"__Host-bff={cookie}"));
-        var api = await browser.GetAsync($"{second.Url}/api/hello", ("X-CSRF", "1"), ("Cookie", $"__Host-bff={cookie}"));
+        var (user, api) = await ReplayAsync(browser, second, cookie);
 
         Assert.Equal(HttpStatusCode.OK, user.Status);
         Assert.Equal("Alice Smith", new UserClaims(user.Body).Value("name"));
@@ -43,7 +55,7 @@ public sealed class SessionPersistenceTests(IdpFixture env)
     public async Task Sqlite_store_keeps_tokens_encrypted_at_rest()
     {
         var data = env.NewFolder();
-        await using var bff = await env.StartBffAsync(s => s["Bff:Session:Store"] = "Sqlite", dataPath: data);
+        await using var bff = await env.StartBffAsync(Sqlite, dataPath: data);
         using var browser = new TestBrowser();
         await browser.LoginAsync(bff.Url);
 
@@ -60,20 +72,11 @@ public sealed class SessionPersistenceTests(IdpFixture env)
     {
         var data = env.NewFolder();
         using var browser = new TestBrowser();
-        (string, string) client;
-        string url;
-        await using (var first = await env.StartBffAsync(dataPath: data))
-        {
-            await browser.LoginAsync(first.Url);
-            client = (first.ClientId, first.ClientSecret);
-            url = first.Url;
-        }
+        var (client, cookie) = await LogInThenStopAsync(browser, data, configure: null);
 
         await using var second = await env.StartBffAsync(dataPath: data, client: client);
-        var cookie = browser.CookieValue(url, "__Host-bff")!;
 
-        var user = await browser.GetAsync($"{second.Url}/bff/user", ("X-CSRF", "1"), ("Cookie", $"__Host-bff={cookie}"));
-        var api = await browser.GetAsync($"{second.Url}/api/hello", ("X-CSRF", "1"), ("Cookie", $"__Host-bff={cookie}"));
+        var (user, api) = await ReplayAsync(browser, second, cookie);
 
         Assert.Equal(HttpStatusCode.Unauthorized, user.Status);
         Assert.Equal(HttpStatusCode.Unauthorized, api.Status);
@@ -84,14 +87,7 @@ public sealed class SessionPersistenceTests(IdpFixture env)
     {
         var data = env.NewFolder();
         using var browser = new TestBrowser();
-        (string, string) client;
-        string url;
-        await using (var first = await env.StartBffAsync(s => s["Bff:Session:Store"] = "Sqlite", dataPath: data))
-        {
-            await browser.LoginAsync(first.Url);
-            client = (first.ClientId, first.ClientSecret);
-            url = first.Url;
-        }
+        var (client, cookie) = await LogInThenStopAsync(browser, data, Sqlite);
 
         // Rewrite the stored ticket as a BFF before the compact format wrote it: ASP.NET Core's plain ticket bytes.
         var protector = DataProtectionProvider.Create(new DirectoryInfo(Path.Combine(data, "keys")), b => b.SetApplicationName("Bff"))
@@ -114,10 +110,8 @@ public sealed class SessionPersistenceTests(IdpFixture env)
             Assert.Equal(1, await write.ExecuteNonQueryAsync());
         }
 
-        await using var second = await env.StartBffAsync(s => s["Bff:Session:Store"] = "Sqlite", dataPath: data, client: client);
-        var cookie = browser.CookieValue(url, "__Host-bff")!;
-        var user = await browser.GetAsync($"{second.Url}/bff/user", ("X-CSRF", "1"), ("Cookie", $"__Host-bff={cookie}"));
-        var api = await browser.GetAsync($"{second.Url}/api/hello", ("X-CSRF", "1"), ("Cookie", $"__Host-bff={cookie}"));
+        await using var second = await env.StartBffAsync(Sqlite, dataPath: data, client: client);
+        var (user, api) = await ReplayAsync(browser, second, cookie);
 
         Assert.Equal(HttpStatusCode.OK, user.Status);
         Assert.Equal("Alice Smith", new UserClaims(user.Body).Value("name"));
@@ -129,7 +123,7 @@ public sealed class SessionPersistenceTests(IdpFixture env)
     public async Task New_data_protection_keys_use_AES_256_GCM()
     {
         var data = env.NewFolder();
-        await using var bff = await env.StartBffAsync(s => s["Bff:Session:Store"] = "Sqlite", dataPath: data);
+        await using var bff = await env.StartBffAsync(Sqlite, dataPath: data);
         using var browser = new TestBrowser();
         await browser.LoginAsync(bff.Url);
 
