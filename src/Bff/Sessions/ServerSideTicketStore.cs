@@ -131,7 +131,8 @@ internal sealed class ServerSideTicketStore : ITicketStore
 
     /// <summary>
     /// Reads a session's ticket. <paramref name="fromStore"/>: bypass a store's in-memory copies
-    /// (<see cref="ICachingUserSessionStore"/>), for reads whose result is written back.
+    /// (<see cref="ICachingUserSessionStore"/>) and the shared decrypted copy, for reads whose result
+    /// is written back or that need the ID or refresh token.
     /// </summary>
     private async Task<AuthenticationTicket?> RetrieveAsync(string key, bool fromStore, CancellationToken cancellationToken)
     {

@@ -19,7 +19,7 @@ internal sealed class TicketCache : IDisposable
     private static readonly TimeSpan IdleLifetime = TimeSpan.FromMinutes(5);
 
     /// <summary>Tokens only a logout or a refresh needs, which read the session from the store: 1–3 KB per session in use saved.</summary>
-    private static readonly string[] NotShared = [".Token." + Tokens.TokenNames.IdToken, ".Token." + Tokens.TokenNames.RefreshToken];
+    private static readonly string[] NotShared = [Tokens.TokenNames.IdTokenItem, Tokens.TokenNames.RefreshTokenItem];
 
     private readonly MemoryCache _cache;
 

@@ -14,4 +14,10 @@ internal static class TokenNames
 
     /// <inheritdoc cref="AccessTokenItem"/>
     public const string ExpiresAtItem = ".Token." + ExpiresAt;
+
+    /// <summary>The item keys of the tokens the shared copy of a session in use leaves out.</summary>
+    public const string IdTokenItem = ".Token." + IdToken;
+
+    /// <inheritdoc cref="IdTokenItem"/>
+    public const string RefreshTokenItem = ".Token." + RefreshToken;
 }
