@@ -106,7 +106,7 @@ internal sealed class BffMiddleware
             return;
         }
 
-        var result = await ResolveTokenAsync(context, settings);
+        var result = await ResolveTokenAsync(context, settings, route.Config.RouteId);
         switch (result.Status)
         {
             case AccessTokenStatus.Ok when result.AccessToken is not null:
@@ -130,18 +130,18 @@ internal sealed class BffMiddleware
         await _next(context);
     }
 
-    private async ValueTask<AccessTokenResult> ResolveTokenAsync(HttpContext context, BffRouteSettings settings)
+    private async ValueTask<AccessTokenResult> ResolveTokenAsync(HttpContext context, BffRouteSettings settings, string routeId)
     {
         var aborted = context.RequestAborted;
         switch (settings.TokenType)
         {
             case RouteTokenType.User:
-                return await _userTokens.GetAccessTokenAsync(context, aborted);
+                return await _userTokens.GetAccessTokenAsync(context, settings.UserToken, routeId, aborted);
             case RouteTokenType.OptionalUser:
-                var optional = await _userTokens.GetAccessTokenAsync(context, aborted);
+                var optional = await _userTokens.GetAccessTokenAsync(context, settings.UserToken, routeId, aborted);
                 return optional.Status == AccessTokenStatus.NoSession ? new AccessTokenResult(AccessTokenStatus.Ok) : optional;
             case RouteTokenType.UserOrClient:
-                var user = await _userTokens.GetAccessTokenAsync(context, aborted);
+                var user = await _userTokens.GetAccessTokenAsync(context, settings.UserToken, routeId, aborted);
                 return user.Status == AccessTokenStatus.NoSession
                     ? await _clientTokens.GetAccessTokenAsync(settings.Scope, settings.Resource, aborted)
                     : user;

@@ -57,6 +57,8 @@ public static class BffServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<CookieAuthenticationOptions>, ConfigureCookieOptions>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<CookieAuthenticationOptions>, PostConfigureCookieTicketFormat>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<OpenIdConnectOptions>, ConfigureOpenIdConnectOptions>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<OpenIdConnectOptions>, PostConfigureOpenIdConnectOptions>()); // after ASP.NET Core's
+        services.TryAddSingleton<UserInfoClaims>();
         services.AddAuthorization();
 
         services.TryAddSingleton<ServerSideTicketStore>();

@@ -55,6 +55,34 @@ public sealed class BffOidcOptions
     /// </summary>
     public ProviderFeatureMode IssuerParameter { get; set; } = ProviderFeatureMode.Auto;
 
-    /// <summary>Whether claims are also read from the userinfo endpoint after login. Default <c>true</c>.</summary>
+    /// <summary>
+    /// Whether claims are also read from the userinfo endpoint after login, when the provider has
+    /// one. Default <c>true</c>. A provider that refuses the access token there (401/403: its
+    /// audience is an API) does not fail the login: the ID token's claims are kept and a warning says why.
+    /// </summary>
     public bool GetClaimsFromUserInfoEndpoint { get; set; } = true;
+
+    /// <summary>
+    /// Extra parameters of the authorization request, also sent in a pushed request (PAR)
+    /// (<c>Bff:Oidc:AuthorizationParameters:{name}</c>): Auth0's <c>audience</c>, Google's
+    /// <c>access_type=offline</c>, <c>acr_values</c>, <c>ui_locales</c>, <c>domain_hint</c>...
+    /// Parameters the BFF sets itself (<c>client_id</c>, <c>redirect_uri</c>, <c>state</c>,
+    /// <c>nonce</c>, <c>code_challenge</c>, <c>scope</c>, <c>resource</c>...) are refused at start-up.
+    /// </summary>
+    public Dictionary<string, string> AuthorizationParameters { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// RFC 8707 resource indicators of the APIs the session may get user tokens for
+    /// (<c>Bff:Oidc:Resources:0</c>, <c>:1</c>, ...): each is sent as <c>resource</c> on the
+    /// authorization request; the session's main access token is for the first, and a route's
+    /// <c>Bff.Resource</c> gets a token for its resource with the session's refresh token.
+    /// </summary>
+    public List<string> Resources { get; set; } = [];
+
+    /// <summary>
+    /// The provider's end-session endpoint when its discovery document does not advertise one
+    /// (<c>Bff:Oidc:EndSessionEndpoint</c>). Without either, logout ends the session here and
+    /// redirects to the local <c>returnUrl</c>.
+    /// </summary>
+    public string? EndSessionEndpoint { get; set; }
 }

@@ -101,6 +101,46 @@ internal sealed class BffOptionsValidator : IValidateOptions<BffOptions>
         {
             failures.Add("Bff:Oidc:BackchannelTimeout must be positive, e.g. 00:00:10.");
         }
+
+        ValidateAuthorizationParameters(oidc, failures);
+        for (var i = 0; i < oidc.Resources.Count; i++)
+        {
+            if (!ResourceIndicator.IsValid(oidc.Resources[i]))
+            {
+                failures.Add($"Bff:Oidc:Resources:{i} '{oidc.Resources[i]}' must be an absolute URI without a fragment (RFC 8707), e.g. https://api.example.com.");
+            }
+        }
+
+        if (oidc.EndSessionEndpoint is { Length: > 0 } endSession
+            && (!Uri.TryCreate(endSession, UriKind.Absolute, out var endSessionUri) || endSessionUri.Scheme is not ("https" or "http")
+                || (endSessionUri.Scheme == Uri.UriSchemeHttp && oidc.RequireHttpsMetadata)))
+        {
+            failures.Add($"Bff:Oidc:EndSessionEndpoint '{endSession}' must be an absolute https URL (http only with Bff:Oidc:RequireHttpsMetadata=false).");
+        }
+    }
+
+    private static void ValidateAuthorizationParameters(BffOidcOptions oidc, List<string> failures)
+    {
+        foreach (var (name, value) in oidc.AuthorizationParameters)
+        {
+            var key = $"Bff:Oidc:AuthorizationParameters:{name}";
+            if (AuthorizationParameters.ReservedReason(name) is { } reason)
+            {
+                failures.Add($"{key} is reserved: {reason}");
+            }
+            else if (!AuthorizationParameters.IsValidName(name))
+            {
+                failures.Add($"{key}: '{name}' is not a parameter name; use letters, digits, '_', '-' and '.' only.");
+            }
+            else if (string.IsNullOrEmpty(value))
+            {
+                failures.Add($"{key} has no value; give it one or remove it.");
+            }
+            else if (value.Any(char.IsControl))
+            {
+                failures.Add($"{key} contains a control character.");
+            }
+        }
     }
 
     private static void ValidateClientAssertionKey(BffOidcOptions oidc, List<string> failures)

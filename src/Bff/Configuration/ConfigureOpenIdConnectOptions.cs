@@ -3,6 +3,7 @@ using Bff.Endpoints;
 using Bff.Logout;
 using Bff.Sessions;
 using Bff.Tokens;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -61,7 +62,9 @@ internal sealed class ConfigureOpenIdConnectOptions : IConfigureNamedOptions<Ope
         options.UsePkce = true;
         options.SaveTokens = true;
         options.MapInboundClaims = false;
-        options.GetClaimsFromUserInfoEndpoint = oidc.GetClaimsFromUserInfoEndpoint;
+        // The handler fails the whole login when userinfo refuses the access token (as providers
+        // do when its audience is an API); UserInfoClaims asks userinfo itself and keeps the login.
+        options.GetClaimsFromUserInfoEndpoint = false;
         options.TokenValidationParameters.NameClaimType = "name";
         options.TokenValidationParameters.RoleClaimType = "role";
         options.Scope.Clear();
@@ -86,13 +89,29 @@ internal sealed class ConfigureOpenIdConnectOptions : IConfigureNamedOptions<Ope
             _ => PushedAuthorizationBehavior.UseIfAvailable,
         };
 
+        options.Events.OnRedirectToIdentityProvider = AddAuthorizationParameters;
         options.Events.OnMessageReceived = ValidateIssuerParameterAsync;
+        if (oidc.GetClaimsFromUserInfoEndpoint)
+        {
+            options.Events.OnTokenValidated = context => context.HttpContext.RequestServices.GetRequiredService<UserInfoClaims>().AddAsync(context);
+        }
+
         options.Events.OnPushAuthorization = PushAuthorizationAsync;
         options.Events.OnAuthorizationCodeReceived = RedeemCodeAsync;
         options.Events.OnTicketReceived = context =>
         {
             var properties = context.Properties!;
             properties.SetCreated(_time.GetUtcNow());
+            if (properties.GetTokenValue(TokenNames.ExpiresAt) is null
+                && properties.GetTokenValue(TokenNames.AccessToken) is { } accessToken
+                && TokenExpiry.Of(accessToken, expiresIn: null, _time.GetUtcNow()) is { } expiresAt)
+            {
+                // No expires_in in the token response: a JWT access token's own exp says when to refresh.
+                var tokens = properties.GetTokens().ToList();
+                tokens.Add(new AuthenticationToken { Name = TokenNames.ExpiresAt, Value = expiresAt.ToString("o", System.Globalization.CultureInfo.InvariantCulture) });
+                properties.StoreTokens(tokens);
+            }
+
             if (context.Principal?.FindFirst("sid") is null)
             {
                 properties.Items[SessionProperties.LocalSessionId] = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
@@ -124,8 +143,50 @@ internal sealed class ConfigureOpenIdConnectOptions : IConfigureNamedOptions<Ope
                 context.ProtocolMessage.IdTokenHint = idToken;
             }
 
+            if (!string.IsNullOrEmpty(_bff.Value.Oidc.EndSessionEndpoint))
+            {
+                context.ProtocolMessage.IssuerAddress = _bff.Value.Oidc.EndSessionEndpoint; // the provider does not advertise it, or advertises another
+            }
+
             return Task.CompletedTask;
         };
+    }
+
+    /// <summary>
+    /// <c>Bff:Oidc:AuthorizationParameters</c> and the RFC 8707 <c>resource</c>s of
+    /// <c>Bff:Oidc:Resources</c>, on the authorization request (and so on a pushed one). The
+    /// handler's message holds one value per name: the first resource travels in it, the others are
+    /// appended to the redirect, or added to the pushed request by <see cref="PushAuthorizationAsync"/>.
+    /// </summary>
+    private Task AddAuthorizationParameters(RedirectContext context)
+    {
+        var oidc = _bff.Value.Oidc;
+        foreach (var (name, value) in oidc.AuthorizationParameters)
+        {
+            context.ProtocolMessage.SetParameter(name, value);
+        }
+
+        if (oidc.Resources.Count > 0)
+        {
+            context.ProtocolMessage.Resource = oidc.Resources[0];
+        }
+
+        if (oidc.Resources.Count > 1)
+        {
+            var response = context.Response;
+            response.OnStarting(() =>
+            {
+                // A pushed request's redirect carries only client_id and request_uri: its resources were pushed.
+                if (response.Headers.Location.ToString() is { Length: > 0 } location && !location.Contains("request_uri=", StringComparison.Ordinal))
+                {
+                    response.Headers.Location = location + string.Concat(oidc.Resources.Skip(1).Select(r => "&resource=" + Uri.EscapeDataString(r)));
+                }
+
+                return Task.CompletedTask;
+            });
+        }
+
+        return Task.CompletedTask;
     }
 
     /// <summary>
@@ -178,7 +239,8 @@ internal sealed class ConfigureOpenIdConnectOptions : IConfigureNamedOptions<Ope
     private static async Task PushAuthorizationAsync(PushedAuthorizationContext context)
     {
         var tokenClient = context.HttpContext.RequestServices.GetRequiredService<TokenEndpointClient>();
-        var requestUri = await tokenClient.PushAuthorizationAsync(context.ProtocolMessage, context.HttpContext.RequestAborted);
+        var resources = context.HttpContext.RequestServices.GetRequiredService<IOptions<BffOptions>>().Value.Oidc.Resources;
+        var requestUri = await tokenClient.PushAuthorizationAsync(context.ProtocolMessage, resources.Skip(1), context.HttpContext.RequestAborted);
         context.HandlePush(requestUri);
     }
 
@@ -195,6 +257,11 @@ internal sealed class ConfigureOpenIdConnectOptions : IConfigureNamedOptions<Ope
 
         // Resolved per use: the token client itself depends on these options.
         var tokenClient = context.HttpContext.RequestServices.GetRequiredService<TokenEndpointClient>();
+        if (_bff.Value.Oidc.Resources is [var resource, ..])
+        {
+            context.TokenEndpointRequest.Resource = resource; // the session's main access token is for the first resource
+        }
+
         var response = await tokenClient.RedeemCodeAsync(context.TokenEndpointRequest, context.HttpContext.RequestAborted);
         if (response.Outcome != TokenResponseOutcome.Success)
         {

@@ -69,6 +69,18 @@ internal static partial class BffLog
     [LoggerMessage(2010, LogLevel.Information, "The provider advertises no revocation endpoint; the refresh token is not revoked.")]
     public static partial void NoRevocationEndpoint(ILogger logger);
 
+    [LoggerMessage(2011, LogLevel.Information, "Getting the user access token for {Api} of subject {Subject} with the session's refresh token.")]
+    public static partial void RefreshingApiToken(ILogger logger, string api, string? subject);
+
+    [LoggerMessage(2012, LogLevel.Information, "User access token for {Api} obtained for subject {Subject}; it expires at {ExpiresAt:o}.")]
+    public static partial void ApiTokenObtained(ILogger logger, string api, string? subject, DateTimeOffset? expiresAt);
+
+    [LoggerMessage(2013, LogLevel.Warning, "Route {RouteId} needs a user token for {Api} and the provider refused it ({Error}); the session is kept. Check that the client may get tokens for it at the provider (and that Bff:Oidc:Resources or Bff:Oidc:Scope names it).")]
+    public static partial void ApiTokenRefused(ILogger logger, string routeId, string api, string error);
+
+    [LoggerMessage(2014, LogLevel.Warning, "Route {RouteId} needs a user token for {Api}, and the session has no refresh token to get one with; ask for offline_access (or the provider's equivalent) in Bff:Oidc:Scope.")]
+    public static partial void ApiTokenWithoutRefreshToken(ILogger logger, string routeId, string api);
+
     [LoggerMessage(3001, LogLevel.Information, "Request to {Path} rejected: missing or wrong anti-forgery header.")]
     public static partial void AntiForgeryRejected(ILogger logger, string path);
 
@@ -98,6 +110,12 @@ internal static partial class BffLog
 
     [LoggerMessage(4006, LogLevel.Information, "Login completed for subject {Subject}.")]
     public static partial void LoginCompleted(ILogger logger, string? subject);
+
+    [LoggerMessage(4008, LogLevel.Warning, "The provider's userinfo endpoint refused the access token (status {Status}{Error}); the login continues with the ID token's claims. Providers do this when the access token's audience is an API (e.g. Entra ID, or a resource in Bff:Oidc:Resources): let the client's token also be used at userinfo, put the claims you need in the ID token, or set Bff:Oidc:GetClaimsFromUserInfoEndpoint=false to stop asking.")]
+    public static partial void UserInfoRefused(ILogger logger, int status, string error);
+
+    [LoggerMessage(4009, LogLevel.Warning, "The provider's userinfo endpoint could not be used ({Reason}); the login continues with the ID token's claims.")]
+    public static partial void UserInfoUnavailable(ILogger logger, string reason);
 
     /// <summary>Makes a user-controlled value safe for one log line.</summary>
     public static string Sanitize(string? value, int maxLength = 200)

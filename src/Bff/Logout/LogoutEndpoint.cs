@@ -22,10 +22,12 @@ internal sealed class LogoutEndpoint
     private readonly RefreshTokenRevoker _revoker;
     private readonly ServerSideTicketStore _tickets;
     private readonly IOptionsMonitor<OpenIdConnectOptions> _oidcOptions;
+    private readonly IOptions<BffOptions> _bffOptions;
     private readonly ILogger<LogoutEndpoint> _logger;
 
-    public LogoutEndpoint(RefreshTokenRevoker revoker, ServerSideTicketStore tickets, IOptionsMonitor<OpenIdConnectOptions> oidcOptions, ILogger<LogoutEndpoint> logger)
+    public LogoutEndpoint(RefreshTokenRevoker revoker, ServerSideTicketStore tickets, IOptionsMonitor<OpenIdConnectOptions> oidcOptions, IOptions<BffOptions> bffOptions, ILogger<LogoutEndpoint> logger)
     {
+        _bffOptions = bffOptions;
         _revoker = revoker;
         _tickets = tickets;
         _oidcOptions = oidcOptions;
@@ -83,6 +85,11 @@ internal sealed class LogoutEndpoint
 
     private async Task<bool> HasEndSessionEndpointAsync(CancellationToken cancellationToken)
     {
+        if (!string.IsNullOrEmpty(_bffOptions.Value.Oidc.EndSessionEndpoint))
+        {
+            return true;
+        }
+
         try
         {
             var configuration = await _oidcOptions.Get(BffDefaults.OidcScheme).ConfigurationManager!.GetConfigurationAsync(cancellationToken);

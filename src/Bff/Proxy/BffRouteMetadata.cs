@@ -68,7 +68,7 @@ internal static class BffRouteMetadata
 
         if (metadata.TryGetValue(Resource, out var resource) && !string.IsNullOrWhiteSpace(resource))
         {
-            if (Uri.TryCreate(resource, UriKind.Absolute, out var uri) && string.IsNullOrEmpty(uri.Fragment))
+            if (Configuration.ResourceIndicator.IsValid(resource))
             {
                 settings = settings with { Resource = resource };
             }
@@ -78,10 +78,9 @@ internal static class BffRouteMetadata
             }
         }
 
-        if ((settings.Scope is not null || settings.Resource is not null)
-            && settings.TokenType is not (RouteTokenType.Client or RouteTokenType.UserOrClient))
+        if ((settings.Scope is not null || settings.Resource is not null) && settings.TokenType == RouteTokenType.None)
         {
-            errors.Add($"Route '{route.RouteId}': {Scope} and {Resource} apply to client tokens only; set {TokenType} to Client or UserOrClient, or remove them.");
+            errors.Add($"Route '{route.RouteId}': {Scope} and {Resource} name the token the route attaches, and {TokenType} None attaches none; set {TokenType} to User, OptionalUser, UserOrClient or Client, or remove them.");
         }
 
         return settings;

@@ -1,3 +1,5 @@
+using Bff.Tokens;
+
 namespace Bff.Proxy;
 
 /// <summary>The BFF settings of one proxied route, read from its YARP metadata.</summary>
@@ -5,13 +7,38 @@ internal sealed record BffRouteSettings
 {
     public static readonly BffRouteSettings Default = new();
 
+    private readonly string? _scope;
+    private readonly string? _resource;
+
     public RouteTokenType TokenType { get; init; } = RouteTokenType.None;
 
     public bool AntiForgery { get; init; } = true;
 
-    /// <summary>Scope of the client-credentials token (<c>Bff.Scope</c>).</summary>
-    public string? Scope { get; init; }
+    /// <summary>Scope of the route's token (<c>Bff.Scope</c>): of the client-credentials token, and of the user token for this API.</summary>
+    public string? Scope
+    {
+        get => _scope;
+        init
+        {
+            _scope = value;
+            UserToken = ApiTokenKey.For(_resource, _scope);
+        }
+    }
 
-    /// <summary>RFC 8707 resource indicator of the client-credentials token (<c>Bff.Resource</c>).</summary>
-    public string? Resource { get; init; }
+    /// <summary>RFC 8707 resource indicator of the route's token (<c>Bff.Resource</c>), for client and user tokens alike.</summary>
+    public string? Resource
+    {
+        get => _resource;
+        init
+        {
+            _resource = value;
+            UserToken = ApiTokenKey.For(_resource, _scope);
+        }
+    }
+
+    /// <summary>
+    /// Where the session keeps the user's token for this route's API, or null when the route
+    /// uses the session's main access token (no <c>Bff.Scope</c> or <c>Bff.Resource</c>).
+    /// </summary>
+    public ApiTokenKey? UserToken { get; private init; }
 }

@@ -22,7 +22,16 @@ internal sealed class BffTransformProvider : ITransformProvider
     public void ValidateRoute(TransformRouteValidationContext context)
     {
         var errors = new List<string>();
-        BffRouteMetadata.Parse(context.Route, errors);
+        var settings = BffRouteMetadata.Parse(context.Route, errors);
+        var resources = _options.Value.Oidc.Resources;
+        if (settings.Resource is { } resource && resources.Count > 0
+            && settings.TokenType is RouteTokenType.User or RouteTokenType.OptionalUser or RouteTokenType.UserOrClient
+            && !resources.Contains(resource, StringComparer.Ordinal))
+        {
+            // RFC 8707 §2.2: a refresh may only ask for resources the authorization request named.
+            errors.Add($"Route '{context.Route.RouteId}': {BffRouteMetadata.Resource} '{resource}' is not in Bff:Oidc:Resources ({string.Join(", ", resources)}); the provider grants user tokens only for the resources the login asked for. Add it to Bff:Oidc:Resources.");
+        }
+
         foreach (var error in errors)
         {
             context.Errors.Add(new InvalidOperationException(error));

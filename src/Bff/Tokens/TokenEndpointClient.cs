@@ -26,10 +26,14 @@ internal sealed class TokenEndpointClient
 
     private OpenIdConnectOptions Oidc => _oidcOptions.Get(BffDefaults.OidcScheme);
 
-    public Task<TokenResponse> RefreshAsync(string refreshToken, CancellationToken cancellationToken) =>
-        RequestTokenAsync(
-            [new("grant_type", "refresh_token"), new("refresh_token", refreshToken)],
-            cancellationToken);
+    /// <summary>The refresh_token grant, for the given RFC 8707 <paramref name="resource"/> and/or <paramref name="scope"/> when not null.</summary>
+    public Task<TokenResponse> RefreshAsync(string refreshToken, string? resource, string? scope, CancellationToken cancellationToken)
+    {
+        List<KeyValuePair<string, string>> parameters = [new("grant_type", "refresh_token"), new("refresh_token", refreshToken)];
+        AddIfPresent(parameters, "scope", scope);
+        AddIfPresent(parameters, "resource", resource);
+        return RequestTokenAsync(parameters, cancellationToken);
+    }
 
     public Task<TokenResponse> RedeemCodeAsync(OpenIdConnectMessage request, CancellationToken cancellationToken)
     {
@@ -38,18 +42,18 @@ internal sealed class TokenEndpointClient
 
     public Task<TokenResponse> ClientCredentialsAsync(string? scope, string? resource, CancellationToken cancellationToken)
     {
-        var parameters = new List<KeyValuePair<string, string>> { new("grant_type", "client_credentials") };
-        if (!string.IsNullOrEmpty(scope))
-        {
-            parameters.Add(new("scope", scope));
-        }
-
-        if (!string.IsNullOrEmpty(resource))
-        {
-            parameters.Add(new("resource", resource));
-        }
-
+        List<KeyValuePair<string, string>> parameters = [new("grant_type", "client_credentials")];
+        AddIfPresent(parameters, "scope", scope);
+        AddIfPresent(parameters, "resource", resource);
         return RequestTokenAsync(parameters, cancellationToken);
+    }
+
+    private static void AddIfPresent(List<KeyValuePair<string, string>> parameters, string name, string? value)
+    {
+        if (!string.IsNullOrEmpty(value))
+        {
+            parameters.Add(new(name, value));
+        }
     }
 
     /// <summary>Revokes a token (RFC 7009). Returns false with a reason when it could not.</summary>
@@ -128,10 +132,12 @@ internal sealed class TokenEndpointClient
     /// Pushes an authorization request (RFC 9126) with the configured client authentication;
     /// returns its <c>request_uri</c>, or throws <see cref="ProviderUnavailableException"/>.
     /// </summary>
-    public async Task<string> PushAuthorizationAsync(OpenIdConnectMessage authorizationRequest, CancellationToken cancellationToken)
+    public async Task<string> PushAuthorizationAsync(OpenIdConnectMessage authorizationRequest, IEnumerable<string> moreResources, CancellationToken cancellationToken)
     {
         var configuration = await Oidc.ConfigurationManager!.GetConfigurationAsync(cancellationToken);
-        using var request = CreateRequest(configuration.PushedAuthorizationRequestEndpoint, configuration.Issuer, WithoutClientCredentials(authorizationRequest));
+        var parameters = WithoutClientCredentials(authorizationRequest);
+        parameters.AddRange(moreResources.Select(resource => new KeyValuePair<string, string>("resource", resource)));
+        using var request = CreateRequest(configuration.PushedAuthorizationRequestEndpoint, configuration.Issuer, parameters);
         try
         {
             using var response = await Oidc.Backchannel.SendAsync(request, cancellationToken);

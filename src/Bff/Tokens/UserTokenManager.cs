@@ -39,7 +39,16 @@ internal sealed class UserTokenManager
         _metrics = metrics;
     }
 
-    public async ValueTask<AccessTokenResult> GetAccessTokenAsync(HttpContext context, CancellationToken cancellationToken)
+    /// <summary>The session's main access token.</summary>
+    public ValueTask<AccessTokenResult> GetAccessTokenAsync(HttpContext context, CancellationToken cancellationToken) =>
+        GetAccessTokenAsync(context, api: null, routeId: null, cancellationToken);
+
+    /// <summary>
+    /// The session's access token for <paramref name="api"/> (a resource and/or scope), obtained
+    /// with the session's refresh token on first use and kept in the session; the main access
+    /// token when <paramref name="api"/> is null.
+    /// </summary>
+    public async ValueTask<AccessTokenResult> GetAccessTokenAsync(HttpContext context, ApiTokenKey? api, string? routeId, CancellationToken cancellationToken)
     {
         // The authentication middleware's result when it authenticated the session (the cookie is
         // the default scheme); otherwise ask the cookie scheme (an application may have changed the default).
@@ -52,8 +61,8 @@ internal sealed class UserTokenManager
         }
 
         var properties = result.Properties;
-        var token = properties.Items.TryGetValue(TokenNames.AccessTokenItem, out var value) ? value : null;
-        if (token is not null && !NeedsRefresh(properties))
+        var token = properties.Items.TryGetValue(api?.AccessTokenItem ?? TokenNames.AccessTokenItem, out var value) ? value : null;
+        if (token is not null && !NeedsRefresh(properties, api))
         {
             return AccessTokenResult.Ok(token);
         }
@@ -68,7 +77,9 @@ internal sealed class UserTokenManager
         try
         {
             // The refresh itself is not tied to this request: other requests may be waiting on it.
-            return await _refreshes.RunAsync(key, () => RefreshAsync(key)).WaitAsync(timeout, _time, cancellationToken);
+            // One grant per session and API: the session's lock (across instances with Redis) orders them.
+            var flight = api is null ? key : $"{key}\n{api.AccessTokenItem}";
+            return await _refreshes.RunAsync(flight, () => RefreshAsync(key, api, routeId)).WaitAsync(timeout, _time, cancellationToken);
         }
         catch (TimeoutException)
         {
@@ -77,11 +88,14 @@ internal sealed class UserTokenManager
         }
     }
 
-    private async Task<AccessTokenResult> RefreshAsync(string key)
+    private async Task<AccessTokenResult> RefreshAsync(string key, ApiTokenKey? api, string? routeId)
     {
         try
         {
-            return await _tickets.UpdateAsync(key, ticket => RefreshLockedAsync(key, ticket), CancellationToken.None);
+            return await _tickets.UpdateAsync(
+                key,
+                ticket => api is null ? RefreshLockedAsync(key, ticket) : GetApiTokenLockedAsync(key, ticket, api, routeId ?? "(local)"),
+                CancellationToken.None);
         }
         catch (TimeoutException)
         {
@@ -114,7 +128,8 @@ internal sealed class UserTokenManager
         }
 
         BffLog.RefreshingUserToken(_logger, subject);
-        var response = await _tokenClient.RefreshAsync(refreshToken, CancellationToken.None);
+        var resources = _options.CurrentValue.Oidc.Resources;
+        var response = await _tokenClient.RefreshAsync(refreshToken, resources.Count > 0 ? resources[0] : null, scope: null, CancellationToken.None);
         _metrics.TokenRefreshed(response.Outcome);
         switch (response.Outcome)
         {
@@ -127,25 +142,93 @@ internal sealed class UserTokenManager
                 return (false, AccessTokenResult.ProviderUnavailable);
         }
 
-        var expiresAt = response.ExpiresIn is { } lifetime ? _time.GetUtcNow() + lifetime : (DateTimeOffset?)null;
+        var expiresAt = TokenExpiry.Of(response.AccessToken!, response.ExpiresIn, _time.GetUtcNow());
         SetToken(properties, TokenNames.AccessToken, response.AccessToken);
-        SetToken(properties, TokenNames.RefreshToken, response.RefreshToken ?? refreshToken);
         SetToken(properties, TokenNames.ExpiresAt, expiresAt?.ToString("o", CultureInfo.InvariantCulture));
-        if (response.IdToken is not null)
-        {
-            SetToken(properties, TokenNames.IdToken, response.IdToken);
-        }
-
+        KeepRotatedTokens(properties, response, refreshToken);
         BffLog.UserTokenRefreshed(_logger, subject, expiresAt);
         return (true, AccessTokenResult.Ok(response.AccessToken!));
     }
 
-    private bool NeedsRefresh(AuthenticationProperties properties)
+    /// <summary>
+    /// Gets the token of one API with the session's refresh token (RFC 8707 <c>resource</c> and/or
+    /// <c>scope</c> on the refresh_token grant), under the session's lock. The provider refusing
+    /// that API (<c>invalid_target</c>, <c>invalid_scope</c>...) keeps the session (502); refusing
+    /// the refresh token itself (<c>invalid_grant</c>) ends it.
+    /// </summary>
+    private async Task<(bool Write, AccessTokenResult Result)> GetApiTokenLockedAsync(string key, AuthenticationTicket? ticket, ApiTokenKey api, string routeId)
     {
-        if (!properties.Items.TryGetValue(TokenNames.ExpiresAtItem, out var expiresAt) || expiresAt is null
+        if (ticket is null)
+        {
+            return (false, AccessTokenResult.SessionEnded);
+        }
+
+        var properties = ticket.Properties;
+        var subject = ticket.Principal.FindFirst("sub")?.Value;
+        if (properties.Items.TryGetValue(api.AccessTokenItem, out var current) && current is not null && !NeedsRefresh(properties, api))
+        {
+            return (false, AccessTokenResult.Ok(current)); // obtained meanwhile by another request or instance
+        }
+
+        var refreshToken = properties.GetTokenValue(TokenNames.RefreshToken);
+        if (string.IsNullOrEmpty(refreshToken))
+        {
+            BffLog.ApiTokenWithoutRefreshToken(_logger, routeId, api.Description);
+            return (false, AccessTokenResult.ProviderRejected);
+        }
+
+        BffLog.RefreshingApiToken(_logger, api.Description, subject);
+        var response = await _tokenClient.RefreshAsync(refreshToken, api.Resource, api.Scope, CancellationToken.None);
+        _metrics.TokenRefreshed(response.Outcome);
+        switch (response.Outcome)
+        {
+            case TokenResponseOutcome.Rejected when response.Error == "invalid_grant":
+                await _tickets.RemoveAsync(key, CancellationToken.None);
+                BffLog.RefreshTokenRejected(_logger, subject, response.Error);
+                return (false, AccessTokenResult.SessionEnded);
+            case TokenResponseOutcome.Rejected:
+                BffLog.ApiTokenRefused(_logger, routeId, api.Description, response.Error ?? "rejected");
+                return (false, AccessTokenResult.ProviderRejected);
+            case TokenResponseOutcome.Unavailable:
+                BffLog.TokenEndpointUnavailable(_logger, response.Error ?? "unavailable");
+                return (false, AccessTokenResult.ProviderUnavailable);
+        }
+
+        var expiresAt = TokenExpiry.Of(response.AccessToken!, response.ExpiresIn, _time.GetUtcNow());
+        properties.Items[api.AccessTokenItem] = response.AccessToken;
+        if (expiresAt is { } expires)
+        {
+            properties.Items[api.ExpiresAtItem] = expires.ToString("o", CultureInfo.InvariantCulture);
+        }
+        else
+        {
+            properties.Items.Remove(api.ExpiresAtItem);
+        }
+
+        KeepRotatedTokens(properties, response, refreshToken);
+        BffLog.ApiTokenObtained(_logger, api.Description, subject, expiresAt);
+        return (true, AccessTokenResult.Ok(response.AccessToken!));
+    }
+
+    /// <summary>
+    /// The refresh token the provider rotated to (or the one used, when it did not rotate), and a
+    /// new ID token when it sent one: written with the new access token, before anyone uses it.
+    /// </summary>
+    private static void KeepRotatedTokens(AuthenticationProperties properties, TokenResponse response, string usedRefreshToken)
+    {
+        SetToken(properties, TokenNames.RefreshToken, response.RefreshToken ?? usedRefreshToken);
+        if (response.IdToken is not null)
+        {
+            SetToken(properties, TokenNames.IdToken, response.IdToken);
+        }
+    }
+
+    private bool NeedsRefresh(AuthenticationProperties properties, ApiTokenKey? api = null)
+    {
+        if (!properties.Items.TryGetValue(api?.ExpiresAtItem ?? TokenNames.ExpiresAtItem, out var expiresAt) || expiresAt is null
             || TokenValueCache.ParseExpiresAt(expiresAt) is not { } expires)
         {
-            return false; // the provider gave no lifetime: use the token as it is
+            return false; // neither the provider nor the token gave a lifetime: use the token as it is
         }
 
         return _time.GetUtcNow() >= expires - _options.CurrentValue.Tokens.RefreshBeforeExpiry;

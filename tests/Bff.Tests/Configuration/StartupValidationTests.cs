@@ -74,6 +74,66 @@ public sealed class StartupValidationTests
         Assert.Contains("Bff.TokenType 'Usr'", message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("client_id", "x", "Bff:Oidc:AuthorizationParameters:client_id is reserved")]
+    [InlineData("redirect_uri", "https://evil.example", "Bff:Oidc:AuthorizationParameters:redirect_uri is reserved")]
+    [InlineData("State", "x", "Bff:Oidc:AuthorizationParameters:State is reserved")]
+    [InlineData("nonce", "x", "is reserved")]
+    [InlineData("code_challenge", "x", "is reserved")]
+    [InlineData("scope", "openid", "set Bff:Oidc:Scope instead")]
+    [InlineData("resource", "https://api", "list the APIs in Bff:Oidc:Resources instead")]
+    [InlineData("response_type", "token", "is reserved")]
+    [InlineData("bad name", "x", "is not a parameter name")]
+    [InlineData("audience", "", "has no value")]
+    public async Task Reserved_or_malformed_authorization_parameters_stop_the_start(string name, string value, string expected)
+    {
+        var message = await StartupErrorAsync(s => s[$"Bff:Oidc:AuthorizationParameters:{name}"] = value);
+        Assert.Contains(expected, message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Provider_specific_authorization_parameters_start()
+    {
+        var settings = Valid();
+        settings["Bff:Oidc:AuthorizationParameters:audience"] = "https://api.example.com";
+        settings["Bff:Oidc:AuthorizationParameters:access_type"] = "offline";
+        settings["Bff:Oidc:Resources:0"] = "https://api.example.com";
+        settings["Bff:Oidc:EndSessionEndpoint"] = "https://login.example.com/logout";
+        await using var app = TestBff.Build(settings, new CapturingLoggerProvider());
+        await app.StartAsync();
+        await app.StopAsync();
+    }
+
+    [Theory]
+    [InlineData("Bff:Oidc:Resources:0", "/api", "Bff:Oidc:Resources:0 '/api' must be an absolute URI")]
+    [InlineData("Bff:Oidc:Resources:1", "https://api#x", "Bff:Oidc:Resources:1 'https://api#x' must be an absolute URI")]
+    [InlineData("Bff:Oidc:EndSessionEndpoint", "/logout", "Bff:Oidc:EndSessionEndpoint '/logout' must be an absolute https URL")]
+    [InlineData("Bff:Oidc:EndSessionEndpoint", "http://login.example.com/logout", "must be an absolute https URL")]
+    public async Task Bad_resources_or_end_session_endpoint_stop_the_start(string key, string value, string expected)
+    {
+        var message = await StartupErrorAsync(s =>
+        {
+            s["Bff:Oidc:Resources:0"] = "https://api1.example.com";
+            s[key] = value;
+        });
+        Assert.Contains(expected, message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_user_route_resource_the_login_does_not_ask_for_stops_the_start()
+    {
+        var message = await StartupErrorAsync(s =>
+        {
+            s["Bff:Oidc:Resources:0"] = "https://api1.example.com";
+            s["ReverseProxy:Clusters:api:Destinations:d1:Address"] = "http://127.0.0.1:1";
+            s["ReverseProxy:Routes:orders:ClusterId"] = "api";
+            s["ReverseProxy:Routes:orders:Match:Path"] = "/orders/{**rest}";
+            s["ReverseProxy:Routes:orders:Metadata:Bff.TokenType"] = "User";
+            s["ReverseProxy:Routes:orders:Metadata:Bff.Resource"] = "https://api2.example.com";
+        });
+        Assert.Contains("Route 'orders': Bff.Resource 'https://api2.example.com' is not in Bff:Oidc:Resources", message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Host_process_without_an_authority_exits_non_zero_naming_the_key()
     {

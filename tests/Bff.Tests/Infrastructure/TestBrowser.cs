@@ -143,44 +143,26 @@ public sealed partial class TestBrowser : IDisposable
         return response.Location!;
     }
 
+    /// <summary>
+    /// Fills in the provider's login form (<c>id="login-form"</c>, fields <c>username</c> and
+    /// <c>password</c>) and posts it with its hidden fields to its action, as a browser would.
+    /// </summary>
     public async Task<BrowserResponse> SubmitLoginAsync(BrowserResponse loginPage, string username, string password)
     {
-        var form = new Dictionary<string, string>
-        {
-            ["username"] = username,
-            ["password"] = password,
-            ["returnUrl"] = WebUtility.HtmlDecode(HiddenField(loginPage.Body, "returnUrl")),
-            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(HiddenField(loginPage.Body, "__RequestVerificationToken")),
-        };
-        var action = new Uri(loginPage.RequestUri, "/account/login");
-        return await SendAsync(HttpMethod.Post, action.ToString(), new FormUrlEncodedContent(form));
+        var form = HtmlForm.Parse(loginPage, "login-form");
+        form.Fields["username"] = username;
+        form.Fields["password"] = password;
+        return await SubmitAsync(form);
     }
+
+    /// <summary>Posts <paramref name="form"/> (its fields form-urlencoded) to its action.</summary>
+    public Task<BrowserResponse> SubmitAsync(HtmlForm form) =>
+        SendAsync(HttpMethod.Post, form.Action.ToString(), new FormUrlEncodedContent(form.Fields));
 
     public string? CookieValue(string url, string name) => Cookies.GetCookies(new Uri(url))[name]?.Value;
 
     public void Dispose() => _client.Dispose();
 
-    private static string HiddenField(string html, string name)
-    {
-        foreach (Match input in InputTag().Matches(html))
-        {
-            var tag = input.Value;
-            if (tag.Contains($"name=\"{name}\"", StringComparison.Ordinal))
-            {
-                var value = ValueAttribute().Match(tag);
-                return value.Success ? value.Groups[1].Value : string.Empty;
-            }
-        }
-
-        throw new InvalidOperationException($"The login page has no field '{name}'.");
-    }
-
     [GeneratedRegex(@";\s*secure(?=;|$)", RegexOptions.IgnoreCase)]
     private static partial Regex SecureAttribute();
-
-    [GeneratedRegex("<input[^>]*>", RegexOptions.IgnoreCase)]
-    private static partial Regex InputTag();
-
-    [GeneratedRegex("value=\"([^\"]*)\"", RegexOptions.IgnoreCase)]
-    private static partial Regex ValueAttribute();
 }

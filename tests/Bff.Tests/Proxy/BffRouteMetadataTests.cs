@@ -60,11 +60,41 @@ public sealed class BffRouteMetadataTests
         Assert.Contains(expected, error, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Parse_scope_on_a_user_route_is_an_error()
+    [Theory]
+    [InlineData("User")]
+    [InlineData("OptionalUser")]
+    [InlineData("UserOrClient")]
+    [InlineData("Client")]
+    public void Parse_scope_and_resource_name_the_token_of_every_token_type(string tokenType)
     {
         var errors = new List<string>();
-        BffRouteMetadata.Parse(Route(("Bff.TokenType", "User"), ("Bff.Scope", "api")), errors);
-        Assert.Contains("apply to client tokens only", Assert.Single(errors), StringComparison.Ordinal);
+        var settings = BffRouteMetadata.Parse(Route(("Bff.TokenType", tokenType), ("Bff.Scope", "b.read a.read"), ("Bff.Resource", "https://api.example.com")), errors);
+        Assert.Empty(errors);
+        Assert.Equal("https://api.example.com", settings.UserToken!.Resource);
+        Assert.Equal("a.read b.read", settings.UserToken.Scope); // canonical order: one token however the scopes are written
+    }
+
+    [Fact]
+    public void Parse_a_route_without_scope_or_resource_uses_the_main_user_token() =>
+        Assert.Null(BffRouteMetadata.Parse(Route(("Bff.TokenType", "User")), []).UserToken);
+
+    [Fact]
+    public void Parse_scope_on_a_route_that_attaches_no_token_is_an_error()
+    {
+        var errors = new List<string>();
+        BffRouteMetadata.Parse(Route(("Bff.TokenType", "None"), ("Bff.Scope", "api")), errors);
+        Assert.Contains("None attaches none", Assert.Single(errors), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/api")]
+    [InlineData("api.example.com")]
+    [InlineData("https://api.example.com/#frag")]
+    [InlineData("https://api.example.com/ x")]
+    public void Parse_a_resource_that_is_not_an_absolute_uri_is_an_error(string resource)
+    {
+        var errors = new List<string>();
+        BffRouteMetadata.Parse(Route(("Bff.TokenType", "User"), ("Bff.Resource", resource)), errors);
+        Assert.Contains("must be an absolute URI without a fragment", Assert.Single(errors), StringComparison.Ordinal);
     }
 }
