@@ -139,6 +139,47 @@ public sealed class TestBff : IAsyncDisposable
         return new TestBff(app, clientId, secret, time, logs);
     }
 
+    /// <summary>
+    /// Starts a BFF with exactly <paramref name="settings"/> (an operator's configuration for
+    /// <paramref name="provider"/>, less the client credentials) and registers it at the provider
+    /// as a new client with the address it got; with <paramref name="client"/>, as that client
+    /// (already registered, e.g. by another instance sharing the session store).
+    /// </summary>
+    public static async Task<TestBff> StartAsync(
+        InteropProvider provider,
+        Dictionary<string, string?> settings,
+        CapturingLoggerProvider logs,
+        FakeTimeProvider? time = null,
+        bool backChannelLogout = false,
+        (string Id, string Secret)? client = null,
+        bool endSession = true)
+    {
+        time ??= new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var (clientId, secret) = client ?? ($"bff-{Guid.NewGuid():N}", $"secret-{Guid.NewGuid():N}");
+        settings = new Dictionary<string, string?>(settings)
+        {
+            ["Bff:Oidc:ClientId"] = clientId,
+            ["Bff:Oidc:ClientSecret"] = secret,
+        };
+        var app = Build(settings, logs, time);
+        await app.StartAsync();
+        var bff = new TestBff(app, clientId, secret, time, logs);
+        if (client is null)
+        {
+            try
+            {
+                await provider.RegisterClientAsync(bff.Url, backChannelLogout, clientId, secret, endSession);
+            }
+            catch
+            {
+                await bff.DisposeAsync();
+                throw;
+            }
+        }
+
+        return bff;
+    }
+
     /// <summary>Stops the BFF, then fails if any line it logged contains an issued token.</summary>
     public async ValueTask DisposeAsync()
     {

@@ -15,14 +15,41 @@ public static class TokenLeakGuard
     private static readonly object Gate = new();
     private static (int Count, List<(string Tail, bool IsIdToken)> Tokens) _cache = (-1, []);
 
+    private static readonly ConcurrentDictionary<InteropProvider, byte> Interop = new();
+    private static readonly ConcurrentBag<(string Tail, bool IsIdToken)> RetiredInteropTokens = [];
+
     public static void Register(TestIdp idp)
     {
         Idps[idp] = 0;
         IdpPorts[new Uri(idp.Url).Port] = 0;
     }
 
+    /// <summary>Adds an independent provider's tokens to the guard, for as long as the suite runs.</summary>
+    public static void Register(InteropProvider provider)
+    {
+        Interop[provider] = 0;
+        IdpPorts[provider.Port] = 0;
+    }
+
+    /// <summary>The provider is stopping: its tokens stay guarded (BFF logs are checked after it stops).</summary>
+    public static void Unregister(InteropProvider provider)
+    {
+        foreach (var (token, isIdToken) in provider.IssuedTokens())
+        {
+            RetiredInteropTokens.Add((token[^32..], isIdToken));
+        }
+
+        Interop.TryRemove(provider, out _);
+    }
+
     /// <summary>The distinctive tail of every issued access, refresh and ID token.</summary>
     public static IReadOnlyList<(string Tail, bool IsIdToken)> IssuedTokens()
+    {
+        var interop = Interop.Keys.SelectMany(p => p.IssuedTokens()).Select(t => (t.Token[^32..], t.IsIdToken)).Concat(RetiredInteropTokens).ToList();
+        return interop.Count == 0 ? DevIdpTokens() : [.. DevIdpTokens(), .. interop];
+    }
+
+    private static IReadOnlyList<(string Tail, bool IsIdToken)> DevIdpTokens()
     {
         var responses = Idps.Keys.SelectMany(idp => idp.Recorder.To("/connect/token")).Where(r => r.Status == 200).ToList();
         lock (Gate)
@@ -59,7 +86,7 @@ public static class TokenLeakGuard
 
         // RP-Initiated Logout sends the ID token (never an access or refresh token) as id_token_hint
         // in the end-session redirect: the one sanctioned place.
-        var endSession = response.Location?.AbsolutePath == "/connect/endsession";
+        var endSession = response.Location is { } location && IdpPorts.ContainsKey(location.Port) && location.Query.Contains("id_token_hint=", StringComparison.Ordinal);
         foreach (var (tail, isIdToken) in IssuedTokens())
         {
             var visible = endSession && isIdToken ? response.Body : response.Visible;

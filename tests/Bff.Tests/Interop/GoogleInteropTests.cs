@@ -1,0 +1,76 @@
+using System.Net;
+using Bff.Tests.Infrastructure;
+
+namespace Bff.Tests.Interop;
+
+/// <summary>
+/// Google / Amazon Cognito, mimicked by oidc-provider: no end-session endpoint, opaque access
+/// tokens, <c>name</c> only from userinfo, a refresh token only with <c>access_type=offline</c>,
+/// refresh responses without a new refresh token.
+/// </summary>
+public sealed class GoogleInteropTests(GoogleProvider fixture) : IClassFixture<GoogleProvider>
+{
+    private InteropProvider Provider => fixture.Provider;
+
+    private Task<TestBff> StartBffAsync(Action<Dictionary<string, string?>>? change = null)
+    {
+        var settings = InteropProfiles.Google(Provider, fixture.NewFolder());
+        change?.Invoke(settings);
+        return TestBff.StartAsync(Provider, settings, new CapturingLoggerProvider(), endSession: false);
+    }
+
+    [Fact]
+    public async Task Login_user_api_refresh_and_logout_work_against_the_provider()
+    {
+        await using var bff = await StartBffAsync();
+        using var browser = new TestBrowser();
+        var walk = new InteropWalk(Provider, bff, browser);
+
+        await walk.LoginAsync();
+        var authorization = Assert.Single(await Provider.RequestsAsync(bff.ClientId), r => r.Endpoint == "authorization" && r.Param("access_type") is not null);
+        Assert.Equal("offline", authorization.Param("access_type"));
+        var redemptionAccessToken = Assert.Single(await walk.GrantsAsync("authorization_code")).Response!.Value.GetProperty("access_token").GetString();
+        Assert.Single(await Provider.RequestsAsync(), r => r.Endpoint == "userinfo" && r.Status == 200 && r.Authorization == $"Bearer {redemptionAccessToken}");
+
+        var user = await walk.UserAsync();
+        Assert.Equal("alice", user["sub"]);
+        Assert.Equal("Alice Smith", user["name"]); // only userinfo has it
+        Assert.Equal("alice@example.com", user["email"]);
+        Assert.DoesNotContain(bff.LogLines, l => l.Contains("userinfo", StringComparison.Ordinal) && l.Contains("refused", StringComparison.Ordinal));
+
+        var api = await walk.CallAsync("/api1/files");
+        Assert.Equal(("alice", "opaque", bff.ClientId), (api.Sub, api.TokenFormat, api.ClientId));
+
+        walk.ExpireTokens();
+        await walk.CallAsync("/api1/files");
+        walk.ExpireTokens();
+        await walk.CallAsync("/api1/files");
+        var refreshes = await walk.GrantsAsync("refresh_token");
+        Assert.Equal(2, refreshes.Count);
+        Assert.All(refreshes, r => Assert.Equal(200, r.Status));
+        Assert.All(refreshes, r => Assert.False(r.Response!.Value.TryGetProperty("refresh_token", out _)));
+        Assert.Equal(refreshes[0].Param("refresh_token"), refreshes[1].Param("refresh_token")); // the one refresh token, kept
+        Assert.Equal(3, (await walk.TokensAtApiAsync("api1")).Distinct().Count());
+
+        var logout = await walk.LogoutAsync();
+        Assert.Equal(new Uri(bff.Url).Port, logout.Location!.Port); // no end-session endpoint: a local logout to returnUrl
+        Assert.Equal("/", logout.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.Unauthorized, await walk.UserStatusAsync());
+        Assert.Single(await Provider.RequestsAsync(bff.ClientId), r => r.Endpoint == "revocation" && r.Status == 200);
+    }
+
+    [Fact]
+    public async Task Without_the_provider_specific_parameter_there_is_no_refresh_token_and_an_expired_token_ends_the_session()
+    {
+        await using var bff = await StartBffAsync(settings => settings.Remove("Bff:Oidc:AuthorizationParameters:access_type"));
+        using var browser = new TestBrowser();
+        var walk = new InteropWalk(Provider, bff, browser);
+        await walk.LoginAsync();
+        var redemption = Assert.Single(await walk.GrantsAsync("authorization_code"));
+        Assert.False(redemption.Response!.Value.TryGetProperty("refresh_token", out _));
+
+        await walk.CallAsync("/api1/files");
+        walk.ExpireTokens();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.ApiAsync($"{bff.Url}/api1/files")).Status);
+    }
+}
