@@ -24,6 +24,11 @@ export function authenticate(username, password) {
   return user && password === username ? user : undefined;
 }
 
+// Faults the tests switch on through POST /__interop/faults, to see the BFF refuse a misbehaving
+// provider: userinfoSub makes the userinfo endpoint answer about another subject (OIDC Core 5.3.2;
+// applied to the answer in provider.mjs, as oidc-provider sets sub itself).
+export const faults = { userinfoSub: null };
+
 // oidc-provider's findAccount; it filters the claims by the granted scopes and claims itself.
 export async function findAccount(_ctx, sub) {
   const user = Object.hasOwn(USERS, sub) ? USERS[sub] : undefined;

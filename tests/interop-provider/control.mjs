@@ -2,6 +2,7 @@
 
 import { randomBytes } from 'node:crypto';
 
+import { faults } from './accounts.mjs';
 import { InteropAdapter, livePayloads, revokeGrant } from './adapter.mjs';
 import { outgoingStatuses } from './configuration.mjs';
 import { isLoopback, readJson, sendJson } from './http-util.mjs';
@@ -97,6 +98,12 @@ export function controlApi({ host, profile }) {
           const { sub } = await readJson(req);
           if (typeof sub !== 'string' || !sub) return sendJson(res, 400, { error: 'invalid_request', reason: 'sub is required' });
           return sendJson(res, 200, await logoutSubject(host, profile, sub));
+        }
+        case 'POST /__interop/faults': {
+          const { userinfo_sub: userinfoSub = null } = await readJson(req);
+          if (userinfoSub !== null && typeof userinfoSub !== 'string') return sendJson(res, 400, { error: 'invalid_request', reason: 'userinfo_sub must be a string or null' });
+          faults.userinfoSub = userinfoSub;
+          return sendJson(res, 200, { ...faults });
         }
         case 'GET /__interop/requests':
           return sendJson(res, 200, listRequests({

@@ -10,6 +10,7 @@ import { generateKeyPair, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { Provider } from 'oidc-provider';
 
+import { faults } from './accounts.mjs';
 import { buildConfiguration } from './configuration.mjs';
 import { interactionRoutes } from './interactions.mjs';
 import { recordProtocolRequests } from './recorder.mjs';
@@ -54,6 +55,10 @@ function profileResponses(profile, issuer) {
         delete ctx.body.refresh_token;
       }
       if (profile.omitExpiresIn) delete ctx.body.expires_in;
+    }
+    // oidc-provider always answers userinfo with the token's own sub; the fault replaces it after.
+    if (route === 'userinfo' && faults.userinfoSub && ctx.status === 200 && ctx.body && typeof ctx.body === 'object') {
+      ctx.body = { ...ctx.body, sub: faults.userinfoSub };
     }
   };
 }

@@ -194,6 +194,13 @@ public sealed class InteropProvider : IAsyncDisposable
         return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["sent"]!.AsArray();
     }
 
+    /// <summary>Makes the userinfo endpoint answer about <paramref name="sub"/> instead of the token's subject (null: as it should).</summary>
+    public async Task SetUserInfoSubjectFaultAsync(string? sub)
+    {
+        using var response = await Http.PostAsJsonAsync($"{Issuer}/__interop/faults", new JsonObject { ["userinfo_sub"] = sub });
+        response.EnsureSuccessStatusCode();
+    }
+
     /// <summary>What the provider and its API received, in order (optionally of one client).</summary>
     public async Task<List<InteropRequest>> RequestsAsync(string? clientId = null)
     {

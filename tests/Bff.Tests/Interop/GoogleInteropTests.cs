@@ -60,6 +60,27 @@ public sealed class GoogleInteropTests(GoogleProvider fixture) : IClassFixture<G
     }
 
     [Fact]
+    public async Task A_userinfo_answer_about_another_subject_fails_the_login_and_creates_no_session()
+    {
+        await using var bff = await StartBffAsync();
+        using var browser = new TestBrowser();
+        await Provider.SetUserInfoSubjectFaultAsync("mallory");
+        try
+        {
+            var callback = await browser.LoginAsync(bff.Url);
+            Assert.False(callback.IsRedirect, "the login went through although userinfo named another subject");
+            Assert.Null(browser.CookieValue(bff.Url, "__Host-bff"));
+            Assert.Contains(bff.LogLines, l => l.Contains("userinfo endpoint answered for another subject", StringComparison.Ordinal));
+        }
+        finally
+        {
+            await Provider.SetUserInfoSubjectFaultAsync(null);
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.ApiAsync($"{bff.Url}/bff/user")).Status);
+    }
+
+    [Fact]
     public async Task Without_the_provider_specific_parameter_there_is_no_refresh_token_and_an_expired_token_ends_the_session()
     {
         await using var bff = await StartBffAsync(settings => settings.Remove("Bff:Oidc:AuthorizationParameters:access_type"));
