@@ -124,7 +124,7 @@ export function buildConfiguration({ profile, jwks, cookieKeys }) {
         useGrantedResource: async () => true, // a code or refresh token exchange without `resource` gets a granted one
         getResourceServerInfo: resourceServerInfoFor(profile),
       },
-      userinfo: { enabled: true },
+      userinfo: { enabled: profile.userinfo },
     },
     fetch: loopbackFetch,
     findAccount,

@@ -25,6 +25,7 @@ const keycloak = {
   rotateRefreshToken: true, // every refresh returns a new refresh token; reusing an old one revokes the grant
   refreshResponse: 'rotated', // 'rotated' | 'same' (the presented token again) | 'omit' (no refresh_token member)
   omitExpiresIn: false,
+  userinfo: true, // false: no userinfo endpoint (as some enterprise providers configure it)
   clockSkewSeconds: 0,
   extraParams: [],
 };
@@ -77,7 +78,7 @@ export const PROFILES = {
   },
 };
 
-export function resolveProfile(name, { clockSkewSeconds, refreshResponse, omitExpiresIn } = {}) {
+export function resolveProfile(name, { clockSkewSeconds, refreshResponse, omitExpiresIn, noUserinfo } = {}) {
   const base = PROFILES[name];
   if (!base) {
     throw new Error(`unknown profile "${name}", expected one of ${Object.keys(PROFILES).join(', ')}`);
@@ -92,6 +93,7 @@ export function resolveProfile(name, { clockSkewSeconds, refreshResponse, omitEx
     profile.refreshResponse = refreshResponse;
   }
   if (omitExpiresIn) profile.omitExpiresIn = true;
+  if (noUserinfo) profile.userinfo = false;
   return profile;
 }
 

@@ -3,7 +3,7 @@
 // interop tests. See README.md.
 //
 //   node tests/interop-provider/server.mjs --profile <entra|auth0|keycloak|google|norotation|rotation>
-//        [--clock-skew-seconds N] [--refresh-response same|omit] [--omit-expires-in]
+//        [--clock-skew-seconds N] [--refresh-response same|omit] [--omit-expires-in] [--no-userinfo]
 //
 // stdout carries exactly one line, INTEROP-READY {...}; everything else goes to stderr. The process
 // exits when its stdin closes (the parent is gone) and on SIGTERM / SIGINT.
@@ -31,6 +31,7 @@ try {
       'clock-skew-seconds': { type: 'string' },
       'refresh-response': { type: 'string' },
       'omit-expires-in': { type: 'boolean', default: false },
+      'no-userinfo': { type: 'boolean', default: false },
     },
     strict: true,
   }));
@@ -51,6 +52,7 @@ try {
     clockSkewSeconds: skew === undefined ? undefined : Number(skew),
     refreshResponse,
     omitExpiresIn: args['omit-expires-in'],
+    noUserinfo: args['no-userinfo'],
   });
 } catch (err) {
   fail(err.message);

@@ -31,6 +31,14 @@ internal sealed class LogoutTokenValidator
         SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384, SecurityAlgorithms.EcdsaSha512,
     ];
 
+    /// <summary>
+    /// <c>logout+jwt</c> (explicit typing, §4.1), the generic <c>JWT</c> and Keycloak's <c>Logout</c>
+    /// (before version 25). Another token type (an access token's <c>at+jwt</c>...) is refused; an
+    /// ID token, typed <c>JWT</c>, is refused by the <c>events</c> and <c>nonce</c> checks, the
+    /// specification's own defence against cross-JWT confusion for untyped tokens.
+    /// </summary>
+    private static readonly string[] AcceptedTypes = ["logout+jwt", "application/logout+jwt", "JWT", "Logout"];
+
     private readonly IOptionsMonitor<OpenIdConnectOptions> _oidcOptions;
     private readonly IOptions<BffOptions> _bffOptions;
     private readonly IReplayCache _replayCache;
@@ -63,9 +71,7 @@ internal sealed class LogoutTokenValidator
             return LogoutTokenResult.Invalid($"the algorithm '{BffLog.Sanitize(token.Alg, 16)}' is not allowed");
         }
 
-        if (!string.IsNullOrEmpty(token.Typ)
-            && !token.Typ.Equals("logout+jwt", StringComparison.OrdinalIgnoreCase)
-            && !token.Typ.Equals("application/logout+jwt", StringComparison.OrdinalIgnoreCase))
+        if (!string.IsNullOrEmpty(token.Typ) && !AcceptedTypes.Contains(token.Typ, StringComparer.OrdinalIgnoreCase))
         {
             return LogoutTokenResult.Invalid("the typ header is not logout+jwt");
         }

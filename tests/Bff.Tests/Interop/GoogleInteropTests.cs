@@ -81,6 +81,42 @@ public sealed class GoogleInteropTests(GoogleProvider fixture) : IClassFixture<G
     }
 
     [Fact]
+    public async Task A_configured_end_session_endpoint_is_used_where_discovery_has_none()
+    {
+        var endSession = $"{Provider.Issuer}/logout"; // e.g. Cognito's, which discovery does not describe fully
+        await using var bff = await StartBffAsync(settings => settings["Bff:Oidc:EndSessionEndpoint"] = endSession);
+        using var browser = new TestBrowser();
+        var walk = new InteropWalk(Provider, bff, browser);
+        await walk.LoginAsync();
+
+        var logoutUrl = (await walk.UserAsync())["bff:logout_url"];
+        var logout = await browser.GetAsync($"{bff.Url}{logoutUrl}");
+
+        Assert.Equal(HttpStatusCode.Redirect, logout.Status);
+        Assert.StartsWith(endSession + "?", logout.Location!.ToString(), StringComparison.Ordinal);
+        Assert.Contains("id_token_hint=", logout.Location.Query, StringComparison.Ordinal);
+        Assert.Contains("post_logout_redirect_uri=" + Uri.EscapeDataString($"{bff.Url}/signout-callback-oidc"), logout.Location.Query, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, await walk.UserStatusAsync()); // ended here before the redirect
+    }
+
+    [Fact]
+    public async Task A_provider_without_a_userinfo_endpoint_gives_the_id_tokens_claims_only()
+    {
+        await using var provider = await InteropProvider.StartAsync("google", "--no-userinfo");
+        await using var bff = await TestBff.StartAsync(provider, InteropProfiles.Google(provider, fixture.NewFolder()), new CapturingLoggerProvider(), endSession: false);
+        using var browser = new TestBrowser();
+        var walk = new InteropWalk(provider, bff, browser);
+        await walk.LoginAsync();
+
+        var user = await walk.UserAsync();
+        Assert.Equal("alice", user["sub"]);
+        Assert.Equal("Alice Smith", user["name"]); // without userinfo the provider puts the profile claims in the ID token
+        Assert.DoesNotContain(await provider.RequestsAsync(), r => r.Endpoint == "userinfo");
+        Assert.DoesNotContain(bff.LogLines, l => l.Contains("userinfo", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal("alice", (await walk.CallAsync("/api1/files")).Sub);
+    }
+
+    [Fact]
     public async Task Without_the_provider_specific_parameter_there_is_no_refresh_token_and_an_expired_token_ends_the_session()
     {
         await using var bff = await StartBffAsync(settings => settings.Remove("Bff:Oidc:AuthorizationParameters:access_type"));

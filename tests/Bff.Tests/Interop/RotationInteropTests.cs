@@ -41,6 +41,28 @@ public sealed class RotationInteropTests(RotationProvider fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_provider_clock_4_minutes_behind_still_logs_in_and_refreshes()
+    {
+        await using var provider = await InteropProvider.StartAsync("rotation", "--clock-skew-seconds=-240");
+        await using var bff = await TestBff.StartAsync(provider, InteropProfiles.Keycloak(provider, fixture.NewFolder()), new CapturingLoggerProvider(), backChannelLogout: true);
+        using var alice = new TestBrowser();
+        using var bob = new TestBrowser();
+        var aliceWalk = new InteropWalk(provider, bff, alice);
+        var bobWalk = new InteropWalk(provider, bff, bob);
+        await aliceWalk.LoginAsync("alice");
+        await bobWalk.LoginAsync("bob");
+
+        var sent = await provider.LogoutAsync("bob"); // its logout token's iat is 4 minutes old
+        Assert.Equal(200, (int)Assert.Single(sent)!["status"]!);
+        Assert.Equal(HttpStatusCode.Unauthorized, await bobWalk.UserStatusAsync());
+
+        await aliceWalk.CallAsync("/api1/a");
+        aliceWalk.ExpireTokens();
+        await aliceWalk.CallAsync("/api1/a");
+        Assert.Single(await aliceWalk.GrantsAsync("refresh_token"));
+    }
+
+    [Fact]
     public async Task The_first_login_after_a_key_rotation_is_accepted_and_sessions_keep_working()
     {
         await using var bff = await StartBffAsync();

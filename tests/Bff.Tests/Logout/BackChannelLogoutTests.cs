@@ -69,6 +69,21 @@ public sealed class BackChannelLogoutTests(IdpFixture env)
         Assert.Equal((HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.OK), await StatusesAsync(s));
     }
 
+    [Theory]
+    [InlineData("logout+jwt")]
+    [InlineData("JWT")] // many providers type every JWT so
+    [InlineData("Logout")] // Keycloak before version 25
+    public async Task Valid_token_typed_as_providers_type_it_ends_the_session(string type)
+    {
+        await using var s = await ThreeSessionsAsync();
+        var tokens = new LogoutTokens(env.Idp);
+
+        var response = await PostAsync(s.Bff, tokens.Create(tokens.Claims(s.Bff.ClientId, s.Alice1Sid, "alice"), type: type));
+
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        Assert.Equal((HttpStatusCode.Unauthorized, HttpStatusCode.OK, HttpStatusCode.OK), await StatusesAsync(s));
+    }
+
     public static TheoryData<string> InvalidTokens =>
     [
         "wrong signature key", "alg none", "symmetric algorithm", "wrong iss", "wrong aud", "missing events",
