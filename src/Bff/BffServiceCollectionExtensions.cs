@@ -59,6 +59,8 @@ public static class BffServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<OpenIdConnectOptions>, ConfigureOpenIdConnectOptions>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<OpenIdConnectOptions>, PostConfigureOpenIdConnectOptions>()); // after ASP.NET Core's
         services.TryAddSingleton<UserInfoClaims>();
+        services.TryAddSingleton<PreviousSessionEnder>();
+        services.TryAddSingleton<BffCookieFilter>();
         services.AddAuthorization();
 
         services.TryAddSingleton<ServerSideTicketStore>();

@@ -18,6 +18,8 @@ namespace Bff.DevIdp;
 /// </summary>
 internal static class AuthorizeEndpoint
 {
+    private const string LoginRequestedCookie = "devidp.login_requested";
+
     public static void MapAuthorizeEndpoint(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapMethods("/connect/authorize", [HttpMethods.Get, HttpMethods.Post], AuthorizeAsync);
 
@@ -36,7 +38,10 @@ internal static class AuthorizeEndpoint
         var principal = session.Succeeded ? session.Principal : null;
         var user = users.FindBySubject(principal?.GetClaim(Claims.Subject));
 
-        if (user is null || request.HasPromptValue(PromptValues.Login) || IsTooOld(principal, request, timeProvider))
+        // prompt=login is satisfied by a login after it was asked for: the authorization request comes
+        // back unchanged after the login when it was pushed (PAR's request_uri still says prompt=login).
+        var loginRequested = request.HasPromptValue(PromptValues.Login) && !LoggedInSinceAsked(context, principal);
+        if (user is null || loginRequested || IsTooOld(principal, request, timeProvider))
         {
             if (request.HasPromptValue(PromptValues.None))
             {
@@ -47,6 +52,14 @@ internal static class AuthorizeEndpoint
                         [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = "The user is not signed in at the IdP.",
                     }),
                     [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+            }
+
+            if (loginRequested)
+            {
+                context.Response.Cookies.Append(
+                    LoginRequestedCookie,
+                    timeProvider.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
+                    new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, Secure = context.Request.IsHttps, Path = "/" });
             }
 
             var returnUrl = await BuildReturnUrlAsync(context, request);
@@ -81,6 +94,19 @@ internal static class AuthorizeEndpoint
 
         loggerFactory.CreateLogger(typeof(AuthorizeEndpoint).FullName!).CodeIssued(request.ClientId, user.Subject);
         return Results.SignIn(new ClaimsPrincipal(identity), properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    /// <summary>Whether the user logged in at the IdP after a <c>prompt=login</c> asked for it (the cookie set then).</summary>
+    private static bool LoggedInSinceAsked(HttpContext context, ClaimsPrincipal? principal)
+    {
+        if (!long.TryParse(context.Request.Cookies[LoginRequestedCookie], NumberStyles.Integer, CultureInfo.InvariantCulture, out var askedAt)
+            || AuthTimeOf(principal) is not { } authTime || authTime < askedAt)
+        {
+            return false;
+        }
+
+        context.Response.Cookies.Delete(LoginRequestedCookie, new CookieOptions { Path = "/" });
+        return true;
     }
 
     private static bool IsTooOld(ClaimsPrincipal? principal, OpenIddictRequest request, TimeProvider timeProvider)

@@ -98,9 +98,10 @@ internal sealed class ConfigureOpenIdConnectOptions : IConfigureNamedOptions<Ope
 
         options.Events.OnPushAuthorization = PushAuthorizationAsync;
         options.Events.OnAuthorizationCodeReceived = RedeemCodeAsync;
-        options.Events.OnTicketReceived = context =>
+        options.Events.OnTicketReceived = async context =>
         {
             var properties = context.Properties!;
+            await context.HttpContext.RequestServices.GetRequiredService<PreviousSessionEnder>().EndAsync(context.HttpContext, properties);
             properties.SetCreated(_time.GetUtcNow());
             if (properties.GetTokenValue(TokenNames.ExpiresAt) is null
                 && properties.GetTokenValue(TokenNames.AccessToken) is { } accessToken
@@ -119,7 +120,6 @@ internal sealed class ConfigureOpenIdConnectOptions : IConfigureNamedOptions<Ope
 
             BffLog.LoginCompleted(_logger, context.Principal?.FindFirst("sub")?.Value);
             Diagnostics.BffInstruments.Of(context.HttpContext).LoginSucceeded();
-            return Task.CompletedTask;
         };
         options.Events.OnRemoteFailure = async context =>
         {

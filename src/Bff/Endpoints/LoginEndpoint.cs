@@ -35,12 +35,13 @@ internal sealed class LoginEndpoint
             return;
         }
 
-        var properties = new OpenIdConnectChallengeProperties { RedirectUri = returnUrl.Count == 1 ? returnUrl[0]! : "/" };
+        var properties = new OpenIdConnectChallengeProperties { RedirectUri = returnUrl.Count == 1 ? ReturnUrl.ForLocation(returnUrl[0]!) : "/" };
         if (prompt.Count == 1)
         {
             properties.Prompt = prompt[0];
         }
 
+        await Sessions.PreviousSessionEnder.RememberAsync(context, properties);
         BffLog.LoginStarted(_logger);
         try
         {

@@ -46,6 +46,39 @@ internal static class ReturnUrl
         return false; // still changing after several rounds of decoding: refuse rather than guess
     }
 
+    /// <summary>
+    /// A local <paramref name="url"/> as it may go in a <c>Location</c> header: characters outside
+    /// printable ASCII (a decoded <c>/caf%C3%A9</c>) percent-encoded as UTF-8, which browsers read
+    /// as the same path. Kestrel refuses non-ASCII header values, which would otherwise turn the
+    /// redirect into a 500 after the session was created or ended.
+    /// </summary>
+    public static string ForLocation(string url)
+    {
+        if (!url.Any(c => c > '~'))
+        {
+            return url;
+        }
+
+        var builder = new System.Text.StringBuilder(url.Length * 2);
+        Span<byte> utf8 = stackalloc byte[4];
+        foreach (var rune in url.EnumerateRunes())
+        {
+            if (rune.Value <= '~')
+            {
+                builder.Append((char)rune.Value);
+                continue;
+            }
+
+            var length = rune.EncodeToUtf8(utf8);
+            foreach (var b in utf8[..length])
+            {
+                builder.Append('%').Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+
+        return builder.ToString();
+    }
+
     private static bool IsPlainLocalPath(string path)
     {
         if (path[0] != '/')

@@ -21,7 +21,7 @@ internal sealed class SilentLoginEndpoint
 
     public string CallbackPath => _options.Value.ManagementBasePath + "/silent-login-callback";
 
-    public Task HandleAsync(HttpContext context)
+    public async Task HandleAsync(HttpContext context)
     {
         var properties = new OpenIdConnectChallengeProperties
         {
@@ -29,7 +29,8 @@ internal sealed class SilentLoginEndpoint
             Prompt = "none",
         };
         properties.Items[SilentItem] = "1";
-        return context.ChallengeAsync(BffDefaults.OidcScheme, properties);
+        await Sessions.PreviousSessionEnder.RememberAsync(context, properties);
+        await context.ChallengeAsync(BffDefaults.OidcScheme, properties);
     }
 
     public static bool IsSilent(AuthenticationProperties? properties) =>

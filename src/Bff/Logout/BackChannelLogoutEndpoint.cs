@@ -61,13 +61,15 @@ internal sealed class BackChannelLogoutEndpoint
         context.Response.StatusCode = StatusCodes.Status200OK;
     }
 
+    /// <summary>
+    /// 400 with the spec's generic error (§2.8): which check failed goes to the log only, so a
+    /// caller probing with forged tokens learns nothing about how far each one got.
+    /// </summary>
     private Task RejectAsync(HttpContext context, string reason)
     {
         BffLog.BackChannelLogoutRejected(_logger, reason);
         context.Response.StatusCode = StatusCodes.Status400BadRequest;
         context.Response.ContentType = "application/json";
-        return context.Response.WriteAsync(
-            JsonSerializer.Serialize(new Dictionary<string, string> { ["error"] = "invalid_request", ["error_description"] = reason }),
-            context.RequestAborted);
+        return context.Response.WriteAsync("{\"error\":\"invalid_request\"}", context.RequestAborted);
     }
 }

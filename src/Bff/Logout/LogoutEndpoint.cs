@@ -43,7 +43,7 @@ internal sealed class LogoutEndpoint
             return;
         }
 
-        var returnUrl = returnUrlValues.Count == 1 ? returnUrlValues[0]! : "/";
+        var returnUrl = returnUrlValues.Count == 1 ? ReturnUrl.ForLocation(returnUrlValues[0]!) : "/";
         var result = await context.AuthenticateAsync(BffDefaults.CookieScheme);
         if (!result.Succeeded || result.Principal is null || result.Properties is null)
         {

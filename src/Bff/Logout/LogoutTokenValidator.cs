@@ -15,7 +15,7 @@ namespace Bff.Logout;
 /// a signed JWT (no <c>alg: none</c>, no symmetric algorithm), <c>typ</c> <c>logout+jwt</c> when
 /// present, signature against the provider's JWKS (refetched once on an unknown <c>kid</c>),
 /// <c>iss</c>, <c>aud</c> = our client id, <c>iat</c> within the clock skew and not too old,
-/// <c>exp</c> when present, the back-channel logout <c>events</c> member, <c>sid</c> and/or
+/// <c>nbf</c> and <c>exp</c> when present, the back-channel logout <c>events</c> member, <c>sid</c> and/or
 /// <c>sub</c>, no <c>nonce</c>, and last a <c>jti</c> never seen before (shared replay cache).
 /// </summary>
 internal sealed class LogoutTokenValidator
@@ -109,6 +109,11 @@ internal sealed class LogoutTokenValidator
         if (issuedAt > now + ClockSkew)
         {
             return LogoutTokenResult.Invalid("iat is in the future");
+        }
+
+        if (token.TryGetPayloadValue<long>("nbf", out var nbfSeconds) && DateTimeOffset.FromUnixTimeSeconds(nbfSeconds) > now + ClockSkew)
+        {
+            return LogoutTokenResult.Invalid("nbf is in the future");
         }
 
         DateTimeOffset? expires = token.TryGetPayloadValue<long>("exp", out var expSeconds) ? DateTimeOffset.FromUnixTimeSeconds(expSeconds) : null;

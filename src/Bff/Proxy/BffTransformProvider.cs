@@ -16,8 +16,13 @@ namespace Bff.Proxy;
 internal sealed class BffTransformProvider : ITransformProvider
 {
     private readonly IOptions<BffOptions> _options;
+    private readonly BffCookieFilter _cookies;
 
-    public BffTransformProvider(IOptions<BffOptions> options) => _options = options;
+    public BffTransformProvider(IOptions<BffOptions> options, BffCookieFilter cookies)
+    {
+        _options = options;
+        _cookies = cookies;
+    }
 
     public void ValidateRoute(TransformRouteValidationContext context)
     {
@@ -64,6 +69,12 @@ internal sealed class BffTransformProvider : ITransformProvider
                 }
             }
 
+            return ValueTask.CompletedTask;
+        });
+        var cookies = _cookies;
+        context.AddResponseTransform(transformContext =>
+        {
+            cookies.Apply(transformContext.HttpContext.Response);
             return ValueTask.CompletedTask;
         });
     }

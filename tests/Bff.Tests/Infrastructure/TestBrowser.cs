@@ -98,11 +98,11 @@ public sealed partial class TestBrowser : IDisposable
     /// Logs in through the dev IdP's real login page (skipped by the IdP when the browser is still
     /// signed in there) and returns the BFF's final redirect (the answer of <c>/signin-oidc</c>).
     /// </summary>
-    public async Task<BrowserResponse> LoginAsync(string bffUrl, string username = "alice", string password = "alice", string returnUrl = "/")
+    public async Task<BrowserResponse> LoginAsync(string bffUrl, string username = "alice", string password = "alice", string returnUrl = "/", string? prompt = null)
     {
         var bff = new Uri(bffUrl);
         bool IsCallback(BrowserResponse r) => r.RequestUri.Port == bff.Port && r.RequestUri.AbsolutePath.EndsWith("/signin-oidc", StringComparison.Ordinal);
-        var start = await GetAsync($"{bffUrl}/bff/login?returnUrl={Uri.EscapeDataString(returnUrl)}");
+        var start = await GetAsync($"{bffUrl}/bff/login?returnUrl={Uri.EscapeDataString(returnUrl)}{(prompt is null ? string.Empty : "&prompt=" + prompt)}");
         var loginPage = await FollowAsync(start, IsCallback);
         if (IsCallback(loginPage))
         {

@@ -85,6 +85,40 @@ public sealed class KeycloakInteropTests(KeycloakProvider fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task Two_instances_sharing_Redis_get_the_second_apis_token_with_one_grant()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var dataPath = fixture.NewFolder();
+        Dictionary<string, string?> Settings()
+        {
+            var settings = InteropProfiles.Keycloak(Provider, dataPath);
+            settings["Bff:Session:Store"] = "Redis";
+            settings["Bff:Session:Redis"] = redis.ConnectionString;
+            return settings;
+        }
+
+        await using var first = await TestBff.StartAsync(Provider, Settings(), new CapturingLoggerProvider(), backChannelLogout: true);
+        await using var second = await TestBff.StartAsync(Provider, Settings(), new CapturingLoggerProvider(), client: (first.ClientId, first.ClientSecret));
+        using var browser = new TestBrowser();
+        var walk = new InteropWalk(Provider, first, browser);
+        await walk.LoginAsync();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => browser.ApiAsync($"{(i % 2 == 0 ? first.Url : second.Url)}/api2/x")));
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.Status));
+        var grant = Assert.Single(await walk.GrantsAsync("refresh_token"));
+        Assert.Equal(Provider.Api2, grant.Param("resource"));
+
+        first.Time.Advance(TimeSpan.FromSeconds(601));
+        second.Time.Advance(TimeSpan.FromSeconds(601));
+        answers = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => browser.ApiAsync($"{(i % 2 == 0 ? first.Url : second.Url)}/api{1 + (i / 2 % 2)}/x")));
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.Status));
+        var grants = await walk.GrantsAsync("refresh_token");
+        Assert.Equal(3, grants.Count); // one more for each API, whichever instance asked first
+        Assert.All(grants, g => Assert.Equal(200, g.Status));
+        Assert.Equal([Provider.Api1, Provider.Api2], grants.Skip(1).Select(g => g.Param("resource")).Order());
+    }
+
+    [Fact]
     public async Task A_back_channel_logout_from_the_provider_ends_the_session()
     {
         await using var bff = await StartBffAsync();

@@ -88,7 +88,7 @@ public sealed class BackChannelLogoutTests(IdpFixture env)
     [
         "wrong signature key", "alg none", "symmetric algorithm", "wrong iss", "wrong aud", "missing events",
         "wrong event", "nonce present", "neither sid nor sub", "iat far in the future", "expired", "missing jti",
-        "missing iat", "typ of an access token", "not a JWT", "empty", "no logout_token",
+        "missing iat", "typ of an access token", "not a JWT", "empty", "no logout_token", "nbf in the future",
     ];
 
     [Theory]
@@ -118,6 +118,7 @@ public sealed class BackChannelLogoutTests(IdpFixture env)
             case "not a JWT": token = "this is not a jwt"; break;
             case "empty": token = string.Empty; break;
             case "no logout_token": break;
+            case "nbf in the future": claims["nbf"] = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds(); claims["exp"] = DateTimeOffset.UtcNow.AddHours(2).ToUnixTimeSeconds(); break;
             default: throw new ArgumentOutOfRangeException(nameof(defect));
         }
 
@@ -126,6 +127,7 @@ public sealed class BackChannelLogoutTests(IdpFixture env)
         var response = await PostAsync(s.Bff, token);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        Assert.Equal("{\"error\":\"invalid_request\"}", response.Body); // which check failed is logged, never told
         Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK), await StatusesAsync(s));
     }
 

@@ -41,4 +41,30 @@ public sealed class OpenRedirectTests(IdpFixture env)
         Assert.Equal(HttpStatusCode.BadRequest, logout.Status);
         Assert.Null(logout.Location);
     }
+
+    [Theory]
+    [InlineData("/café", "/caf%C3%A9")]
+    [InlineData("/é", "/%C3%A9")]
+    [InlineData("/日本/x?q=ü", "/%E6%97%A5%E6%9C%AC/x?q=%C3%BC")]
+    [InlineData("/emoji/😀", "/emoji/%F0%9F%98%80")]
+    public async Task A_non_ascii_return_url_is_percent_encoded_never_a_500(string returnUrl, string expected)
+    {
+        await using var bff = await env.StartBffAsync();
+        using var browser = new TestBrowser();
+
+        var callback = await browser.LoginAsync(bff.Url, returnUrl: returnUrl);
+        Assert.Equal(HttpStatusCode.Redirect, callback.Status);
+        Assert.Equal(expected, callback.Headers.Location!.OriginalString);
+
+        var logoutUrl = new UserClaims((await browser.ApiAsync($"{bff.Url}/bff/user")).Body).LogoutUrl;
+        var logout = await browser.GetAsync($"{bff.Url}{logoutUrl}&returnUrl={Uri.EscapeDataString(returnUrl)}");
+        Assert.Equal(HttpStatusCode.Redirect, logout.Status);
+        var back = await browser.FollowAsync(logout, r => r.RequestUri.AbsolutePath == "/signout-callback-oidc");
+        Assert.Equal(expected, back.Headers.Location!.OriginalString);
+
+        using var stranger = new TestBrowser();
+        var anonymous = await stranger.GetAsync($"{bff.Url}/bff/logout?returnUrl={Uri.EscapeDataString(returnUrl)}");
+        Assert.Equal(HttpStatusCode.Redirect, anonymous.Status);
+        Assert.Equal(expected, anonymous.Headers.Location!.OriginalString);
+    }
 }
