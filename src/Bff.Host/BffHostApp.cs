@@ -68,6 +68,8 @@ public static class BffHostApp
             app.UseForwardedHeaders(); // first: everything after sees the client's scheme and address
         }
 
+        app.UseBffPublicOrigin(); // Bff:PublicOrigin: another Host gets 400; absolute URLs use the public origin
+
         var spaPath = ResolveSpaPath(app.Services.GetRequiredService<IOptions<SpaOptions>>().Value);
         var spaFiles = Directory.Exists(spaPath) ? new PhysicalFileProvider(spaPath) : null;
         if (spaFiles is not null)

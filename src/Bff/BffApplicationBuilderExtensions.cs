@@ -26,6 +26,18 @@ public static class BffApplicationBuilderExtensions
     }
 
     /// <summary>
+    /// Holds every request to <c>Bff:PublicOrigin</c> when it is set: another <c>Host</c> gets 400,
+    /// and the request's scheme and host become the public origin's, from which the OpenID Connect
+    /// redirect URIs and the same-origin check are built. Call it first (after
+    /// <c>UseForwardedHeaders()</c>); without <c>Bff:PublicOrigin</c> it does nothing.
+    /// </summary>
+    public static IApplicationBuilder UseBffPublicOrigin(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.UseMiddleware<PublicOriginMiddleware>();
+    }
+
+    /// <summary>
     /// Adds the BFF middleware: anti-forgery for BFF endpoints and proxied routes, <c>no-store</c>
     /// on management endpoints, and access-token resolution for proxied routes. Call it after
     /// <see cref="UseBffAuthentication"/> (or <c>UseAuthentication()</c>, which works the same but

@@ -61,6 +61,7 @@ public static class BffServiceCollectionExtensions
         services.TryAddSingleton<UserInfoClaims>();
         services.TryAddSingleton<PreviousSessionEnder>();
         services.TryAddSingleton<BffCookieFilter>();
+        services.TryAddSingleton<FrontChannelLogout>();
         services.AddAuthorization();
 
         services.TryAddSingleton<ServerSideTicketStore>();

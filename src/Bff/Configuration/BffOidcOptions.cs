@@ -80,6 +80,14 @@ public sealed class BffOidcOptions
     public List<string> Resources { get; set; } = [];
 
     /// <summary>
+    /// OIDC Front-Channel Logout at <c>/signout-oidc</c> (<c>Bff:Oidc:FrontChannelLogout</c>). Default
+    /// <c>false</c>: the path is not served, since a provider's cross-site iframe never carries the
+    /// <c>SameSite</c> session cookie; use back-channel logout. When <c>true</c>, a request must name
+    /// the provider as <c>iss</c> and the session's <c>sid</c>, or it ends nothing (400).
+    /// </summary>
+    public bool FrontChannelLogout { get; set; }
+
+    /// <summary>
     /// The provider's end-session endpoint when its discovery document does not advertise one
     /// (<c>Bff:Oidc:EndSessionEndpoint</c>). Without either, logout ends the session here and
     /// redirects to the local <c>returnUrl</c>.

@@ -17,6 +17,9 @@ public sealed class BffOptions
     /// <summary>The token management settings (<c>Bff:Tokens</c>).</summary>
     public BffTokenOptions Tokens { get; set; } = new();
 
+    /// <summary>What the proxy forwards of the browser's request (<c>Bff:Proxy</c>).</summary>
+    public BffProxyOptions Proxy { get; set; } = new();
+
     /// <summary>
     /// Folder for data-protection keys and the embedded SQLite session store (<c>Bff:DataPath</c>).
     /// Relative paths are resolved against the application's base directory. Default <c>data</c>.
@@ -38,6 +41,15 @@ public sealed class BffOptions
     /// Empty by default: only the BFF's own origin.
     /// </summary>
     public IList<string> AllowedOrigins { get; } = [];
+
+    /// <summary>
+    /// The BFF's public origin (<c>Bff:PublicOrigin</c>, e.g. <c>https://app.example.com</c>). When
+    /// set, every absolute URL the BFF builds (the OIDC <c>redirect_uri</c> and
+    /// <c>post_logout_redirect_uri</c>) and the same-origin check use it, and a request with another
+    /// <c>Host</c> gets 400 (<c>/health/*</c> excepted, for probes that address the instance).
+    /// Not set: the request's own scheme and <c>Host</c> are used, and Production warns at start.
+    /// </summary>
+    public string? PublicOrigin { get; set; }
 
     /// <summary>Resolves <see cref="DataPath"/> to an absolute folder.</summary>
     internal string ResolveDataPath() =>

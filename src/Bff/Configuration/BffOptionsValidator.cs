@@ -27,11 +27,15 @@ internal sealed class BffOptionsValidator : IValidateOptions<BffOptions>
 
         foreach (var origin in options.AllowedOrigins)
         {
-            if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")
-                || uri.GetLeftPart(UriPartial.Authority) != origin.TrimEnd('/') || origin.EndsWith('/'))
+            if (!IsOrigin(origin))
             {
                 failures.Add($"Bff:AllowedOrigins entry '{origin}' is not an origin: write scheme://host[:port] with no path or trailing slash, e.g. https://app.example.com.");
             }
+        }
+
+        if (options.PublicOrigin is { } publicOrigin && !IsOrigin(publicOrigin))
+        {
+            failures.Add($"Bff:PublicOrigin '{publicOrigin}' is not an origin: write scheme://host[:port] with no path or trailing slash, e.g. https://app.example.com.");
         }
 
         if (string.IsNullOrWhiteSpace(options.AntiForgeryHeaderName) || string.IsNullOrEmpty(options.AntiForgeryHeaderValue))
@@ -238,6 +242,10 @@ internal sealed class BffOptionsValidator : IValidateOptions<BffOptions>
             failures.Add("Bff:Tokens:RefreshTimeout must be positive, e.g. 00:00:05.");
         }
     }
+
+    private static bool IsOrigin(string origin) =>
+        Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+        && uri.GetLeftPart(UriPartial.Authority) == origin && !origin.EndsWith('/');
 
     private static bool IsLocalBasePath(string? path) =>
         !string.IsNullOrEmpty(path) && path[0] == '/' && (path.Length == 1 || (path[^1] != '/' && path[1] != '/' && path[1] != '\\'));

@@ -21,6 +21,12 @@ namespace Bff.Configuration;
 /// </summary>
 internal sealed class ConfigureOpenIdConnectOptions : IConfigureNamedOptions<OpenIdConnectOptions>
 {
+    /// <summary>The correlation cookie's name before the handler's per-login suffix.</summary>
+    public const string CorrelationCookiePrefix = "__Host-bff.correlation.";
+
+    /// <summary>The nonce cookie's name before the handler's per-login suffix.</summary>
+    public const string NonceCookiePrefix = "__Host-bff.nonce.";
+
     private readonly IOptions<BffOptions> _bff;
     private readonly TimeProvider _time;
     private readonly ILogger<ConfigureOpenIdConnectOptions> _logger;
@@ -74,13 +80,24 @@ internal sealed class ConfigureOpenIdConnectOptions : IConfigureNamedOptions<Ope
         }
 
         // The provider redirects back cross-site: these cookies must be SameSite=None, hence Secure
-        // (browsers treat http://localhost as secure, so local demos work too).
+        // (browsers treat http://localhost as secure, so local demos work too). __Host- names with
+        // Path=/: only this origin, over https, can set them, so a sibling subdomain or another port
+        // cannot plant an attacker's correlation and nonce cookies to log the victim in as the
+        // attacker (login CSRF by cookie tossing).
+        options.CorrelationCookie.Name = CorrelationCookiePrefix;
+        options.CorrelationCookie.Path = "/";
         options.CorrelationCookie.SameSite = SameSiteMode.None;
         options.CorrelationCookie.SecurePolicy = Microsoft.AspNetCore.Http.CookieSecurePolicy.Always;
         options.CorrelationCookie.HttpOnly = true;
+        options.NonceCookie.Name = NonceCookiePrefix;
+        options.NonceCookie.Path = "/";
         options.NonceCookie.SameSite = SameSiteMode.None;
         options.NonceCookie.SecurePolicy = Microsoft.AspNetCore.Http.CookieSecurePolicy.Always;
         options.NonceCookie.HttpOnly = true;
+
+        // Front-channel logout only when asked for, and then only for a request naming the session.
+        options.RemoteSignOutPath = oidc.FrontChannelLogout ? "/signout-oidc" : default;
+        options.Events.OnRemoteSignOut = context => context.HttpContext.RequestServices.GetRequiredService<Logout.FrontChannelLogout>().HandleAsync(context);
 
         options.PushedAuthorizationBehavior = oidc.PushedAuthorization switch
         {

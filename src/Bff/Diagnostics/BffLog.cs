@@ -117,6 +117,15 @@ internal static partial class BffLog
     [LoggerMessage(4009, LogLevel.Warning, "The provider's userinfo endpoint could not be used ({Reason}); the login continues with the ID token's claims.")]
     public static partial void UserInfoUnavailable(ILogger logger, string reason);
 
+    [LoggerMessage(4011, LogLevel.Warning, "Login could not start: the provider refused the pushed authorization request ({Error}). Check the client's registered redirect URIs and the authorization parameters.")]
+    public static partial void LoginRefusedByProvider(ILogger logger, string error);
+
+    [LoggerMessage(4010, LogLevel.Warning, "Front-channel logout refused: {Reason}.")]
+    public static partial void FrontChannelLogoutRejected(ILogger logger, string reason);
+
+    [LoggerMessage(3004, LogLevel.Information, "Request for host {Host} refused: not Bff:PublicOrigin's.")]
+    public static partial void HostRejected(ILogger logger, string host);
+
     /// <summary>Makes a user-controlled value safe for one log line.</summary>
     public static string Sanitize(string? value, int maxLength = 200)
     {

@@ -20,6 +20,7 @@ internal static class BffOperationsServices
         services.AddMetrics();
         services.TryAddSingleton<ActiveSessionCounter>();
         services.AddHostedService<DiscoveryDocumentWarmup>();
+        services.AddHostedService<PublicOriginWarning>();
         if (services.Any(d => d.ServiceType == typeof(BffInstruments)))
         {
             return; // AddBff() called again: the health checks are registered already

@@ -8,6 +8,9 @@ namespace Bff.Diagnostics;
 /// </summary>
 internal static partial class OperationsLog
 {
+    [LoggerMessage(5005, LogLevel.Warning, "Bff:PublicOrigin is not set: the OpenID Connect redirect_uri and post_logout_redirect_uri are built from each request's Host header, so only the provider's exact redirect-URI match stands between a forged Host and a code sent elsewhere. Set Bff:PublicOrigin to the origin users reach the BFF at (e.g. https://app.example.com); requests for any other Host then get 400.")]
+    public static partial void PublicOriginNotSet(ILogger logger);
+
     [LoggerMessage(5001, LogLevel.Warning, "The OpenID Provider's discovery document at {Url} could not be loaded ({Reason}); retrying in {Delay}.")]
     public static partial void DiscoveryFailed(ILogger logger, string? url, string reason, TimeSpan delay);
 

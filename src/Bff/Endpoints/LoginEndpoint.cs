@@ -47,6 +47,16 @@ internal sealed class LoginEndpoint
         {
             await context.ChallengeAsync(BffDefaults.OidcScheme, properties);
         }
+        catch (ProviderRefusedException ex) when (!context.Response.HasStarted)
+        {
+            BffLog.LoginRefusedByProvider(_logger, ex.Message);
+            context.Response.Clear();
+            context.Response.StatusCode = StatusCodes.Status502BadGateway;
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            await context.Response.WriteAsync(
+                $"The identity provider refused the login request ({ex.Error}). Check that this BFF's redirect URI (its origin + Bff:Oidc:CallbackPath) and its authorization parameters are registered for this client at the provider; the BFF's log has the provider's description.",
+                context.RequestAborted);
+        }
         catch (Exception ex) when (ex is ProviderUnavailableException or InvalidOperationException or HttpRequestException && !context.Response.HasStarted)
         {
             // Discovery document or PAR endpoint unreachable: say so, never a 500.

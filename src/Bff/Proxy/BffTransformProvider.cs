@@ -53,6 +53,11 @@ internal sealed class BffTransformProvider : ITransformProvider
         context.AddRequestHeaderRemove(HeaderNames.Authorization);
         context.AddRequestHeaderRemove(_options.Value.AntiForgeryHeaderName);
         context.AddRequestHeaderRemove(HeaderNames.ProxyAuthorization);
+        foreach (var header in _options.Value.Proxy.RemovedRequestHeaders())
+        {
+            context.AddRequestHeaderRemove(header);
+        }
+
         context.AddRequestTransform(static transformContext =>
         {
             if (transformContext.HttpContext.Features.Get<BffAccessTokenFeature>() is { } token)

@@ -141,16 +141,26 @@ internal sealed class TokenEndpointClient
         try
         {
             using var response = await Oidc.Backchannel.SendAsync(request, cancellationToken);
-            if (response.IsSuccessStatusCode)
+            var status = (int)response.StatusCode;
+            if (response.IsSuccessStatusCode || status is >= 400 and < 500)
             {
                 using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
-                if (json.RootElement.ValueKind == JsonValueKind.Object && GetString(json.RootElement, "request_uri") is { Length: > 0 } requestUri)
+                var root = json.RootElement;
+                if (root.ValueKind == JsonValueKind.Object && response.IsSuccessStatusCode && GetString(root, "request_uri") is { Length: > 0 } requestUri)
                 {
                     return requestUri;
                 }
+
+                if (root.ValueKind == JsonValueKind.Object && !response.IsSuccessStatusCode)
+                {
+                    // RFC 9126 §2.3: the provider answered and said no (a redirect URI it does not know, a parameter it refuses).
+                    throw new ProviderRefusedException(
+                        BffLog.Sanitize(GetString(root, "error") ?? $"status {status}", 64),
+                        BffLog.Sanitize(GetString(root, "error_description"), 200));
+                }
             }
 
-            throw new ProviderUnavailableException($"the pushed authorization request was refused (status {(int)response.StatusCode})");
+            throw new ProviderUnavailableException($"the pushed authorization request failed (status {status})");
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException)
         {

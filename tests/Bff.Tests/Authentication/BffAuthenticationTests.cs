@@ -66,7 +66,7 @@ public sealed class BffAuthenticationTests(IdpFixture env)
     [Fact]
     public async Task Remote_sign_out_path_is_still_handled_by_the_openid_connect_handler()
     {
-        await using var bff = await env.StartBffAsync();
+        await using var bff = await env.StartBffAsync(settings => settings["Bff:Oidc:FrontChannelLogout"] = "true");
         using var browser = new TestBrowser();
         await browser.LoginAsync(bff.Url);
         var sid = new UserClaims((await browser.ApiAsync($"{bff.Url}/bff/user")).Body).Value("sid") ?? string.Empty;

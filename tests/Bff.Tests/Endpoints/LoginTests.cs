@@ -62,13 +62,15 @@ public sealed class LoginTests(IdpFixture env)
         var response = await browser.GetAsync($"{bff.Url}/bff/login");
 
         var cookies = response.SetCookies.ToList();
-        Assert.Contains(cookies, c => c.StartsWith(".AspNetCore.Correlation.", StringComparison.Ordinal));
-        Assert.Contains(cookies, c => c.StartsWith(".AspNetCore.OpenIdConnect.Nonce.", StringComparison.Ordinal));
+        Assert.Contains(cookies, c => c.StartsWith("__Host-bff.correlation.", StringComparison.Ordinal));
+        Assert.Contains(cookies, c => c.StartsWith("__Host-bff.nonce.", StringComparison.Ordinal));
         Assert.All(cookies, c =>
         {
             Assert.Contains("secure", c, StringComparison.OrdinalIgnoreCase);
             Assert.Contains("httponly", c, StringComparison.OrdinalIgnoreCase);
             Assert.Contains("samesite=none", c, StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("path=/;", c + ";", StringComparison.OrdinalIgnoreCase); // __Host-: Path=/, no Domain
+            Assert.DoesNotContain("domain=", c, StringComparison.OrdinalIgnoreCase);
         });
     }
 

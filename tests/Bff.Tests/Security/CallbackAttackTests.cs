@@ -92,4 +92,35 @@ public sealed class CallbackAttackTests(IdpFixture env)
         Assert.Equal(400, redemption.Status);
         Assert.Equal(HttpStatusCode.Unauthorized, (await victimBrowser.ApiAsync($"{victim.Url}/bff/user")).Status);
     }
+
+    /// <summary>
+    /// Login CSRF by cookie tossing: the attacker logs in up to the callback in their own browser,
+    /// then plants their correlation and nonce cookies in the victim's browser (from a sibling
+    /// subdomain, or plain http) and sends the victim to their callback URL. The BFF's correlation
+    /// and nonce cookies are __Host- prefixed, which browsers let only this host over https set:
+    /// cookies under any other name, as a sibling could plant, are not read, and the callback fails.
+    /// </summary>
+    [Fact]
+    public async Task A_callback_with_planted_correlation_cookies_under_another_name_is_refused()
+    {
+        await using var bff = await env.StartBffAsync();
+        using var attacker = new TestBrowser();
+        var callback = await CallbackUrlAsync(attacker, bff);
+        var bffUri = new Uri(bff.Url);
+        var attackersCookies = attacker.Cookies.GetCookies(bffUri).Where(c => c.Name.StartsWith("__Host-bff.", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, attackersCookies.Count); // correlation and nonce
+
+        using var victim = new TestBrowser();
+        foreach (var cookie in attackersCookies)
+        {
+            // What a sibling origin can set: the same value under a name without the __Host- prefix.
+            victim.Cookies.Add(new System.Net.Cookie(cookie.Name["__Host-".Length..], cookie.Value, "/", bffUri.Host));
+        }
+
+        var response = await victim.GetAsync(callback.ToString());
+
+        Assert.NotEqual(HttpStatusCode.Redirect, response.Status);
+        Assert.Null(victim.CookieValue(bff.Url, "__Host-bff"));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await victim.ApiAsync($"{bff.Url}/bff/user")).Status);
+    }
 }

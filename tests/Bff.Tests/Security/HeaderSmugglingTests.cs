@@ -59,6 +59,53 @@ public sealed class HeaderSmugglingTests(IdpFixture env)
     }
 
     [Fact]
+    public async Task Routing_and_method_override_headers_from_the_browser_are_not_forwarded()
+    {
+        await using var bff = await env.StartBffAsync();
+        using var browser = new TestBrowser();
+        await browser.LoginAsync(bff.Url);
+
+        var response = await browser.SendAsync(HttpMethod.Get, $"{bff.Url}/api/echo", null,
+            ("X-CSRF", "1"),
+            ("X-Real-IP", "10.6.6.6"),
+            ("X-Original-URL", "/admin"),
+            ("X-Rewrite-URL", "/admin"),
+            ("X-HTTP-Method-Override", "DELETE"),
+            ("X-HTTP-Method", "DELETE"),
+            ("X-Method-Override", "DELETE"),
+            ("X-Custom", "kept"));
+
+        var echo = new Echo(response.Body);
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        foreach (var header in new[] { "X-Real-IP", "X-Original-URL", "X-Rewrite-URL", "X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override" })
+        {
+            Assert.False(echo.HasHeader(header), header);
+        }
+
+        Assert.Equal("kept", echo.HeaderValue("X-Custom"));
+    }
+
+    [Fact]
+    public async Task The_removed_headers_are_configurable()
+    {
+        await using var bff = await env.StartBffAsync(settings =>
+        {
+            settings["Bff:Proxy:RemoveRequestHeaders:0"] = "X-Tenant";
+            settings["Bff:Proxy:KeepRequestHeaders:0"] = "X-Real-IP";
+        });
+        using var browser = new TestBrowser();
+        await browser.LoginAsync(bff.Url);
+
+        var response = await browser.SendAsync(HttpMethod.Get, $"{bff.Url}/api/echo", null,
+            ("X-CSRF", "1"), ("X-Tenant", "other"), ("X-Real-IP", "10.1.1.1"), ("X-Original-URL", "/admin"));
+
+        var echo = new Echo(response.Body);
+        Assert.False(echo.HasHeader("X-Tenant"));
+        Assert.Equal("10.1.1.1", echo.HeaderValue("X-Real-IP"));
+        Assert.False(echo.HasHeader("X-Original-URL"));
+    }
+
+    [Fact]
     public async Task Several_cookie_and_authorization_headers_are_all_stripped()
     {
         await using var bff = await env.StartBffAsync();

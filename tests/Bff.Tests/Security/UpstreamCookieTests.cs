@@ -35,8 +35,8 @@ public sealed class UpstreamCookieTests(IdpFixture env)
             "__Host-bff=planted; Path=/; Secure; HttpOnly",
             "__Host-bffC1=chunk; Path=/; Secure",
             "__host-BFF=lookalike; Path=/; Secure",
-            ".AspNetCore.Correlation.abc=planted; Path=/signin-oidc",
-            ".AspNetCore.OpenIdConnect.Nonce.xyz=N; Path=/signin-oidc",
+            "__Host-bff.correlation.abc=planted; Path=/; Secure",
+            "__Host-bff.nonce.xyz=N; Path=/; Secure",
             "theme=dark; Path=/",
             "api-session=1; Path=/api; HttpOnly");
         await using var bff = await env.StartBffAsync(settings =>
