@@ -84,6 +84,10 @@ export function bffArgs({ idpUrl, upstreamUrl, store, dataPath, spaPath, redis, 
     '--Bff:Oidc:Scope=openid profile email offline_access api',
     `--Bff:DataPath=${dataPath}`,
     `--Bff:Session:Store=${store}`,
+    // The bench logs in one user from one address many times: no per-address login limit, no
+    // per-user session limit (they would end earlier sessions and change what is measured).
+    '--Bff:Login:RateLimit=0',
+    '--Bff:Session:MaxPerUser=0',
     ...(store === 'Redis' ? [`--Bff:Session:Redis=${redis}`] : []),
     `--Bff:Spa:Path=${spaPath}`,
     ...quietAspNet,

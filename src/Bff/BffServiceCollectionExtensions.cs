@@ -62,6 +62,8 @@ public static class BffServiceCollectionExtensions
         services.TryAddSingleton<PreviousSessionEnder>();
         services.TryAddSingleton<BffCookieFilter>();
         services.TryAddSingleton<FrontChannelLogout>();
+        services.TryAddSingleton<LoginThrottle>();
+        services.TryAddSingleton<SessionLimit>();
         services.AddAuthorization();
 
         services.TryAddSingleton<ServerSideTicketStore>();

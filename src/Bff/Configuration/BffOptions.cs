@@ -17,6 +17,9 @@ public sealed class BffOptions
     /// <summary>The token management settings (<c>Bff:Tokens</c>).</summary>
     public BffTokenOptions Tokens { get; set; } = new();
 
+    /// <summary>Limits on starting logins (<c>Bff:Login</c>).</summary>
+    public BffLoginOptions Login { get; set; } = new();
+
     /// <summary>What the proxy forwards of the browser's request (<c>Bff:Proxy</c>).</summary>
     public BffProxyOptions Proxy { get; set; } = new();
 

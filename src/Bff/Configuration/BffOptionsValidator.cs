@@ -14,6 +14,11 @@ internal sealed class BffOptionsValidator : IValidateOptions<BffOptions>
         ValidateOidc(options.Oidc, failures);
         ValidateSession(options.Session, failures);
         ValidateTokens(options.Tokens, failures);
+        ValidateLogin(options.Login, failures);
+        if (options.Session.MaxPerUser < 0)
+        {
+            failures.Add("Bff:Session:MaxPerUser must not be negative (0: no limit).");
+        }
 
         if (string.IsNullOrWhiteSpace(options.DataPath))
         {
@@ -227,6 +232,24 @@ internal sealed class BffOptionsValidator : IValidateOptions<BffOptions>
         if (session.CookieSameSite is not (Microsoft.AspNetCore.Http.SameSiteMode.Strict or Microsoft.AspNetCore.Http.SameSiteMode.Lax))
         {
             failures.Add($"Bff:Session:CookieSameSite '{session.CookieSameSite}' is not allowed: use Strict (default) or Lax.");
+        }
+    }
+
+    private static void ValidateLogin(BffLoginOptions login, List<string> failures)
+    {
+        if (login.RateLimit < 0)
+        {
+            failures.Add("Bff:Login:RateLimit must not be negative (0 turns the limit off).");
+        }
+
+        if (login.RateLimit > 0 && login.RateLimitWindow <= TimeSpan.Zero)
+        {
+            failures.Add("Bff:Login:RateLimitWindow must be positive, e.g. 00:01:00.");
+        }
+
+        if (login.MaxPendingLogins < 1)
+        {
+            failures.Add("Bff:Login:MaxPendingLogins must be at least 1 (default 3).");
         }
     }
 

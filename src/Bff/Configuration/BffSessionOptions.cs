@@ -40,4 +40,10 @@ public sealed class BffSessionOptions
 
     /// <summary>SameSite mode of the session cookie: <c>Strict</c> (default) or <c>Lax</c>.</summary>
     public SameSiteMode CookieSameSite { get; set; } = SameSiteMode.Strict;
+
+    /// <summary>
+    /// Sessions one user (<c>sub</c>) may have at once (<c>Bff:Session:MaxPerUser</c>); a login beyond
+    /// it ends the user's oldest sessions, their refresh tokens revoked. Default 20; <c>0</c>: no limit.
+    /// </summary>
+    public int MaxPerUser { get; set; } = 20;
 }

@@ -71,6 +71,10 @@ internal sealed class ConfigureOpenIdConnectOptions : IConfigureNamedOptions<Ope
         // The handler fails the whole login when userinfo refuses the access token (as providers
         // do when its audience is an API); UserInfoClaims asks userinfo itself and keeps the login.
         options.GetClaimsFromUserInfoEndpoint = false;
+        // Protocol claims the handler's ClaimActions do not already drop, and the provider-internal
+        // ids of OpenIddict (oi_au_id, oi_tkn_id...): not the user's, not for /bff/user.
+        options.ClaimActions.DeleteClaims("s_hash", "sid_hash");
+        options.ClaimActions.Add(new ClaimPrefixDeletion("oi_"));
         options.TokenValidationParameters.NameClaimType = "name";
         options.TokenValidationParameters.RoleClaimType = "role";
         options.Scope.Clear();
@@ -118,7 +122,9 @@ internal sealed class ConfigureOpenIdConnectOptions : IConfigureNamedOptions<Ope
         options.Events.OnTicketReceived = async context =>
         {
             var properties = context.Properties!;
-            await context.HttpContext.RequestServices.GetRequiredService<PreviousSessionEnder>().EndAsync(context.HttpContext, properties);
+            var services = context.HttpContext.RequestServices;
+            await services.GetRequiredService<PreviousSessionEnder>().EndAsync(context.HttpContext, properties);
+            await services.GetRequiredService<SessionLimit>().MakeRoomAsync(context.Principal?.FindFirst("sub")?.Value, context.HttpContext.RequestAborted);
             properties.SetCreated(_time.GetUtcNow());
             if (properties.GetTokenValue(TokenNames.ExpiresAt) is null
                 && properties.GetTokenValue(TokenNames.AccessToken) is { } accessToken

@@ -120,6 +120,9 @@ internal static partial class BffLog
     [LoggerMessage(4011, LogLevel.Warning, "Login could not start: the provider refused the pushed authorization request ({Error}). Check the client's registered redirect URIs and the authorization parameters.")]
     public static partial void LoginRefusedByProvider(ILogger logger, string error);
 
+    [LoggerMessage(4012, LogLevel.Warning, "Login start refused for {Address}: more than Bff:Login:RateLimit in the window (429).")]
+    public static partial void LoginRateLimited(ILogger logger, string address);
+
     [LoggerMessage(4010, LogLevel.Warning, "Front-channel logout refused: {Reason}.")]
     public static partial void FrontChannelLogoutRejected(ILogger logger, string reason);
 

@@ -14,12 +14,22 @@ internal sealed class LoginEndpoint
 {
     private static readonly HashSet<string?> AllowedPrompts = new(StringComparer.Ordinal) { "none", "login", "consent", "select_account", "create" };
 
+    private readonly LoginThrottle _throttle;
     private readonly ILogger<LoginEndpoint> _logger;
 
-    public LoginEndpoint(ILogger<LoginEndpoint> logger) => _logger = logger;
+    public LoginEndpoint(LoginThrottle throttle, ILogger<LoginEndpoint> logger)
+    {
+        _throttle = throttle;
+        _logger = logger;
+    }
 
     public async Task HandleAsync(HttpContext context)
     {
+        if (!await _throttle.TryStartAsync(context))
+        {
+            return;
+        }
+
         var returnUrl = context.Request.Query["returnUrl"];
         if (returnUrl.Count > 1 || (returnUrl.Count == 1 && !ReturnUrl.IsLocal(returnUrl[0])))
         {

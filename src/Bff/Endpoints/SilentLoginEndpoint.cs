@@ -17,12 +17,23 @@ internal sealed class SilentLoginEndpoint
 
     private readonly IOptions<BffOptions> _options;
 
-    public SilentLoginEndpoint(IOptions<BffOptions> options) => _options = options;
+    private readonly LoginThrottle _throttle;
+
+    public SilentLoginEndpoint(IOptions<BffOptions> options, LoginThrottle throttle)
+    {
+        _options = options;
+        _throttle = throttle;
+    }
 
     public string CallbackPath => _options.Value.ManagementBasePath + "/silent-login-callback";
 
     public async Task HandleAsync(HttpContext context)
     {
+        if (!await _throttle.TryStartAsync(context))
+        {
+            return;
+        }
+
         var properties = new OpenIdConnectChallengeProperties
         {
             RedirectUri = CallbackPath,

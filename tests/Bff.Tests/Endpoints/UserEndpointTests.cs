@@ -26,6 +26,27 @@ public sealed class UserEndpointTests(IdpFixture env)
     }
 
     [Fact]
+    public async Task User_returns_the_users_claims_not_protocol_claims_or_provider_internal_ids()
+    {
+        await using var bff = await env.StartBffAsync();
+        using var browser = new TestBrowser();
+        await browser.LoginAsync(bff.Url, "alice", "alice");
+
+        using var json = System.Text.Json.JsonDocument.Parse((await browser.ApiAsync($"{bff.Url}/bff/user")).Body);
+        var types = json.RootElement.EnumerateArray().Select(c => c.GetProperty("type").GetString()!).ToList();
+
+        Assert.DoesNotContain(types, t => t.StartsWith("oi_", StringComparison.Ordinal)); // OpenIddict's internal ids
+        foreach (var protocol in new[] { "nonce", "at_hash", "c_hash", "s_hash", "aud", "azp", "iss", "iat", "nbf", "exp" })
+        {
+            Assert.DoesNotContain(protocol, types);
+        }
+
+        Assert.Contains("sub", types);
+        Assert.Contains("sid", types);
+        Assert.Contains("name", types);
+    }
+
+    [Fact]
     public async Task User_is_never_cached()
     {
         await using var bff = await env.StartBffAsync();

@@ -1,0 +1,56 @@
+using Bff.Logout;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Bff.Sessions;
+
+/// <summary>
+/// <c>Bff:Session:MaxPerUser</c>: a user's sessions are bounded, so a script logging in again and
+/// again (or a leaked password) cannot pile up live refresh tokens. A login that would exceed the
+/// limit first ends the user's oldest sessions, each refresh token revoked.
+/// </summary>
+internal sealed class SessionLimit
+{
+    private readonly IUserSessionStore _store;
+    private readonly ServerSideTicketStore _tickets;
+    private readonly RefreshTokenRevoker _revoker;
+    private readonly IOptionsMonitor<BffOptions> _options;
+    private readonly ILogger<SessionLimit> _logger;
+
+    public SessionLimit(IUserSessionStore store, ServerSideTicketStore tickets, RefreshTokenRevoker revoker, IOptionsMonitor<BffOptions> options, ILogger<SessionLimit> logger)
+    {
+        _store = store;
+        _tickets = tickets;
+        _revoker = revoker;
+        _options = options;
+        _logger = logger;
+    }
+
+    /// <summary>Before a new session of <paramref name="subject"/> is stored: makes room for it.</summary>
+    public async Task MakeRoomAsync(string? subject, CancellationToken cancellationToken)
+    {
+        var max = _options.CurrentValue.Session.MaxPerUser;
+        if (max <= 0 || string.IsNullOrEmpty(subject))
+        {
+            return;
+        }
+
+        var sessions = await _store.FindAsync(new UserSessionFilter { SubjectId = subject }, cancellationToken);
+        var excess = sessions.Count - (max - 1);
+        if (excess <= 0)
+        {
+            return;
+        }
+
+        foreach (var oldest in sessions.OrderBy(s => s.Created).Take(excess))
+        {
+            if (_tickets.Unprotect(oldest) is { } ticket)
+            {
+                await _revoker.RevokeAsync(ticket.Properties, cancellationToken);
+            }
+
+            await _tickets.RemoveAsync(oldest.Key, cancellationToken);
+            BffLog.SessionEnded(_logger, subject, $"the user has more than Bff:Session:MaxPerUser ({max}) sessions; the oldest ends");
+        }
+    }
+}
