@@ -83,6 +83,36 @@ public sealed class LoginJourneyTests(DemoFixture demo)
     }
 
     [Fact]
+    public async Task A_second_login_in_the_same_browser_replaces_the_first_users_session()
+    {
+        var (context, page) = await NewPageAsync();
+        await using var _ = context;
+        await page.GotoAsync(demo.Bff.Url);
+        await page.ClickAsync("#login");
+        await LogInAtTheIdpAsync(page, "alice", "alice");
+        await Expect(page.Locator("#user-name")).ToHaveTextAsync("Alice Smith", new() { Timeout = 20_000 });
+        var alicesCookie = Assert.Single(await context.CookiesAsync([demo.Bff.Url]), c => c.Name == "__Host-bff");
+
+        // Someone else logs in on the same computer (the BFF's cookie still there).
+        await page.GotoAsync($"{demo.Bff.Url}/bff/login?prompt=login");
+        await LogInAtTheIdpAsync(page, "bob", "bob");
+        await Expect(page.Locator("#user-name")).ToHaveTextAsync("Bob Smith", new() { Timeout = 20_000 });
+        await page.ClickAsync("#call-api");
+        await Expect(page.Locator("#api-result")).ToContainTextAsync("\"name\": \"Bob Smith\"", new() { Timeout = 20_000 });
+
+        var bobsCookie = Assert.Single(await context.CookiesAsync([demo.Bff.Url]), c => c.Name == "__Host-bff");
+        Assert.NotEqual(alicesCookie.Value, bobsCookie.Value);
+
+        // Alice's cookie, replayed from elsewhere, no longer opens anything.
+        await using var other = await demo.Browser.NewContextAsync();
+        var replay = await other.APIRequest.GetAsync($"{demo.Bff.Url}/bff/user", new()
+        {
+            Headers = new Dictionary<string, string> { ["Cookie"] = $"{alicesCookie.Name}={alicesCookie.Value}", ["X-CSRF"] = "1" },
+        });
+        Assert.Equal(401, replay.Status);
+    }
+
+    [Fact]
     public async Task An_api_call_from_page_script_without_the_csrf_header_is_rejected()
     {
         var (context, page) = await NewPageAsync();

@@ -18,6 +18,9 @@ internal sealed class BffInstruments
     private static readonly KeyValuePair<string, object?> UserKind = new(BffMetrics.KindTag, "user");
     private static readonly KeyValuePair<string, object?> BackChannelKind = new(BffMetrics.KindTag, "backchannel");
     private static readonly KeyValuePair<string, object?> ExpiredKind = new(BffMetrics.KindTag, "expired");
+    private static readonly KeyValuePair<string, object?> ReplacedKind = new(BffMetrics.KindTag, "replaced");
+    private static readonly KeyValuePair<string, object?> LimitKind = new(BffMetrics.KindTag, "limit");
+    private static readonly KeyValuePair<string, object?> FrontChannelKind = new(BffMetrics.KindTag, "frontchannel");
 
     private readonly Counter<long> _logins;
     private readonly Counter<long> _logouts;
@@ -48,6 +51,14 @@ internal sealed class BffInstruments
     public void BackChannelLoggedOut(int sessions) => _logouts.Add(sessions, BackChannelKind);
 
     public void SessionsExpired(int sessions) => _logouts.Add(sessions, ExpiredKind);
+
+    /// <summary>A session ended because a new login in the same browser replaced it.</summary>
+    public void SessionReplaced() => _logouts.Add(1, ReplacedKind);
+
+    /// <summary>A user's oldest session ended by <c>Bff:Session:MaxPerUser</c>.</summary>
+    public void SessionOverLimit() => _logouts.Add(1, LimitKind);
+
+    public void FrontChannelLoggedOut() => _logouts.Add(1, FrontChannelKind);
 
     public void TokenRefreshed(TokenResponseOutcome outcome) => _tokenRefreshes.Add(1, Result(outcome));
 

@@ -8,18 +8,23 @@ namespace Bff.Logout;
 /// <summary>
 /// <c>POST /bff/backchannel</c> (OIDC Back-Channel Logout 1.0): the provider posts a
 /// <c>logout_token</c>; a valid one ends the named session (<c>sid</c>) or all the user's sessions
-/// (<c>sub</c> only) and gets 200; anything invalid gets 400 and ends nothing.
+/// (<c>sub</c> only), each one's refresh token revoked, and gets 200; anything invalid gets 400
+/// and ends nothing.
 /// </summary>
 internal sealed class BackChannelLogoutEndpoint
 {
     private readonly LogoutTokenValidator _validator;
     private readonly IUserSessionStore _store;
+    private readonly ServerSideTicketStore _tickets;
+    private readonly RefreshTokenRevoker _revoker;
     private readonly ILogger<BackChannelLogoutEndpoint> _logger;
 
-    public BackChannelLogoutEndpoint(LogoutTokenValidator validator, IUserSessionStore store, ILogger<BackChannelLogoutEndpoint> logger)
+    public BackChannelLogoutEndpoint(LogoutTokenValidator validator, IUserSessionStore store, ServerSideTicketStore tickets, RefreshTokenRevoker revoker, ILogger<BackChannelLogoutEndpoint> logger)
     {
         _validator = validator;
         _store = store;
+        _tickets = tickets;
+        _revoker = revoker;
         _logger = logger;
     }
 
@@ -55,10 +60,24 @@ internal sealed class BackChannelLogoutEndpoint
             return;
         }
 
-        var ended = await _store.DeleteAsync(result.Sessions!, context.RequestAborted);
+        // The provider ended its session; the refresh tokens still die with ours (and a provider that
+        // keeps offline grants alive past its session learns that this client is done with them).
+        var sessions = await _store.FindAsync(result.Sessions!, context.RequestAborted);
+        await Task.WhenAll(sessions.Select(session => EndAsync(session, context.RequestAborted)));
+        var ended = sessions.Count;
         Diagnostics.BffInstruments.Of(context).BackChannelLoggedOut(ended);
         BffLog.BackChannelLogout(_logger, ended);
         context.Response.StatusCode = StatusCodes.Status200OK;
+    }
+
+    private async Task EndAsync(UserSession session, CancellationToken cancellationToken)
+    {
+        if (_tickets.Unprotect(session) is { } ticket)
+        {
+            await _revoker.RevokeAsync(ticket.Properties, cancellationToken);
+        }
+
+        await _tickets.RemoveAsync(session.Key, cancellationToken);
     }
 
     /// <summary>

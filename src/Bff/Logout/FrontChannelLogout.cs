@@ -59,6 +59,7 @@ internal sealed class FrontChannelLogout
         }
 
         await http.SignOutAsync(BffDefaults.CookieScheme);
+        Diagnostics.BffInstruments.Of(http).FrontChannelLoggedOut();
         BffLog.SessionEnded(_logger, session.Principal!.FindFirst("sub")?.Value, "front-channel logout from the provider");
     }
 }

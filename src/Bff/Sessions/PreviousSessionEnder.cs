@@ -28,10 +28,12 @@ internal sealed class PreviousSessionEnder
     private readonly ServerSideTicketStore _tickets;
     private readonly RefreshTokenRevoker _revoker;
     private readonly IOptionsMonitor<CookieAuthenticationOptions> _cookies;
+    private readonly Diagnostics.BffInstruments _metrics;
     private readonly ILogger<PreviousSessionEnder> _logger;
 
-    public PreviousSessionEnder(ServerSideTicketStore tickets, RefreshTokenRevoker revoker, IOptionsMonitor<CookieAuthenticationOptions> cookies, ILogger<PreviousSessionEnder> logger)
+    public PreviousSessionEnder(ServerSideTicketStore tickets, RefreshTokenRevoker revoker, IOptionsMonitor<CookieAuthenticationOptions> cookies, Diagnostics.BffInstruments metrics, ILogger<PreviousSessionEnder> logger)
     {
+        _metrics = metrics;
         _tickets = tickets;
         _revoker = revoker;
         _cookies = cookies;
@@ -72,6 +74,7 @@ internal sealed class PreviousSessionEnder
 
             await _revoker.RevokeAsync(previous.Properties, context.RequestAborted);
             await _tickets.RemoveAsync(key, context.RequestAborted);
+            _metrics.SessionReplaced();
             BffLog.SessionEnded(_logger, previous.Principal.FindFirst("sub")?.Value, "a new login in the same browser replaces it");
         }
     }

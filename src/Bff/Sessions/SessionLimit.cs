@@ -15,10 +15,12 @@ internal sealed class SessionLimit
     private readonly ServerSideTicketStore _tickets;
     private readonly RefreshTokenRevoker _revoker;
     private readonly IOptionsMonitor<BffOptions> _options;
+    private readonly Diagnostics.BffInstruments _metrics;
     private readonly ILogger<SessionLimit> _logger;
 
-    public SessionLimit(IUserSessionStore store, ServerSideTicketStore tickets, RefreshTokenRevoker revoker, IOptionsMonitor<BffOptions> options, ILogger<SessionLimit> logger)
+    public SessionLimit(IUserSessionStore store, ServerSideTicketStore tickets, RefreshTokenRevoker revoker, IOptionsMonitor<BffOptions> options, Diagnostics.BffInstruments metrics, ILogger<SessionLimit> logger)
     {
+        _metrics = metrics;
         _store = store;
         _tickets = tickets;
         _revoker = revoker;
@@ -50,6 +52,7 @@ internal sealed class SessionLimit
             }
 
             await _tickets.RemoveAsync(oldest.Key, cancellationToken);
+            _metrics.SessionOverLimit();
             BffLog.SessionEnded(_logger, subject, $"the user has more than Bff:Session:MaxPerUser ({max}) sessions; the oldest ends");
         }
     }

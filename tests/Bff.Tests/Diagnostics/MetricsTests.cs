@@ -52,6 +52,22 @@ public sealed class MetricsTests(IdpFixture env)
     }
 
     [Fact]
+    public async Task A_second_login_in_the_same_browser_counts_a_login_and_a_replaced_session_not_a_renewal()
+    {
+        await using var bff = await env.StartBffAsync();
+        using var meters = new BffMeters(bff);
+        using var browser = new TestBrowser();
+        await browser.LoginAsync(bff.Url);
+
+        await browser.LoginAsync(bff.Url, "bob", "bob", prompt: "login");
+
+        Assert.Equal(2, BffMeters.Sum(meters.Logins, BffMetrics.ResultTag, "success"));
+        var replaced = Assert.Single(meters.Logouts.GetMeasurementSnapshot());
+        Assert.Equal((1, "replaced"), (replaced.Value, replaced.Tags[BffMetrics.KindTag]));
+        Assert.Equal(1, meters.ActiveSessions());
+    }
+
+    [Fact]
     public async Task A_refresh_token_refused_by_the_idp_is_counted_as_rejected()
     {
         await using var bff = await env.StartBffAsync();

@@ -67,6 +67,13 @@ public sealed class BackChannelLogoutTests(IdpFixture env)
 
         Assert.Equal(HttpStatusCode.OK, response.Status);
         Assert.Equal((HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.OK), await StatusesAsync(s));
+
+        // Their refresh tokens die with them (alice's two; bob's, issued last, lives).
+        var refreshTokens = IssuedTokens.From(env.Idp, s.Bff.ClientId).RefreshTokens;
+        var revoked = env.Idp.Recorder.To("/connect/revoke").Where(r => r.Status == 200).Select(r => r.Field("token")).ToList();
+        Assert.Contains(refreshTokens[0], revoked);
+        Assert.Contains(refreshTokens[1], revoked);
+        Assert.DoesNotContain(refreshTokens[2], revoked);
     }
 
     [Theory]

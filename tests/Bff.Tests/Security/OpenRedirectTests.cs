@@ -40,6 +40,8 @@ public sealed class OpenRedirectTests(IdpFixture env)
         Assert.Null(login.Location);
         Assert.Equal(HttpStatusCode.BadRequest, logout.Status);
         Assert.Null(logout.Location);
+        Assert.Equal("application/problem+json", login.Header("Content-Type"));
+        Assert.Contains("\"detail\":\"The returnUrl must be a local path", login.Body, StringComparison.Ordinal);
     }
 
     [Theory]
