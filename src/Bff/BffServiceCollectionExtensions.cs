@@ -59,6 +59,7 @@ public static class BffServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<OpenIdConnectOptions>, ConfigureOpenIdConnectOptions>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<OpenIdConnectOptions>, PostConfigureOpenIdConnectOptions>()); // after ASP.NET Core's
         services.TryAddSingleton<UserInfoClaims>();
+        services.TryAddSingleton<SessionTerminator>();
         services.TryAddSingleton<PreviousSessionEnder>();
         services.TryAddSingleton<BffCookieFilter>();
         services.TryAddSingleton<FrontChannelLogout>();

@@ -15,16 +15,14 @@ internal sealed class BackChannelLogoutEndpoint
 {
     private readonly LogoutTokenValidator _validator;
     private readonly IUserSessionStore _store;
-    private readonly ServerSideTicketStore _tickets;
-    private readonly RefreshTokenRevoker _revoker;
+    private readonly SessionTerminator _terminator;
     private readonly ILogger<BackChannelLogoutEndpoint> _logger;
 
-    public BackChannelLogoutEndpoint(LogoutTokenValidator validator, IUserSessionStore store, ServerSideTicketStore tickets, RefreshTokenRevoker revoker, ILogger<BackChannelLogoutEndpoint> logger)
+    public BackChannelLogoutEndpoint(LogoutTokenValidator validator, IUserSessionStore store, SessionTerminator terminator, ILogger<BackChannelLogoutEndpoint> logger)
     {
         _validator = validator;
         _store = store;
-        _tickets = tickets;
-        _revoker = revoker;
+        _terminator = terminator;
         _logger = logger;
     }
 
@@ -63,21 +61,11 @@ internal sealed class BackChannelLogoutEndpoint
         // The provider ended its session; the refresh tokens still die with ours (and a provider that
         // keeps offline grants alive past its session learns that this client is done with them).
         var sessions = await _store.FindAsync(result.Sessions!, context.RequestAborted);
-        await Task.WhenAll(sessions.Select(session => EndAsync(session, context.RequestAborted)));
+        await Task.WhenAll(sessions.Select(session => _terminator.EndAsync(session, context.RequestAborted)));
         var ended = sessions.Count;
         Diagnostics.BffInstruments.Of(context).BackChannelLoggedOut(ended);
         BffLog.BackChannelLogout(_logger, ended);
         context.Response.StatusCode = StatusCodes.Status200OK;
-    }
-
-    private async Task EndAsync(UserSession session, CancellationToken cancellationToken)
-    {
-        if (_tickets.Unprotect(session) is { } ticket)
-        {
-            await _revoker.RevokeAsync(ticket.Properties, cancellationToken);
-        }
-
-        await _tickets.RemoveAsync(session.Key, cancellationToken);
     }
 
     /// <summary>

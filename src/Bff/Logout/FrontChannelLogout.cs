@@ -15,14 +15,12 @@ namespace Bff.Logout;
 /// </summary>
 internal sealed class FrontChannelLogout
 {
-    private readonly ServerSideTicketStore _tickets;
-    private readonly RefreshTokenRevoker _revoker;
+    private readonly SessionTerminator _terminator;
     private readonly ILogger<FrontChannelLogout> _logger;
 
-    public FrontChannelLogout(ServerSideTicketStore tickets, RefreshTokenRevoker revoker, ILogger<FrontChannelLogout> logger)
+    public FrontChannelLogout(SessionTerminator terminator, ILogger<FrontChannelLogout> logger)
     {
-        _tickets = tickets;
-        _revoker = revoker;
+        _terminator = terminator;
         _logger = logger;
     }
 
@@ -53,12 +51,8 @@ internal sealed class FrontChannelLogout
             return;
         }
 
-        if (await _tickets.RetrieveFromStoreAsync(key, http.RequestAborted) is { } stored)
-        {
-            await _revoker.RevokeAsync(stored.Properties, http.RequestAborted);
-        }
-
-        await http.SignOutAsync(BffDefaults.CookieScheme);
+        await _terminator.EndAsync(key, http.RequestAborted);
+        await http.SignOutAsync(BffDefaults.CookieScheme); // the cookie goes too
         Diagnostics.BffInstruments.Of(http).FrontChannelLoggedOut();
         BffLog.SessionEnded(_logger, session.Principal!.FindFirst("sub")?.Value, "front-channel logout from the provider");
     }

@@ -1,4 +1,3 @@
-using Bff.Logout;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http;
@@ -25,17 +24,15 @@ internal sealed class PreviousSessionEnder
     /// <summary>The claim ASP.NET Core's cookie handler puts the session-store key in.</summary>
     private const string SessionIdClaim = "Microsoft.AspNetCore.Authentication.Cookies-SessionId";
 
-    private readonly ServerSideTicketStore _tickets;
-    private readonly RefreshTokenRevoker _revoker;
+    private readonly SessionTerminator _terminator;
     private readonly IOptionsMonitor<CookieAuthenticationOptions> _cookies;
     private readonly Diagnostics.BffInstruments _metrics;
     private readonly ILogger<PreviousSessionEnder> _logger;
 
-    public PreviousSessionEnder(ServerSideTicketStore tickets, RefreshTokenRevoker revoker, IOptionsMonitor<CookieAuthenticationOptions> cookies, Diagnostics.BffInstruments metrics, ILogger<PreviousSessionEnder> logger)
+    public PreviousSessionEnder(SessionTerminator terminator, IOptionsMonitor<CookieAuthenticationOptions> cookies, Diagnostics.BffInstruments metrics, ILogger<PreviousSessionEnder> logger)
     {
         _metrics = metrics;
-        _tickets = tickets;
-        _revoker = revoker;
+        _terminator = terminator;
         _cookies = cookies;
         _logger = logger;
     }
@@ -66,14 +63,12 @@ internal sealed class PreviousSessionEnder
 
         foreach (var key in keys)
         {
-            var previous = await _tickets.RetrieveFromStoreAsync(key, context.RequestAborted);
+            var previous = await _terminator.EndAsync(key, context.RequestAborted);
             if (previous is null)
             {
                 continue; // ended already (logout, expiry, another login)
             }
 
-            await _revoker.RevokeAsync(previous.Properties, context.RequestAborted);
-            await _tickets.RemoveAsync(key, context.RequestAborted);
             _metrics.SessionReplaced();
             BffLog.SessionEnded(_logger, previous.Principal.FindFirst("sub")?.Value, "a new login in the same browser replaces it");
         }

@@ -1,4 +1,3 @@
-using Bff.Logout;
 using Microsoft.Extensions.Logging;
 
 namespace Bff.Sessions;
@@ -13,18 +12,16 @@ internal sealed class SessionCleanup
     private const int MaxBatchesPerRun = 50;
 
     private readonly IUserSessionStore _store;
-    private readonly ServerSideTicketStore _tickets;
-    private readonly RefreshTokenRevoker _revoker;
+    private readonly SessionTerminator _terminator;
     private readonly TimeProvider _time;
     private readonly Diagnostics.BffInstruments _metrics;
     private readonly ILogger<SessionCleanup> _logger;
 
-    public SessionCleanup(IUserSessionStore store, ServerSideTicketStore tickets, RefreshTokenRevoker revoker, TimeProvider time, Diagnostics.BffInstruments metrics, ILogger<SessionCleanup> logger)
+    public SessionCleanup(IUserSessionStore store, SessionTerminator terminator, TimeProvider time, Diagnostics.BffInstruments metrics, ILogger<SessionCleanup> logger)
     {
         _metrics = metrics;
         _store = store;
-        _tickets = tickets;
-        _revoker = revoker;
+        _terminator = terminator;
         _time = time;
         _logger = logger;
     }
@@ -38,12 +35,7 @@ internal sealed class SessionCleanup
             var expired = await _store.FindExpiredAsync(_time.GetUtcNow(), BatchSize, cancellationToken);
             foreach (var session in expired)
             {
-                if (_tickets.Unprotect(session) is { } ticket)
-                {
-                    await _revoker.RevokeAsync(ticket.Properties, cancellationToken);
-                }
-
-                await _store.DeleteAsync(session.Key, cancellationToken);
+                await _terminator.EndAsync(session, cancellationToken);
                 removed++;
             }
 

@@ -1,4 +1,3 @@
-using Bff.Logout;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -12,18 +11,16 @@ namespace Bff.Sessions;
 internal sealed class SessionLimit
 {
     private readonly IUserSessionStore _store;
-    private readonly ServerSideTicketStore _tickets;
-    private readonly RefreshTokenRevoker _revoker;
+    private readonly SessionTerminator _terminator;
     private readonly IOptionsMonitor<BffOptions> _options;
     private readonly Diagnostics.BffInstruments _metrics;
     private readonly ILogger<SessionLimit> _logger;
 
-    public SessionLimit(IUserSessionStore store, ServerSideTicketStore tickets, RefreshTokenRevoker revoker, IOptionsMonitor<BffOptions> options, Diagnostics.BffInstruments metrics, ILogger<SessionLimit> logger)
+    public SessionLimit(IUserSessionStore store, SessionTerminator terminator, IOptionsMonitor<BffOptions> options, Diagnostics.BffInstruments metrics, ILogger<SessionLimit> logger)
     {
         _metrics = metrics;
         _store = store;
-        _tickets = tickets;
-        _revoker = revoker;
+        _terminator = terminator;
         _options = options;
         _logger = logger;
     }
@@ -46,12 +43,7 @@ internal sealed class SessionLimit
 
         foreach (var oldest in sessions.OrderBy(s => s.Created).Take(excess))
         {
-            if (_tickets.Unprotect(oldest) is { } ticket)
-            {
-                await _revoker.RevokeAsync(ticket.Properties, cancellationToken);
-            }
-
-            await _tickets.RemoveAsync(oldest.Key, cancellationToken);
+            await _terminator.EndAsync(oldest, cancellationToken);
             _metrics.SessionOverLimit();
             BffLog.SessionEnded(_logger, subject, $"the user has more than Bff:Session:MaxPerUser ({max}) sessions; the oldest ends");
         }

@@ -48,13 +48,7 @@ public sealed class Auth0InteropTests(Auth0Provider fixture) : IClassFixture<Aut
     {
         await using var redis = await RedisServer.StartAsync();
         var dataPath = fixture.NewFolder();
-        Dictionary<string, string?> Settings()
-        {
-            var settings = InteropProfiles.Auth0(Provider, dataPath);
-            settings["Bff:Session:Store"] = "Redis";
-            settings["Bff:Session:Redis"] = redis.ConnectionString;
-            return settings;
-        }
+        Dictionary<string, string?> Settings() => InteropProfiles.Auth0(Provider, dataPath).OnRedis(redis);
 
         await using var first = await TestBff.StartAsync(Provider, Settings(), new CapturingLoggerProvider());
         await using var second = await TestBff.StartAsync(Provider, Settings(), new CapturingLoggerProvider(), client: (first.ClientId, first.ClientSecret));

@@ -71,4 +71,12 @@ public static class InteropProfiles
         settings["Bff:Oidc:AuthorizationParameters:access_type"] = "offline";
         return settings;
     }
+
+    /// <summary>The same configuration on the Redis store: what every instance of a scaled-out deployment runs.</summary>
+    public static Dictionary<string, string?> OnRedis(this Dictionary<string, string?> settings, RedisServer redis)
+    {
+        settings["Bff:Session:Store"] = "Redis";
+        settings["Bff:Session:Redis"] = redis.ConnectionString;
+        return settings;
+    }
 }

@@ -89,13 +89,7 @@ public sealed class KeycloakInteropTests(KeycloakProvider fixture) : IClassFixtu
     {
         await using var redis = await RedisServer.StartAsync();
         var dataPath = fixture.NewFolder();
-        Dictionary<string, string?> Settings()
-        {
-            var settings = InteropProfiles.Keycloak(Provider, dataPath);
-            settings["Bff:Session:Store"] = "Redis";
-            settings["Bff:Session:Redis"] = redis.ConnectionString;
-            return settings;
-        }
+        Dictionary<string, string?> Settings() => InteropProfiles.Keycloak(Provider, dataPath).OnRedis(redis);
 
         await using var first = await TestBff.StartAsync(Provider, Settings(), new CapturingLoggerProvider(), backChannelLogout: true);
         await using var second = await TestBff.StartAsync(Provider, Settings(), new CapturingLoggerProvider(), client: (first.ClientId, first.ClientSecret));
