@@ -72,6 +72,7 @@ public static class BffServiceCollectionExtensions
         services.TryAddSingleton<TokenEndpointClient>();
         services.TryAddSingleton<ClientAssertionSigner>();
         services.TryAddSingleton<UserTokenManager>();
+        services.TryAddSingleton<RefreshBackoff>();
         services.TryAddSingleton<ClientTokenCache>();
         services.TryAddSingleton<RefreshTokenRevoker>();
         services.TryAddSingleton<BffRouteSettingsCache>();

@@ -69,6 +69,9 @@ internal static partial class BffLog
     [LoggerMessage(2010, LogLevel.Information, "The provider advertises no revocation endpoint; the refresh token is not revoked.")]
     public static partial void NoRevocationEndpoint(ILogger logger);
 
+    [LoggerMessage(2015, LogLevel.Warning, "The provider could not refresh the access token; the session's token is still valid and is used, and the refresh is tried again after {RetryAfter}.")]
+    public static partial void UsingTokenDuringProviderOutage(ILogger logger, TimeSpan retryAfter);
+
     [LoggerMessage(2011, LogLevel.Information, "Getting the user access token for {Api} of subject {Subject} with the session's refresh token.")]
     public static partial void RefreshingApiToken(ILogger logger, string api, string? subject);
 

@@ -22,6 +22,7 @@ internal sealed class UserTokenManager
     private readonly ILogger<UserTokenManager> _logger;
     private readonly Diagnostics.BffInstruments _metrics;
     private readonly SingleFlight<AccessTokenResult> _refreshes = new();
+    private readonly RefreshBackoff _backoff;
 
     public UserTokenManager(
         ServerSideTicketStore tickets,
@@ -29,8 +30,10 @@ internal sealed class UserTokenManager
         TimeProvider time,
         IOptionsMonitor<BffOptions> options,
         ILogger<UserTokenManager> logger,
-        Diagnostics.BffInstruments metrics)
+        Diagnostics.BffInstruments metrics,
+        RefreshBackoff backoff)
     {
+        _backoff = backoff;
         _tickets = tickets;
         _tokenClient = tokenClient;
         _time = time;
@@ -73,20 +76,50 @@ internal sealed class UserTokenManager
             return AccessTokenResult.NoSession;
         }
 
+        // One grant per session and API: the session's lock (across instances with Redis) orders them.
+        var flight = api is null ? key : $"{key}\n{api.AccessTokenItem}";
+        var stillValid = token is not null && IsUnexpired(properties, api);
+        if (stillValid && _backoff.IsBackingOff(flight))
+        {
+            return AccessTokenResult.Ok(token!); // the provider failed a moment ago: no new attempt yet
+        }
+
         var timeout = _options.CurrentValue.Tokens.RefreshTimeout;
+        AccessTokenResult refreshed;
         try
         {
             // The refresh itself is not tied to this request: other requests may be waiting on it.
-            // One grant per session and API: the session's lock (across instances with Redis) orders them.
-            var flight = api is null ? key : $"{key}\n{api.AccessTokenItem}";
-            return await _refreshes.RunAsync(flight, () => RefreshAsync(key, api, routeId)).WaitAsync(timeout, _time, cancellationToken);
+            refreshed = await _refreshes.RunAsync(flight, () => RefreshAsync(key, api, routeId)).WaitAsync(timeout, _time, cancellationToken);
         }
         catch (TimeoutException)
         {
             BffLog.TokenTimeout(_logger, timeout);
-            return AccessTokenResult.Timeout;
+            refreshed = AccessTokenResult.Timeout;
         }
+
+        if (refreshed.Status is not (AccessTokenStatus.ProviderUnavailable or AccessTokenStatus.Timeout))
+        {
+            _backoff.Succeeded(flight);
+            return refreshed;
+        }
+
+        if (!stillValid)
+        {
+            return refreshed; // nothing valid to fall back on: 502 / 504
+        }
+
+        // The provider is down or slow, and the token the session has is still good: use it, and
+        // try the refresh again after a short pause (a late refresh still lands and is used).
+        _backoff.Failed(flight);
+        BffLog.UsingTokenDuringProviderOutage(_logger, RefreshBackoff.Delay);
+        return AccessTokenResult.Ok(token!);
     }
+
+    /// <summary>Whether the token's expiry (not the refresh margin before it) has not come yet.</summary>
+    private bool IsUnexpired(AuthenticationProperties properties, ApiTokenKey? api) =>
+        !properties.Items.TryGetValue(api?.ExpiresAtItem ?? TokenNames.ExpiresAtItem, out var expiresAt) || expiresAt is null
+        || TokenValueCache.ParseExpiresAt(expiresAt) is not { } expires
+        || _time.GetUtcNow() < expires;
 
     private async Task<AccessTokenResult> RefreshAsync(string key, ApiTokenKey? api, string? routeId)
     {

@@ -73,4 +73,27 @@ public sealed class HealthTests(IdpFixture env)
         Assert.DoesNotContain(authority, ready.Body, StringComparison.Ordinal); // details go to the log only
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync($"{bff.Url}/health/live")).Status);
     }
+
+    [Fact]
+    public async Task Ready_is_503_while_the_identity_provider_is_down_and_200_again_when_it_is_back()
+    {
+        await using var idp = await TestIdp.StartAsync(env.Logs);
+        await using var api = await TestApi.StartAsync(idp.Url, env.Logs);
+        await using var bff = await TestBff.StartAsync(idp, api, env.NewFolder(), new CapturingLoggerProvider());
+        using var browser = new TestBrowser();
+        await browser.LoginAsync(bff.Url); // the discovery document is loaded
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync($"{bff.Url}/health/ready")).Status);
+
+        await idp.StopAsync();
+        bff.Time.Advance(IdentityProviderHealthCheckCacheFor());
+        var down = await browser.GetAsync($"{bff.Url}/health/ready");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, down.Status);
+        Assert.Equal("Unhealthy", new HealthAnswer(down.Body).StatusOf("identity-provider"));
+
+        await idp.RestartAsync();
+        bff.Time.Advance(IdentityProviderHealthCheckCacheFor());
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync($"{bff.Url}/health/ready")).Status);
+    }
+
+    private static TimeSpan IdentityProviderHealthCheckCacheFor() => Bff.Health.IdentityProviderHealthCheck.CacheFor;
 }

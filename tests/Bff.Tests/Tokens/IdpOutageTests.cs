@@ -69,4 +69,36 @@ public sealed class IdpOutageTests(IdpFixture env)
         Assert.Equal(HttpStatusCode.OK, (await browser.ApiAsync($"{bff.Url}/api/hello")).Status);
         Assert.Single(idp.Grants(bff.ClientId, "refresh_token"));
     }
+
+    [Fact]
+    public async Task Idp_down_while_the_access_token_is_still_valid_keeps_the_calls_going_with_it_and_refreshes_once_it_is_back()
+    {
+        await using var idp = await TestIdp.StartAsync(env.Logs);
+        await using var api = await TestApi.StartAsync(idp.Url, env.Logs);
+        var bffLogs = new CapturingLoggerProvider();
+        await using var bff = await TestBff.StartAsync(idp, api, env.NewFolder(), bffLogs);
+        using var browser = new TestBrowser();
+        await browser.LoginAsync(bff.Url);
+        Assert.Equal(HttpStatusCode.OK, (await browser.ApiAsync($"{bff.Url}/api/hello")).Status); // the API has the IdP's keys
+
+        await idp.StopAsync();
+        bff.Time.Advance(TimeSpan.FromMinutes(4.5)); // within RefreshBeforeExpiry (1 min) of the 5-minute token's expiry
+        for (var i = 0; i < 5; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            var during = await browser.ApiAsync($"{bff.Url}/api/hello");
+            Assert.True(during.Status == HttpStatusCode.OK, $"{during.Status}\n{string.Join("\n", bffLogs.Lines.TakeLast(10))}");
+            Assert.True(i == 0 || clock.Elapsed < TimeSpan.FromSeconds(1), $"call {i} took {clock.Elapsed}: no refresh attempt per request during the pause");
+        }
+
+        Assert.Single(bffLogs.Lines, l => l.Contains("the session's token is still valid and is used", StringComparison.Ordinal));
+
+        await idp.RestartAsync();
+        bff.Time.Advance(Bff.Tokens.RefreshBackoff.Delay);
+        Assert.Equal(HttpStatusCode.OK, (await browser.ApiAsync($"{bff.Url}/api/hello")).Status);
+        Assert.Single(idp.Grants(bff.ClientId, "refresh_token"), r => r.Status == 200);
+
+        bff.Time.Advance(TimeSpan.FromMinutes(1)); // past the first token's expiry: the new one is in use, no 502
+        Assert.Equal(HttpStatusCode.OK, (await browser.ApiAsync($"{bff.Url}/api/hello")).Status);
+    }
 }
