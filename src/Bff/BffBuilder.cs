@@ -43,9 +43,9 @@ public sealed class BffBuilder
         });
         Services.TryAddSingleton<ISessionLocks>(static services =>
         {
-            var session = services.GetRequiredService<IOptions<Bff.BffOptions>>().Value.Session;
-            return session.Store == Bff.SessionStoreKinds.Redis
-                ? new RedisSessionLocks(services.GetRequiredService<IConnectionMultiplexer>(), session.RedisKeyPrefix)
+            var options = services.GetRequiredService<IOptions<Bff.BffOptions>>().Value;
+            return options.Session.Store == Bff.SessionStoreKinds.Redis
+                ? new RedisSessionLocks(services.GetRequiredService<IConnectionMultiplexer>(), options.Session.RedisKeyPrefix, options.Tokens.RefreshTimeout)
                 : new LocalSessionLocks();
         });
         Services.TryAddSingleton<IReplayCache>(static services =>
