@@ -22,12 +22,15 @@ internal sealed class BffAuthenticationMiddleware
     private readonly RequestDelegate _next;
     private readonly IAuthenticationSchemeProvider _schemes;
     private readonly IOptionsMonitor<OpenIdConnectOptions> _openIdConnectOptions;
+    private readonly Sessions.SessionStoreOutage _storeOutage;
 
     public BffAuthenticationMiddleware(
         RequestDelegate next,
         IAuthenticationSchemeProvider schemes,
-        IOptionsMonitor<OpenIdConnectOptions> openIdConnectOptions)
+        IOptionsMonitor<OpenIdConnectOptions> openIdConnectOptions,
+        Sessions.SessionStoreOutage storeOutage)
     {
+        _storeOutage = storeOutage;
         _next = next;
         _schemes = schemes;
         _openIdConnectOptions = openIdConnectOptions;
@@ -35,47 +38,55 @@ internal sealed class BffAuthenticationMiddleware
 
     public async Task InvokeAsync(HttpContext context)
     {
-        context.Features.Set<IAuthenticationFeature>(new AuthenticationFeature
+        // One method (one state machine per request); the catch costs nothing until a store fails.
+        try
         {
-            OriginalPath = context.Request.Path,
-            OriginalPathBase = context.Request.PathBase,
-        });
-
-        // Request-handler schemes (remote callbacks) may answer the request themselves.
-        var handlers = context.RequestServices.GetRequiredService<IAuthenticationHandlerProvider>();
-        foreach (var scheme in await _schemes.GetRequestHandlerSchemesAsync())
-        {
-            if (IsOpenIdConnectOutsideItsPaths(scheme, context.Request.Path))
+            context.Features.Set<IAuthenticationFeature>(new AuthenticationFeature
             {
-                continue;
+                OriginalPath = context.Request.Path,
+                OriginalPathBase = context.Request.PathBase,
+            });
+
+            // Request-handler schemes (remote callbacks) may answer the request themselves.
+            var handlers = context.RequestServices.GetRequiredService<IAuthenticationHandlerProvider>();
+            foreach (var scheme in await _schemes.GetRequestHandlerSchemesAsync())
+            {
+                if (IsOpenIdConnectOutsideItsPaths(scheme, context.Request.Path))
+                {
+                    continue;
+                }
+
+                if (await handlers.GetHandlerAsync(context, scheme.Name) is IAuthenticationRequestHandler handler
+                    && await handler.HandleRequestAsync())
+                {
+                    return;
+                }
             }
 
-            if (await handlers.GetHandlerAsync(context, scheme.Name) is IAuthenticationRequestHandler handler
-                && await handler.HandleRequestAsync())
+            var defaultScheme = await _schemes.GetDefaultAuthenticateSchemeAsync();
+            if (defaultScheme is not null)
             {
-                return;
+                // An application's own IAuthenticationService may answer null, which ASP.NET Core tolerates.
+                var result = await context.AuthenticateAsync(defaultScheme.Name);
+                if (result?.Principal is not null)
+                {
+                    context.User = result.Principal;
+                }
+
+                if (result?.Succeeded == true)
+                {
+                    var features = new BffAuthenticationFeatures(result);
+                    context.Features.Set<IHttpAuthenticationFeature>(features);
+                    context.Features.Set<IAuthenticateResultFeature>(features);
+                }
             }
+
+            await _next(context);
         }
-
-        var defaultScheme = await _schemes.GetDefaultAuthenticateSchemeAsync();
-        if (defaultScheme is not null)
+        catch (Exception ex) when (Sessions.SessionStoreOutage.Is(ex) && !context.Response.HasStarted)
         {
-            // An application's own IAuthenticationService may answer null, which ASP.NET Core tolerates.
-            var result = await context.AuthenticateAsync(defaultScheme.Name);
-            if (result?.Principal is not null)
-            {
-                context.User = result.Principal;
-            }
-
-            if (result?.Succeeded == true)
-            {
-                var features = new BffAuthenticationFeatures(result);
-                context.Features.Set<IHttpAuthenticationFeature>(features);
-                context.Features.Set<IAuthenticateResultFeature>(features);
-            }
+            await _storeOutage.WriteAsync(context, ex);
         }
-
-        await _next(context);
     }
 
     /// <summary>

@@ -39,6 +39,9 @@ internal static partial class BffLog
     [LoggerMessage(1010, LogLevel.Information, "The Redis session store's connection {Change} ({ConnectionType}); its in-memory session copies were dropped.")]
     public static partial void SessionCacheDropped(ILogger logger, string change, string connectionType);
 
+    [LoggerMessage(1011, LogLevel.Error, "The session store is unavailable ({Error}); requests that need a session are answered 503 with Retry-After until it is back (this is logged at most every 30 s).")]
+    public static partial void SessionStoreUnavailable(ILogger logger, string error);
+
     [LoggerMessage(2001, LogLevel.Information, "Refreshing the user access token of subject {Subject}.")]
     public static partial void RefreshingUserToken(ILogger logger, string? subject);
 

@@ -15,16 +15,24 @@ internal sealed class LoginEndpoint
     private static readonly HashSet<string?> AllowedPrompts = new(StringComparer.Ordinal) { "none", "login", "consent", "select_account", "create" };
 
     private readonly LoginThrottle _throttle;
+    private readonly Sessions.IUserSessionStore _store;
     private readonly ILogger<LoginEndpoint> _logger;
 
-    public LoginEndpoint(LoginThrottle throttle, ILogger<LoginEndpoint> logger)
+    public LoginEndpoint(LoginThrottle throttle, Sessions.IUserSessionStore store, ILogger<LoginEndpoint> logger)
     {
         _throttle = throttle;
+        _store = store;
         _logger = logger;
     }
 
     public async Task HandleAsync(HttpContext context)
     {
+        if (_store is Sessions.IReportsAvailability { IsAvailable: false })
+        {
+            // Before the user types a password: the session could not be stored after it.
+            throw new Sessions.SessionStoreUnavailableException("The session store is not available; the login cannot complete.");
+        }
+
         if (!await _throttle.TryStartAsync(context))
         {
             return;

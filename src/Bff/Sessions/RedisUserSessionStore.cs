@@ -21,7 +21,7 @@ namespace Bff.Sessions;
 /// is confirmed again, and no copy is older than the configured lifetime. Reads that decide what to
 /// write (<see cref="GetFromStoreAsync"/>, under the session lock) always read Redis.
 /// </summary>
-internal sealed class RedisUserSessionStore : IUserSessionStore, IReplayCache, ICachingUserSessionStore, IDisposable
+internal sealed class RedisUserSessionStore : IUserSessionStore, IReplayCache, ICachingUserSessionStore, IDisposable, IReportsAvailability
 {
     private const int CachedSessions = 10_000;
     private static readonly TimeSpan CacheIdleLifetime = TimeSpan.FromMinutes(5);
@@ -56,7 +56,10 @@ internal sealed class RedisUserSessionStore : IUserSessionStore, IReplayCache, I
         }
     }
 
-    private IDatabase Db => _redis.GetDatabase();
+    public bool IsAvailable => _redis.IsConnected;
+
+    /// <summary>Not connected: fail at once (503) instead of queueing the command until its timeout.</summary>
+    private IDatabase Db => _redis.IsConnected ? _redis.GetDatabase() : throw new SessionStoreUnavailableException("Redis is not connected.");
 
     public async Task<UserSession?> GetAsync(string key, CancellationToken cancellationToken)
     {

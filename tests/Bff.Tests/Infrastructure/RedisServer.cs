@@ -9,7 +9,7 @@ namespace Bff.Tests.Infrastructure;
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
-    private readonly Process _process;
+    private Process _process;
     private readonly TempDirectory _folder;
 
     private RedisServer(Process process, TempDirectory folder, string socket)
@@ -36,6 +36,42 @@ public sealed class RedisServer : IAsyncDisposable
     {
         var folder = new TempDirectory("bff-redis");
         var socket = Path.Combine(folder.Path, "redis.sock");
+        var process = StartProcess(folder, socket);
+        var server = new RedisServer(process, folder, socket);
+
+        try
+        {
+            await WaitUntilReadyAsync(process, socket);
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync(); // never leave a redis-server behind
+            throw;
+        }
+    }
+
+    /// <summary>Kills the server (an outage: no persistence, so its data is gone).</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>Starts a new, empty server on the same socket (as a restarted Redis without persistence).</summary>
+    public async Task RestartAsync()
+    {
+        await KillAsync();
+        _process.Dispose();
+        _process = StartProcess(_folder, Socket);
+        await WaitUntilReadyAsync(_process, Socket);
+    }
+
+    private static Process StartProcess(TempDirectory folder, string socket)
+    {
         var info = new ProcessStartInfo(File.Exists("/usr/bin/redis-server") ? "/usr/bin/redis-server" : "redis-server")
         {
             RedirectStandardOutput = true,
@@ -52,18 +88,7 @@ public sealed class RedisServer : IAsyncDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new RedisServer(process, folder, socket);
-
-        try
-        {
-            await WaitUntilReadyAsync(process, socket);
-            return server;
-        }
-        catch
-        {
-            await server.DisposeAsync(); // never leave a redis-server behind
-            throw;
-        }
+        return process;
     }
 
     private static async Task WaitUntilReadyAsync(Process process, string socket)

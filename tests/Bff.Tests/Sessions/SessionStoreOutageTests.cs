@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using System.Net;
+using Bff.Tests.Infrastructure;
+
+namespace Bff.Tests.Sessions;
+
+/// <summary>
+/// Redis down: every request that needs a session is answered 503 with Retry-After at once (not a
+/// 500 after a 5 s timeout), the outage is logged once, a login stops before the password, and the
+/// BFF recovers without a restart.
+/// </summary>
+[Collection(IntegrationCollection.Name)]
+public sealed class SessionStoreOutageTests(IdpFixture env)
+{
+    [Fact]
+    public async Task Redis_down_answers_503_fast_logs_once_and_recovers_without_a_restart()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var bff = await env.StartBffAsync(settings =>
+        {
+            settings["Bff:Session:Store"] = "Redis";
+            settings["Bff:Session:Redis"] = redis.ConnectionString;
+        });
+        using var browser = new TestBrowser();
+        await browser.LoginAsync(bff.Url);
+        Assert.Equal(HttpStatusCode.OK, (await browser.ApiAsync($"{bff.Url}/api/hello")).Status);
+
+        await redis.KillAsync();
+        await WaitAsync(async () => (await browser.ApiAsync($"{bff.Url}/bff/user")).Status == HttpStatusCode.ServiceUnavailable);
+
+        for (var i = 0; i < 10; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            var response = await browser.ApiAsync($"{bff.Url}/{(i % 2 == 0 ? "api/hello" : "bff/user")}");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.Status);
+            Assert.Equal("5", response.Header("Retry-After"));
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"took {clock.Elapsed}");
+        }
+
+        using var stranger = new TestBrowser();
+        var login = await stranger.GetAsync($"{bff.Url}/bff/login");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, login.Status); // not sent to the provider's password page
+        Assert.Null(login.Location);
+        Assert.Single(bff.LogLines, l => l.Contains("The session store is unavailable", StringComparison.Ordinal));
+        Assert.DoesNotContain(bff.LogLines, l => l.Contains("An unhandled exception", StringComparison.Ordinal));
+
+        await redis.RestartAsync(); // empty: no persistence
+        await WaitAsync(async () => (await browser.ApiAsync($"{bff.Url}/bff/user")).Status != HttpStatusCode.ServiceUnavailable);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.ApiAsync($"{bff.Url}/bff/user")).Status); // the session went with Redis's data
+        using var again = new TestBrowser();
+        await again.LoginAsync(bff.Url);
+        Assert.Equal(HttpStatusCode.OK, (await again.ApiAsync($"{bff.Url}/api/hello")).Status);
+    }
+
+    /// <summary>Polls until <paramref name="condition"/> holds (the Redis client notices a lost or restored connection on its own schedule).</summary>
+    private static async Task WaitAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold within 20 s");
+            await Task.Delay(100);
+        }
+    }
+}
