@@ -60,6 +60,7 @@ public static class BffServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<OpenIdConnectOptions>, PostConfigureOpenIdConnectOptions>()); // after ASP.NET Core's
         services.TryAddSingleton<UserInfoClaims>();
         services.TryAddSingleton<SessionTerminator>();
+        services.TryAddSingleton<LostKeyRingDetector>();
         services.TryAddSingleton<SessionStoreOutage>();
         services.TryAddSingleton<PreviousSessionEnder>();
         services.TryAddSingleton<BffCookieFilter>();

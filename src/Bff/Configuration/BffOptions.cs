@@ -29,6 +29,13 @@ public sealed class BffOptions
     /// </summary>
     public string DataPath { get; set; } = "data";
 
+    /// <summary>
+    /// Folder of the data-protection key ring (<c>Bff:DataProtectionKeysPath</c>), for every store,
+    /// e.g. a volume every instance mounts. Not set: <c>DataPath/keys</c>, or Redis with the Redis
+    /// store (then Redis must persist: a restart without persistence loses the keys).
+    /// </summary>
+    public string? DataProtectionKeysPath { get; set; }
+
     /// <summary>Base path of the management endpoints. Default <c>/bff</c>.</summary>
     public string ManagementBasePath { get; set; } = "/bff";
 

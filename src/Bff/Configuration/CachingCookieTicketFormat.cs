@@ -22,10 +22,13 @@ internal sealed class CachingCookieTicketFormat : ISecureDataFormat<Authenticati
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Entry>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
 
-    public CachingCookieTicketFormat(ISecureDataFormat<AuthenticationTicket> inner, TimeProvider time)
+    private readonly LostKeyRingDetector? _lostKeys;
+
+    public CachingCookieTicketFormat(ISecureDataFormat<AuthenticationTicket> inner, TimeProvider time, LostKeyRingDetector? lostKeys = null)
     {
         _inner = inner;
         _time = time;
+        _lostKeys = lostKeys;
         _bySpan = _entries.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
@@ -57,6 +60,10 @@ internal sealed class CachingCookieTicketFormat : ISecureDataFormat<Authenticati
         if (ticket is not null)
         {
             Remember(protectedText, ticket, now);
+        }
+        else
+        {
+            _lostKeys?.Refused(protectedText);
         }
 
         return ticket;

@@ -10,8 +10,9 @@ namespace Bff.Configuration;
 
 /// <summary>
 /// Persists data-protection keys where the sessions live, unless the application chose a key
-/// repository itself: in Redis with the Redis store (every instance reads every instance's
-/// cookies), else under <c>Bff:DataPath/keys</c> (a restart still reads every cookie and ticket).
+/// repository itself: in <c>Bff:DataProtectionKeysPath</c> when set, else in Redis with the Redis
+/// store (every instance reads every instance's cookies), else under <c>Bff:DataPath/keys</c> (a
+/// restart still reads every cookie and ticket).
 /// </summary>
 internal sealed class ConfigureDataProtectionKeys : IConfigureOptions<KeyManagementOptions>
 {
@@ -34,6 +35,14 @@ internal sealed class ConfigureDataProtectionKeys : IConfigureOptions<KeyManagem
         }
 
         var session = _bff.Value.Session;
+        if (!string.IsNullOrWhiteSpace(_bff.Value.DataProtectionKeysPath))
+        {
+            var shared = new DirectoryInfo(Path.GetFullPath(_bff.Value.DataProtectionKeysPath));
+            shared.Create();
+            options.XmlRepository = new FileSystemXmlRepository(shared, _loggerFactory);
+            return;
+        }
+
         if (session.Store == SessionStoreKinds.Redis)
         {
             var redis = _services.GetRequiredService<IConnectionMultiplexer>();

@@ -8,7 +8,7 @@ namespace Bff.Configuration;
 /// <see cref="CachingCookieTicketFormat"/>, and its cookie manager, when it is ASP.NET Core's
 /// default, in <see cref="KnownSessionCookieManager"/>.
 /// </summary>
-internal sealed class PostConfigureCookieTicketFormat(TimeProvider time) : IPostConfigureOptions<CookieAuthenticationOptions>
+internal sealed class PostConfigureCookieTicketFormat(TimeProvider time, LostKeyRingDetector lostKeys) : IPostConfigureOptions<CookieAuthenticationOptions>
 {
     public void PostConfigure(string? name, CookieAuthenticationOptions options)
     {
@@ -17,7 +17,7 @@ internal sealed class PostConfigureCookieTicketFormat(TimeProvider time) : IPost
             return;
         }
 
-        var format = new CachingCookieTicketFormat(options.TicketDataFormat, time);
+        var format = new CachingCookieTicketFormat(options.TicketDataFormat, time, lostKeys);
         options.TicketDataFormat = format;
         if (options.CookieManager is ChunkingCookieManager)
         {

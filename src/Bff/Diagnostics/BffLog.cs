@@ -42,6 +42,9 @@ internal static partial class BffLog
     [LoggerMessage(1011, LogLevel.Error, "The session store is unavailable ({Error}); requests that need a session are answered 503 with Retry-After until it is back (this is logged at most every 30 s).")]
     public static partial void SessionStoreUnavailable(ILogger logger, string error);
 
+    [LoggerMessage(1012, LogLevel.Error, "A session cookie was protected with data-protection key {KeyId}, which this instance's key ring does not have: its users get 401. The key ring was lost (a Redis without persistence restarted, and instances started since made new keys) or is not shared by every instance. Run Redis with persistence (AOF or RDB), or keep the key ring in a shared folder (Bff:DataProtectionKeysPath).")]
+    public static partial void DataProtectionKeyMissing(ILogger logger, Guid keyId);
+
     [LoggerMessage(2001, LogLevel.Information, "Refreshing the user access token of subject {Subject}.")]
     public static partial void RefreshingUserToken(ILogger logger, string? subject);
 
