@@ -259,10 +259,10 @@ internal sealed class ConfigureOpenIdConnectOptions : IConfigureNamedOptions<Ope
     /// Sends the pushed authorization request through <see cref="TokenEndpointClient"/>, so it uses the
     /// one configured client authentication method (the handler alone knows only the client secret).
     /// </summary>
-    private static async Task PushAuthorizationAsync(PushedAuthorizationContext context)
+    private async Task PushAuthorizationAsync(PushedAuthorizationContext context)
     {
         var tokenClient = context.HttpContext.RequestServices.GetRequiredService<TokenEndpointClient>();
-        var resources = context.HttpContext.RequestServices.GetRequiredService<IOptions<BffOptions>>().Value.Oidc.Resources;
+        var resources = _bff.Value.Oidc.Resources;
         var requestUri = await tokenClient.PushAuthorizationAsync(context.ProtocolMessage, resources.Skip(1), context.HttpContext.RequestAborted);
         context.HandlePush(requestUri);
     }

@@ -117,9 +117,13 @@ internal sealed class UserTokenManager
 
     /// <summary>Whether the token's expiry (not the refresh margin before it) has not come yet.</summary>
     private bool IsUnexpired(AuthenticationProperties properties, ApiTokenKey? api) =>
-        !properties.Items.TryGetValue(api?.ExpiresAtItem ?? TokenNames.ExpiresAtItem, out var expiresAt) || expiresAt is null
-        || TokenValueCache.ParseExpiresAt(expiresAt) is not { } expires
-        || _time.GetUtcNow() < expires;
+        ExpiresAt(properties, api) is not { } expires || _time.GetUtcNow() < expires;
+
+    /// <summary>When the main token (or <paramref name="api"/>'s) expires; null when neither the provider nor the token said.</summary>
+    private static DateTimeOffset? ExpiresAt(AuthenticationProperties properties, ApiTokenKey? api) =>
+        properties.Items.TryGetValue(api?.ExpiresAtItem ?? TokenNames.ExpiresAtItem, out var expiresAt) && expiresAt is not null
+            ? TokenValueCache.ParseExpiresAt(expiresAt)
+            : null;
 
     private async Task<AccessTokenResult> RefreshAsync(string key, ApiTokenKey? api, string? routeId)
     {
@@ -256,16 +260,9 @@ internal sealed class UserTokenManager
         }
     }
 
-    private bool NeedsRefresh(AuthenticationProperties properties, ApiTokenKey? api = null)
-    {
-        if (!properties.Items.TryGetValue(api?.ExpiresAtItem ?? TokenNames.ExpiresAtItem, out var expiresAt) || expiresAt is null
-            || TokenValueCache.ParseExpiresAt(expiresAt) is not { } expires)
-        {
-            return false; // neither the provider nor the token gave a lifetime: use the token as it is
-        }
-
-        return _time.GetUtcNow() >= expires - _options.CurrentValue.Tokens.RefreshBeforeExpiry;
-    }
+    /// <summary>Within <c>RefreshBeforeExpiry</c> of expiry; never when no lifetime is known (the token is used as it is).</summary>
+    private bool NeedsRefresh(AuthenticationProperties properties, ApiTokenKey? api = null) =>
+        ExpiresAt(properties, api) is { } expires && _time.GetUtcNow() >= expires - _options.CurrentValue.Tokens.RefreshBeforeExpiry;
 
     private static void SetToken(AuthenticationProperties properties, string name, string? value)
     {
