@@ -7,7 +7,7 @@ namespace Bff.Sessions;
 /// A Redis lock per session (<c>{prefix}lock:{key}</c>, <c>SET NX PX</c> with a random owner token,
 /// released only by its owner), so instances sharing the Redis store refresh a session's tokens one
 /// at a time and each re-reads the session after the other's refresh. The lock lives
-/// <c>Bff:Tokens:RefreshTimeout</c> (at least 1 s) and its holder extends it while it works, so a
+/// <c>Bff:Tokens:RefreshTimeout</c> (at least 2 s) and its holder extends it while it works, so a
 /// live refresh keeps it however long the provider takes, and the lock of an instance that died
 /// mid-refresh expires within that time: the waiting instances then take it over (before, a fixed
 /// 30 s lifetime made every instance answer 504 for that session for up to 30 s).
@@ -16,7 +16,7 @@ internal sealed class RedisSessionLocks : ISessionLocks
 {
     private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
-    private static readonly TimeSpan MinLifetime = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MinLifetime = TimeSpan.FromSeconds(2);
 
     private readonly IConnectionMultiplexer _redis;
     private readonly string _prefix;

@@ -22,13 +22,20 @@ public sealed class RedisSessionLockTests(IdpFixture env) : IAsyncLifetime
     public async Task A_live_holder_keeps_the_lock_past_its_lifetime()
     {
         await using var connection = await _redis.ConnectAsync();
-        var locks = new RedisSessionLocks(connection, "t1:", TimeSpan.FromSeconds(1));
-        var other = new RedisSessionLocks(connection, "t1:", TimeSpan.FromSeconds(1));
+        // A 3 s lifetime is extended every second: only a stall of the whole process for 2 s would let
+        // it lapse (with the 1 s floor, a 0.7 s stall of a loaded CI machine did).
+        var lifetime = TimeSpan.FromSeconds(3);
+        var locks = new RedisSessionLocks(connection, "t1:", lifetime);
+        var other = new RedisSessionLocks(connection, "t1:", lifetime);
 
         await using (await locks.AcquireAsync("s", CancellationToken.None))
         {
-            await Task.Delay(TimeSpan.FromSeconds(2.5)); // more than twice its lifetime: extended meanwhile
-            Assert.True(await connection.GetDatabase().KeyExistsAsync("t1:lock:s"));
+            var until = DateTime.UtcNow + (2 * lifetime) + TimeSpan.FromSeconds(1); // past twice its lifetime: extended meanwhile
+            while (DateTime.UtcNow < until)
+            {
+                Assert.True(await connection.GetDatabase().KeyExistsAsync("t1:lock:s"), "the held lock lapsed");
+                await Task.Delay(TimeSpan.FromMilliseconds(250));
+            }
         }
 
         Assert.False(await connection.GetDatabase().KeyExistsAsync("t1:lock:s")); // released
