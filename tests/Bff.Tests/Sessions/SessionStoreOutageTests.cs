@@ -34,7 +34,7 @@ public sealed class SessionStoreOutageTests(IdpFixture env)
             var response = await browser.ApiAsync($"{bff.Url}/{(i % 2 == 0 ? "api/hello" : "bff/user")}");
             Assert.Equal(HttpStatusCode.ServiceUnavailable, response.Status);
             Assert.Equal("5", response.Header("Retry-After"));
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"took {clock.Elapsed}");
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"took {clock.Elapsed}"); // not the client's 5 s command timeout
         }
 
         using var stranger = new TestBrowser();

@@ -85,12 +85,11 @@ public sealed class IdpOutageTests(IdpFixture env)
         bff.Time.Advance(TimeSpan.FromMinutes(4.5)); // within RefreshBeforeExpiry (1 min) of the 5-minute token's expiry
         for (var i = 0; i < 5; i++)
         {
-            var clock = Stopwatch.StartNew();
             var during = await browser.ApiAsync($"{bff.Url}/api/hello");
             Assert.True(during.Status == HttpStatusCode.OK, $"{during.Status}\n{string.Join("\n", bffLogs.Lines.TakeLast(10))}");
-            Assert.True(i == 0 || clock.Elapsed < TimeSpan.FromSeconds(1), $"call {i} took {clock.Elapsed}: no refresh attempt per request during the pause");
         }
 
+        // Each failed attempt logs this once: one line for five calls is one attempt, not one per request.
         Assert.Single(bffLogs.Lines, l => l.Contains("the session's token is still valid and is used", StringComparison.Ordinal));
 
         await idp.RestartAsync();
