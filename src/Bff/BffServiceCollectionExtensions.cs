@@ -70,6 +70,8 @@ public static class BffServiceCollectionExtensions
         services.AddAuthorization();
 
         services.TryAddSingleton<ServerSideTicketStore>();
+        services.TryAddSingleton<UnsavedSessions>();
+        services.AddHostedService<UnsavedSessionWriter>();
         services.TryAddSingleton<TicketCache>();
         services.TryAddSingleton<TokenEndpointClient>();
         services.TryAddSingleton<ClientAssertionSigner>();

@@ -25,8 +25,13 @@ internal sealed class IdpOptions
 
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(14);
 
-    /// <summary>How long an already redeemed refresh token may be used again (zero: rejected at once).</summary>
-    public TimeSpan RefreshTokenReuseLeeway { get; set; } = TimeSpan.Zero;
+    /// <summary>
+    /// How long an already redeemed refresh token may be used again (zero: rejected at once, and
+    /// its whole family revoked). Default 30 s, as OpenIddict's own default and the reuse intervals
+    /// of Okta, Auth0 and Keycloak: a client that crashed between the provider's answer and saving
+    /// the rotated token does not lose the user's session.
+    /// </summary>
+    public TimeSpan RefreshTokenReuseLeeway { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// Issue refresh tokens as opaque references (43 characters, the token kept in the IdP's

@@ -45,6 +45,21 @@ internal static partial class BffLog
     [LoggerMessage(1012, LogLevel.Error, "A session cookie was protected with data-protection key {KeyId}, which this instance's key ring does not have: its users get 401. The key ring was lost (a Redis without persistence restarted, and instances started since made new keys) or is not shared by every instance. Run Redis with persistence (AOF or RDB), or keep the key ring in a shared folder (Bff:DataProtectionKeysPath).")]
     public static partial void DataProtectionKeyMissing(ILogger logger, Guid keyId);
 
+    [LoggerMessage(1013, LogLevel.Warning, "The session store refused the refreshed session of subject {Subject} ({Error}); its new tokens are kept in memory on this instance and used, and written again every few seconds until the store takes them.")]
+    public static partial void SessionKeptUnsaved(ILogger logger, string? subject, string error);
+
+    [LoggerMessage(1014, LogLevel.Information, "A session the store had refused was written, {Delay} after the refusal.")]
+    public static partial void UnsavedSessionWritten(ILogger logger, TimeSpan delay);
+
+    [LoggerMessage(1015, LogLevel.Information, "A session kept in memory after the store refused it is no longer written: {Reason}.")]
+    public static partial void UnsavedSessionDropped(ILogger logger, string reason);
+
+    [LoggerMessage(1016, LogLevel.Error, "The session store refuses writes and {Max} sessions already wait in memory: this refresh's new tokens are not kept, and the session's next refresh replays a refresh token the provider retired.")]
+    public static partial void UnsavedSessionsFull(ILogger logger, int max);
+
+    [LoggerMessage(1017, LogLevel.Error, "Shutting down with {Count} sessions the store refused: their rotated refresh tokens are lost, and their next refresh replays the previous one (kept only by a provider with a refresh-token reuse interval; see docs/deployment.md).")]
+    public static partial void UnsavedSessionsLostAtShutdown(ILogger logger, int count);
+
     [LoggerMessage(2001, LogLevel.Information, "Refreshing the user access token of subject {Subject}.")]
     public static partial void RefreshingUserToken(ILogger logger, string? subject);
 

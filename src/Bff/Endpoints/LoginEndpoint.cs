@@ -16,10 +16,12 @@ internal sealed class LoginEndpoint
 
     private readonly LoginThrottle _throttle;
     private readonly Sessions.IUserSessionStore _store;
+    private readonly Sessions.SessionStoreOutage _storeOutage;
     private readonly ILogger<LoginEndpoint> _logger;
 
-    public LoginEndpoint(LoginThrottle throttle, Sessions.IUserSessionStore store, ILogger<LoginEndpoint> logger)
+    public LoginEndpoint(LoginThrottle throttle, Sessions.IUserSessionStore store, Sessions.SessionStoreOutage storeOutage, ILogger<LoginEndpoint> logger)
     {
+        _storeOutage = storeOutage;
         _throttle = throttle;
         _store = store;
         _logger = logger;
@@ -27,7 +29,7 @@ internal sealed class LoginEndpoint
 
     public async Task HandleAsync(HttpContext context)
     {
-        if (_store is Sessions.IReportsAvailability { IsAvailable: false })
+        if (_store is Sessions.IReportsAvailability { IsAvailable: false } || _storeOutage.RefusesWrites)
         {
             // Before the user types a password: the session could not be stored after it.
             throw new Sessions.SessionStoreUnavailableException("The session store is not available; the login cannot complete.");

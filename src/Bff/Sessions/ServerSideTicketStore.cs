@@ -24,12 +24,16 @@ internal sealed class ServerSideTicketStore : ITicketStore
     private readonly ISessionLocks _locks;
     private readonly Diagnostics.BffInstruments _metrics;
     private readonly TicketCache _cache;
+    private readonly UnsavedSessions _unsaved;
+    private readonly SessionStoreOutage _outage;
 
     public ServerSideTicketStore(
         IUserSessionStore store,
         ISessionLocks locks,
         Diagnostics.BffInstruments metrics,
         TicketCache cache,
+        UnsavedSessions unsaved,
+        SessionStoreOutage outage,
         IDataProtectionProvider dataProtection,
         TimeProvider time,
         IOptionsMonitor<BffOptions> options,
@@ -39,6 +43,8 @@ internal sealed class ServerSideTicketStore : ITicketStore
         _locks = locks;
         _metrics = metrics;
         _cache = cache;
+        _unsaved = unsaved;
+        _outage = outage;
         _protector = dataProtection.CreateProtector(typeof(ServerSideTicketStore).FullName!, "v1");
         _time = time;
         _options = options;
@@ -63,7 +69,17 @@ internal sealed class ServerSideTicketStore : ITicketStore
             ticket.Properties.SetCreated(now);
         }
 
-        await _store.SetAsync(ToSession(key, ticket, now), cancellationToken);
+        try
+        {
+            await _store.SetAsync(ToSession(key, ticket, now), cancellationToken);
+        }
+        catch (Exception ex) when (SessionStoreOutage.Is(ex))
+        {
+            _outage.WriteRefused(); // the next logins are refused before the password page
+            throw;
+        }
+
+        _outage.WriteTaken();
         BffLog.SessionCreated(_logger, ticket.Principal.FindFirst("sub")?.Value);
         return key;
     }
@@ -99,19 +115,108 @@ internal sealed class ServerSideTicketStore : ITicketStore
     /// all under the session's lock (shared by every instance with the Redis store), so refreshes
     /// and renewals of one session never undo each other.
     /// </summary>
+    /// <remarks>
+    /// A write the store refuses (disk full, read-only, unreachable) after <paramref name="update"/>
+    /// changed the session is not an error: the provider may already have rotated the refresh token,
+    /// so the new version is kept in memory (<see cref="UnsavedSessions"/>), read instead of the
+    /// store's, and written again later. Replaying the store's retired refresh token would make a
+    /// provider with reuse detection revoke the user's whole token family.
+    /// </remarks>
     public async Task<TResult> UpdateAsync<TResult>(string key, Func<AuthenticationTicket?, Task<(bool Write, TResult Result)>> update, CancellationToken cancellationToken)
     {
         await using var _ = await _locks.AcquireAsync(key, cancellationToken);
+        if (_unsaved.TryGet(key, out var unsaved))
+        {
+            await TryWriteUnsavedLockedAsync(key, unsaved, cancellationToken);
+        }
+
         var stored = await RetrieveAsync(key, fromStore: true, cancellationToken);
+        var storedRefreshToken = _unsaved.TryGet(key, out var stillUnsaved)
+            ? stillUnsaved.StoredRefreshToken
+            : stored?.Properties.GetTokenValue(Tokens.TokenNames.RefreshToken);
         var (write, result) = await update(stored);
         if (write && stored is not null)
         {
-            var session = ToSession(key, stored, _time.GetUtcNow());
-            await _store.SetAsync(session, cancellationToken);
+            var now = _time.GetUtcNow();
+            var session = ToSession(key, stored, now);
+            try
+            {
+                await _store.SetAsync(session, cancellationToken);
+                _unsaved.Remove(key);
+                _outage.WriteTaken();
+            }
+            catch (Exception ex) when (SessionStoreOutage.Is(ex))
+            {
+                _outage.WriteRefused();
+                if (!_unsaved.TryKeep(key, new UnsavedSessions.Entry(session, storedRefreshToken, now)))
+                {
+                    BffLog.UnsavedSessionsFull(_logger, UnsavedSessions.MaxEntries);
+                    throw;
+                }
+
+                BffLog.SessionKeptUnsaved(_logger, stored.Principal.FindFirst("sub")?.Value, SessionStoreOutage.Describe(ex));
+            }
+
             _cache.Set(key, session.Ticket, stored); // an active session: its next read skips decryption
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Writes the sessions the store refused earlier, each under its lock; returns how many still
+    /// wait (the store still refuses them).
+    /// </summary>
+    public async Task<int> WriteUnsavedAsync(CancellationToken cancellationToken)
+    {
+        foreach (var key in _unsaved.Keys)
+        {
+            await using var _ = await _locks.AcquireAsync(key, cancellationToken);
+            if (_unsaved.TryGet(key, out var unsaved) && !await TryWriteUnsavedLockedAsync(key, unsaved, cancellationToken))
+            {
+                break; // the store still refuses: try the rest next time
+            }
+        }
+
+        return _unsaved.Count;
+    }
+
+    /// <summary>
+    /// Under the session's lock: writes its unsaved version unless the store no longer holds the
+    /// version it replaced (the session ended, or another instance stored a newer one: theirs
+    /// stands). False when the store refuses again.
+    /// </summary>
+    private async Task<bool> TryWriteUnsavedLockedAsync(string key, UnsavedSessions.Entry unsaved, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var current = _store is ICachingUserSessionStore caching
+                ? await caching.GetFromStoreAsync(key, cancellationToken)
+                : await _store.GetAsync(key, cancellationToken);
+            if (current is null)
+            {
+                _unsaved.Remove(key, unsaved);
+                BffLog.UnsavedSessionDropped(_logger, "the session ended meanwhile");
+                return true;
+            }
+
+            if (Unprotect(current)?.Properties.GetTokenValue(Tokens.TokenNames.RefreshToken) != unsaved.StoredRefreshToken)
+            {
+                _unsaved.Remove(key, unsaved);
+                BffLog.UnsavedSessionDropped(_logger, "another instance stored a newer version of the session");
+                return true;
+            }
+
+            await _store.SetAsync(unsaved.Session, cancellationToken);
+            _unsaved.Remove(key, unsaved);
+            _outage.WriteTaken();
+            BffLog.UnsavedSessionWritten(_logger, _time.GetUtcNow() - unsaved.Since);
+            return true;
+        }
+        catch (Exception ex) when (SessionStoreOutage.Is(ex))
+        {
+            return false;
+        }
     }
 
     public Task<AuthenticationTicket?> RetrieveAsync(string key) => RetrieveAsync(key, CancellationToken.None);
@@ -142,6 +247,11 @@ internal sealed class ServerSideTicketStore : ITicketStore
         if (session is null)
         {
             return null;
+        }
+
+        if (_unsaved.TryGet(key, out var unsaved))
+        {
+            session = unsaved.Session; // newer than the store's copy, whose refresh token the provider retired
         }
 
         if (session.Expires is { } expires && expires <= _time.GetUtcNow())
@@ -195,10 +305,11 @@ internal sealed class ServerSideTicketStore : ITicketStore
 
     public Task RemoveAsync(string key, CancellationToken cancellationToken) => RemoveAsync(key, null!, cancellationToken);
 
-    public Task RemoveAsync(string key, HttpContext httpContext, CancellationToken cancellationToken)
+    public async Task RemoveAsync(string key, HttpContext httpContext, CancellationToken cancellationToken)
     {
         _cache.Remove(key);
-        return _store.DeleteAsync(key, cancellationToken);
+        await _store.DeleteAsync(key, cancellationToken);
+        _unsaved.Remove(key);
     }
 
     private static string NewKey() => Base64UrlEncode(RandomNumberGenerator.GetBytes(32));

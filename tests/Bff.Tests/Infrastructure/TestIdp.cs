@@ -117,7 +117,8 @@ public sealed class TestIdp : IAsyncDisposable
     private async Task RunAsync(string url)
     {
         _app = DevIdpApp.Build(
-            ["--urls", url, "--Idp:DataPath", _data.Path, "--environment", "Development"],
+            // No reuse leeway: a replayed refresh token fails (and revokes its family) so that tests see every replay.
+            ["--urls", url, "--Idp:DataPath", _data.Path, "--environment", "Development", "--Idp:RefreshTokenReuseLeeway", "00:00:00"],
             builder =>
             {
                 builder.Logging.ClearProviders();
