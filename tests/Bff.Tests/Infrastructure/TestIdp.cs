@@ -13,6 +13,7 @@ public sealed class TestIdp : IAsyncDisposable
 {
     private readonly TempDirectory _data;
     private WebApplication? _app;
+    private TimeSpan _reuseLeeway;
 
     private TestIdp(TempDirectory data, CapturingLoggerProvider logs)
     {
@@ -28,9 +29,13 @@ public sealed class TestIdp : IAsyncDisposable
 
     public IServiceProvider Services => _app!.Services;
 
-    public static async Task<TestIdp> StartAsync(CapturingLoggerProvider? logs = null, TempDirectory? data = null, string? url = null)
+    /// <summary>
+    /// Starts the dev IdP; <paramref name="reuseLeeway"/> is how long a redeemed refresh token is
+    /// accepted again (<c>Idp:RefreshTokenReuseLeeway</c>), zero unless a test needs a provider's reuse interval.
+    /// </summary>
+    public static async Task<TestIdp> StartAsync(CapturingLoggerProvider? logs = null, TempDirectory? data = null, string? url = null, TimeSpan? reuseLeeway = null)
     {
-        var idp = new TestIdp(data ?? new TempDirectory("bff-idp"), logs ?? new CapturingLoggerProvider());
+        var idp = new TestIdp(data ?? new TempDirectory("bff-idp"), logs ?? new CapturingLoggerProvider()) { _reuseLeeway = reuseLeeway ?? TimeSpan.Zero };
         await idp.RunAsync(url ?? "http://127.0.0.1:0");
         return idp;
     }
@@ -117,8 +122,8 @@ public sealed class TestIdp : IAsyncDisposable
     private async Task RunAsync(string url)
     {
         _app = DevIdpApp.Build(
-            // No reuse leeway: a replayed refresh token fails (and revokes its family) so that tests see every replay.
-            ["--urls", url, "--Idp:DataPath", _data.Path, "--environment", "Development", "--Idp:RefreshTokenReuseLeeway", "00:00:00"],
+            // No reuse leeway unless asked: a replayed refresh token fails (and revokes its family) so that tests see every replay.
+            ["--urls", url, "--Idp:DataPath", _data.Path, "--environment", "Development", "--Idp:RefreshTokenReuseLeeway", _reuseLeeway.ToString("c", System.Globalization.CultureInfo.InvariantCulture)],
             builder =>
             {
                 builder.Logging.ClearProviders();
