@@ -36,6 +36,7 @@ public sealed class BffBuilder
                     services.GetRequiredService<IConnectionMultiplexer>(),
                     options.Session.RedisKeyPrefix,
                     options.Session.RedisLocalCacheLifetime,
+                    options.Session.RedisOutageLifetime,
                     services.GetRequiredService<TimeProvider>(),
                     services.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RedisUserSessionStore>>()),
                 _ => new SqliteUserSessionStore(Path.Combine(options.ResolveDataPath(), "sessions.db"), services.GetRequiredService<TimeProvider>()),

@@ -219,6 +219,11 @@ internal sealed class BffOptionsValidator : IValidateOptions<BffOptions>
             failures.Add($"Bff:Session:RedisLocalCacheLifetime ({session.RedisLocalCacheLifetime}) must be between 00:00:00 (read Redis on every request) and 01:00:00; default 00:00:10.");
         }
 
+        if (session.RedisOutageLifetime < TimeSpan.Zero || session.RedisOutageLifetime > TimeSpan.FromHours(1))
+        {
+            failures.Add($"Bff:Session:RedisOutageLifetime ({session.RedisOutageLifetime}) must be between 00:00:00 (every session answers 503 while Redis is down) and 01:00:00; default 00:05:00.");
+        }
+
         if (session.CleanupInterval < TimeSpan.Zero)
         {
             failures.Add("Bff:Session:CleanupInterval must not be negative (00:00:00 turns the cleanup off).");

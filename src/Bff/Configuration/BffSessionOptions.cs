@@ -24,6 +24,15 @@ public sealed class BffSessionOptions
     public TimeSpan RedisLocalCacheLifetime { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// With the Redis store: while Redis cannot be reached, how long after the connection failed
+    /// an instance keeps answering the sessions it had in memory (read only: a refresh, login,
+    /// logout or renewal answers 503 until Redis is back). A logout made on another instance in
+    /// the instant before the outage may go unseen here for that long. Default 5 minutes;
+    /// <c>00:00:00</c> answers 503 for every session from the first failed connection.
+    /// </summary>
+    public TimeSpan RedisOutageLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
     /// How often expired sessions are looked for, their refresh tokens revoked at the provider and
     /// the sessions deleted. Default 10 minutes; <c>00:00:00</c> turns the cleanup off.
     /// </summary>

@@ -20,6 +20,11 @@ namespace Bff.Sessions;
 /// here as soon as the message arrives, a lost connection empties the cache until the subscription
 /// is confirmed again, and no copy is older than the configured lifetime. Reads that decide what to
 /// write (<see cref="GetFromStoreAsync"/>, under the session lock) always read Redis.
+/// <para>
+/// When the connection fails, the copies held at that instant are set aside: while Redis cannot be
+/// reached, and for at most <c>Bff:Session:RedisOutageLifetime</c> after the failure, the sessions
+/// in use are answered from them (read only); every other session, and every write, answers 503.
+/// </para>
 /// </summary>
 internal sealed class RedisUserSessionStore : IUserSessionStore, IReplayCache, ICachingUserSessionStore, IDisposable, IReportsAvailability
 {
@@ -39,10 +44,13 @@ internal sealed class RedisUserSessionStore : IUserSessionStore, IReplayCache, I
     private Task? _subscribing;
     private long _connectionEpoch;
     private volatile bool _subscribed;
+    private readonly TimeSpan _outageLifetime;
+    private volatile OutageCopies? _outage;
 
-    public RedisUserSessionStore(IConnectionMultiplexer redis, string prefix, TimeSpan localCacheLifetime, TimeProvider time, ILogger<RedisUserSessionStore> logger)
+    public RedisUserSessionStore(IConnectionMultiplexer redis, string prefix, TimeSpan localCacheLifetime, TimeSpan outageLifetime, TimeProvider time, ILogger<RedisUserSessionStore> logger)
     {
         _redis = redis;
+        _outageLifetime = outageLifetime;
         _prefix = prefix;
         _logger = logger;
         _time = time;
@@ -66,6 +74,11 @@ internal sealed class RedisUserSessionStore : IUserSessionStore, IReplayCache, I
         if (_subscribed && _cache!.TryGet(key, out var cached))
         {
             return cached;
+        }
+
+        if (_outage is { } outage && !_redis.IsConnected && outage.TryGet(key, _time.GetUtcNow(), out var kept))
+        {
+            return kept; // Redis is down: the copy this instance held when it failed, for a bounded time
         }
 
         return await GetFromStoreAsync(key, cancellationToken);
@@ -287,22 +300,45 @@ internal sealed class RedisUserSessionStore : IUserSessionStore, IReplayCache, I
 
     private void OnInvalidation(RedisChannel channel, RedisValue message) => _cache!.Invalidate(message.ToString());
 
-    private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e) => DropCopies("failed", e.ConnectionType);
+    private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e) => DropCopies("failed", e.ConnectionType, keepForOutage: true);
 
-    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e) => DropCopies("was restored", e.ConnectionType);
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e) => DropCopies("was restored", e.ConnectionType, keepForOutage: false);
 
-    /// <summary>Messages may have been missed: stop using copies until the subscription is confirmed again.</summary>
-    private void DropCopies(string change, ConnectionType connectionType)
+    /// <summary>
+    /// Messages may have been missed: stop using copies until the subscription is confirmed again.
+    /// A failure sets the copies aside for the outage (the first failure of an outage: later
+    /// ones have nothing newer to keep); a restored connection ends the outage.
+    /// </summary>
+    private void DropCopies(string change, ConnectionType connectionType, bool keepForOutage)
     {
         lock (_subscriptionLock)
         {
             Interlocked.Increment(ref _connectionEpoch);
             _subscribed = false;
             _nextSubscriptionAttempt = DateTimeOffset.MinValue;
+            if (!keepForOutage)
+            {
+                _outage = null;
+            }
+            else if (_outage is null && _outageLifetime > TimeSpan.Zero)
+            {
+                _outage = new OutageCopies(_cache!.Snapshot(), _time.GetUtcNow() + _outageLifetime);
+            }
+
             _cache!.Clear();
         }
 
         BffLog.SessionCacheDropped(_logger, change, connectionType.ToString());
+    }
+
+    /// <summary>The copies held when the connection failed, usable until <paramref name="until"/>.</summary>
+    private sealed class OutageCopies(IReadOnlyDictionary<string, UserSession> sessions, DateTimeOffset until)
+    {
+        public bool TryGet(string key, DateTimeOffset now, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out UserSession session)
+        {
+            session = null;
+            return now < until && sessions.TryGetValue(key, out session);
+        }
     }
 
     private static UserSession Read(string key, HashEntry[] fields)

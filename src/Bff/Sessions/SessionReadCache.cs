@@ -59,6 +59,21 @@ internal sealed class SessionReadCache : IDisposable
         _cache.Remove(key);
     }
 
+    /// <summary>The sessions held now (at most the cache's bound).</summary>
+    public Dictionary<string, UserSession> Snapshot()
+    {
+        var sessions = new Dictionary<string, UserSession>(StringComparer.Ordinal);
+        foreach (var key in _cache.Keys)
+        {
+            if (key is string name && _cache.TryGetValue(name, out UserSession? session) && session is not null)
+            {
+                sessions[name] = session;
+            }
+        }
+
+        return sessions;
+    }
+
     public void Clear()
     {
         Interlocked.Increment(ref _version);
