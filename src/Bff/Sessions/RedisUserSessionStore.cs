@@ -32,6 +32,7 @@ internal sealed class RedisUserSessionStore : IUserSessionStore, IReplayCache, I
     private static readonly TimeSpan CacheIdleLifetime = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan Grace = TimeSpan.FromDays(1);
     private static readonly TimeSpan SubscriptionRetry = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan OutageSnapshotMaxAge = TimeSpan.FromSeconds(10);
 
     private readonly IConnectionMultiplexer _redis;
     private readonly string _prefix;
@@ -316,13 +317,18 @@ internal sealed class RedisUserSessionStore : IUserSessionStore, IReplayCache, I
             Interlocked.Increment(ref _connectionEpoch);
             _subscribed = false;
             _nextSubscriptionAttempt = DateTimeOffset.MinValue;
+            var now = _time.GetUtcNow();
             if (!keepForOutage)
             {
                 _outage = null;
             }
-            else if (_outage is null && _outageLifetime > TimeSpan.Zero)
+            else if (_outageLifetime > TimeSpan.Zero && (_outage is null || now - _outage.Taken > OutageSnapshotMaxAge))
             {
-                _outage = new OutageCopies(_cache!.Snapshot(), _time.GetUtcNow() + _outageLifetime);
+                // One outage fails both connections, in either order, within moments: the first
+                // failure's copies serve it. A set-aside older than that (the subscription failed
+                // alone long ago; reads went to Redis since) is replaced by what the cache holds
+                // now, which is nothing: no copy older than the instance's latest reads is used.
+                _outage = new OutageCopies(_cache!.Snapshot(), now, now + _outageLifetime);
             }
 
             _cache!.Clear();
@@ -331,9 +337,11 @@ internal sealed class RedisUserSessionStore : IUserSessionStore, IReplayCache, I
         BffLog.SessionCacheDropped(_logger, change, connectionType.ToString());
     }
 
-    /// <summary>The copies held when the connection failed, usable until <paramref name="until"/>.</summary>
-    private sealed class OutageCopies(IReadOnlyDictionary<string, UserSession> sessions, DateTimeOffset until)
+    /// <summary>The copies held when the connection failed (<paramref name="taken"/>), usable until <paramref name="until"/>.</summary>
+    private sealed class OutageCopies(IReadOnlyDictionary<string, UserSession> sessions, DateTimeOffset taken, DateTimeOffset until)
     {
+        public DateTimeOffset Taken { get; } = taken;
+
         public bool TryGet(string key, DateTimeOffset now, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out UserSession session)
         {
             session = null;
