@@ -18,7 +18,7 @@ internal sealed class ClientTokenCache
     private readonly IOptionsMonitor<BffOptions> _options;
     private readonly ILogger<ClientTokenCache> _logger;
     private readonly Diagnostics.BffInstruments _metrics;
-    private readonly ConcurrentDictionary<string, (string Token, DateTimeOffset RenewAt)> _tokens = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (string Token, DateTimeOffset RenewAt, DateTimeOffset ExpiresAt)> _tokens = new(StringComparer.Ordinal);
     private readonly SingleFlight<AccessTokenResult> _fetches = new();
 
     public ClientTokenCache(TokenEndpointClient tokenClient, TimeProvider time, IOptionsMonitor<BffOptions> options, ILogger<ClientTokenCache> logger, Diagnostics.BffInstruments metrics)
@@ -35,7 +35,7 @@ internal sealed class ClientTokenCache
         var cacheKey = $"{scope}|{resource}";
         if (_tokens.TryGetValue(cacheKey, out var cached) && _time.GetUtcNow() < cached.RenewAt)
         {
-            return AccessTokenResult.Ok(cached.Token);
+            return AccessTokenResult.Ok(cached.Token, cached.ExpiresAt);
         }
 
         var timeout = _options.CurrentValue.Tokens.RefreshTimeout;
@@ -54,7 +54,7 @@ internal sealed class ClientTokenCache
     {
         if (_tokens.TryGetValue(cacheKey, out var cached) && _time.GetUtcNow() < cached.RenewAt)
         {
-            return AccessTokenResult.Ok(cached.Token);
+            return AccessTokenResult.Ok(cached.Token, cached.ExpiresAt);
         }
 
         var response = await _tokenClient.ClientCredentialsAsync(scope, resource, CancellationToken.None);
@@ -71,8 +71,8 @@ internal sealed class ClientTokenCache
 
         var expiresAt = _time.GetUtcNow() + (response.ExpiresIn ?? DefaultLifetime);
         var renewAt = expiresAt - _options.CurrentValue.Tokens.RefreshBeforeExpiry;
-        _tokens[cacheKey] = (response.AccessToken!, renewAt);
+        _tokens[cacheKey] = (response.AccessToken!, renewAt, expiresAt);
         BffLog.ClientTokenFetched(_logger, BffLog.Sanitize(cacheKey), expiresAt);
-        return AccessTokenResult.Ok(response.AccessToken!);
+        return AccessTokenResult.Ok(response.AccessToken!, expiresAt);
     }
 }

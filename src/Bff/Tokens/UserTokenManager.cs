@@ -51,7 +51,14 @@ internal sealed class UserTokenManager
     /// with the session's refresh token on first use and kept in the session; the main access
     /// token when <paramref name="api"/> is null.
     /// </summary>
-    public async ValueTask<AccessTokenResult> GetAccessTokenAsync(HttpContext context, ApiTokenKey? api, string? routeId, CancellationToken cancellationToken)
+    public ValueTask<AccessTokenResult> GetAccessTokenAsync(HttpContext context, ApiTokenKey? api, string? routeId, CancellationToken cancellationToken) =>
+        GetAccessTokenAsync(context, api, routeId, forceRenewal: false, cancellationToken);
+
+    /// <summary>
+    /// As above; <paramref name="forceRenewal"/> refreshes even a token that is not near expiry
+    /// (unless another request renewed it meanwhile: concurrent callers still cause one grant).
+    /// </summary>
+    public async ValueTask<AccessTokenResult> GetAccessTokenAsync(HttpContext context, ApiTokenKey? api, string? routeId, bool forceRenewal, CancellationToken cancellationToken)
     {
         // The authentication middleware's result when it authenticated the session (the cookie is
         // the default scheme); otherwise ask the cookie scheme (an application may have changed the default).
@@ -65,9 +72,9 @@ internal sealed class UserTokenManager
 
         var properties = result.Properties;
         var token = properties.Items.TryGetValue(api?.AccessTokenItem ?? TokenNames.AccessTokenItem, out var value) ? value : null;
-        if (token is not null && !NeedsRefresh(properties, api))
+        if (token is not null && !forceRenewal && !NeedsRefresh(properties, api))
         {
-            return AccessTokenResult.Ok(token);
+            return AccessTokenResult.Ok(token, ExpiresAt(properties, api));
         }
 
         var key = properties.GetSessionKey();
@@ -81,15 +88,17 @@ internal sealed class UserTokenManager
         var stillValid = token is not null && IsUnexpired(properties, api);
         if (stillValid && _backoff.IsBackingOff(flight))
         {
-            return AccessTokenResult.Ok(token!); // the provider failed a moment ago: no new attempt yet
+            return AccessTokenResult.Ok(token!, ExpiresAt(properties, api)); // the provider failed a moment ago: no new attempt yet
         }
+
+        var replace = forceRenewal ? token : null;
 
         var timeout = _options.CurrentValue.Tokens.RefreshTimeout;
         AccessTokenResult refreshed;
         try
         {
             // The refresh itself is not tied to this request: other requests may be waiting on it.
-            refreshed = await _refreshes.RunAsync(flight, () => RefreshAsync(key, api, routeId)).WaitAsync(timeout, _time, cancellationToken);
+            refreshed = await _refreshes.RunAsync(flight, () => RefreshAsync(key, api, routeId, replace)).WaitAsync(timeout, _time, cancellationToken);
         }
         catch (TimeoutException)
         {
@@ -112,7 +121,7 @@ internal sealed class UserTokenManager
         // try the refresh again after a short pause (a late refresh still lands and is used).
         _backoff.Failed(flight);
         BffLog.UsingTokenDuringProviderOutage(_logger, RefreshBackoff.Delay);
-        return AccessTokenResult.Ok(token!);
+        return AccessTokenResult.Ok(token!, ExpiresAt(properties, api));
     }
 
     /// <summary>Whether the token's expiry (not the refresh margin before it) has not come yet.</summary>
@@ -125,13 +134,17 @@ internal sealed class UserTokenManager
             ? TokenValueCache.ParseExpiresAt(expiresAt)
             : null;
 
-    private async Task<AccessTokenResult> RefreshAsync(string key, ApiTokenKey? api, string? routeId)
+    /// <summary>
+    /// Refreshes under the session's lock; with <paramref name="replace"/> (a forced renewal), also a
+    /// token that is not near expiry, unless the session already holds another one.
+    /// </summary>
+    private async Task<AccessTokenResult> RefreshAsync(string key, ApiTokenKey? api, string? routeId, string? replace)
     {
         try
         {
             return await _tickets.UpdateAsync(
                 key,
-                ticket => api is null ? RefreshLockedAsync(key, ticket) : GetApiTokenLockedAsync(key, ticket, api, routeId ?? "(local)"),
+                ticket => api is null ? RefreshLockedAsync(key, ticket, replace) : GetApiTokenLockedAsync(key, ticket, api, routeId ?? "(local)", replace),
                 CancellationToken.None);
         }
         catch (TimeoutException)
@@ -141,7 +154,7 @@ internal sealed class UserTokenManager
     }
 
     /// <summary>Runs under the session's lock, on the session as stored now.</summary>
-    private async Task<(bool Write, AccessTokenResult Result)> RefreshLockedAsync(string key, AuthenticationTicket? ticket)
+    private async Task<(bool Write, AccessTokenResult Result)> RefreshLockedAsync(string key, AuthenticationTicket? ticket, string? replace)
     {
         if (ticket is null)
         {
@@ -151,9 +164,9 @@ internal sealed class UserTokenManager
         var properties = ticket.Properties;
         var subject = ticket.Principal.FindFirst("sub")?.Value;
         var current = properties.GetTokenValue(TokenNames.AccessToken);
-        if (current is not null && !NeedsRefresh(properties))
+        if (current is not null && !NeedsRefresh(properties) && current != replace)
         {
-            return (false, AccessTokenResult.Ok(current)); // refreshed meanwhile by another request or instance
+            return (false, AccessTokenResult.Ok(current, ExpiresAt(properties, null))); // refreshed meanwhile by another request or instance
         }
 
         var refreshToken = properties.GetTokenValue(TokenNames.RefreshToken);
@@ -184,7 +197,7 @@ internal sealed class UserTokenManager
         SetToken(properties, TokenNames.ExpiresAt, expiresAt?.ToString("o", CultureInfo.InvariantCulture));
         KeepRotatedTokens(properties, response, refreshToken);
         BffLog.UserTokenRefreshed(_logger, subject, expiresAt);
-        return (true, AccessTokenResult.Ok(response.AccessToken!));
+        return (true, AccessTokenResult.Ok(response.AccessToken!, expiresAt));
     }
 
     /// <summary>
@@ -193,7 +206,7 @@ internal sealed class UserTokenManager
     /// that API (<c>invalid_target</c>, <c>invalid_scope</c>...) keeps the session (502); refusing
     /// the refresh token itself (<c>invalid_grant</c>) ends it.
     /// </summary>
-    private async Task<(bool Write, AccessTokenResult Result)> GetApiTokenLockedAsync(string key, AuthenticationTicket? ticket, ApiTokenKey api, string routeId)
+    private async Task<(bool Write, AccessTokenResult Result)> GetApiTokenLockedAsync(string key, AuthenticationTicket? ticket, ApiTokenKey api, string routeId, string? replace)
     {
         if (ticket is null)
         {
@@ -202,9 +215,9 @@ internal sealed class UserTokenManager
 
         var properties = ticket.Properties;
         var subject = ticket.Principal.FindFirst("sub")?.Value;
-        if (properties.Items.TryGetValue(api.AccessTokenItem, out var current) && current is not null && !NeedsRefresh(properties, api))
+        if (properties.Items.TryGetValue(api.AccessTokenItem, out var current) && current is not null && !NeedsRefresh(properties, api) && current != replace)
         {
-            return (false, AccessTokenResult.Ok(current)); // obtained meanwhile by another request or instance
+            return (false, AccessTokenResult.Ok(current, ExpiresAt(properties, api))); // obtained meanwhile by another request or instance
         }
 
         var refreshToken = properties.GetTokenValue(TokenNames.RefreshToken);
@@ -244,7 +257,7 @@ internal sealed class UserTokenManager
 
         KeepRotatedTokens(properties, response, refreshToken);
         BffLog.ApiTokenObtained(_logger, api.Description, subject, expiresAt);
-        return (true, AccessTokenResult.Ok(response.AccessToken!));
+        return (true, AccessTokenResult.Ok(response.AccessToken!, expiresAt));
     }
 
     /// <summary>
