@@ -60,6 +60,8 @@ public static class BffServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<OpenIdConnectOptions>, PostConfigureOpenIdConnectOptions>()); // after ASP.NET Core's
         services.TryAddSingleton<UserInfoClaims>();
         services.TryAddSingleton<SessionTerminator>();
+        services.TryAddSingleton<Bff.BffEvents>();
+        services.TryAddSingleton<Bff.Events.BffEventRaiser>();
         services.TryAddSingleton<LostKeyRingDetector>();
         services.TryAddSingleton<SessionStoreOutage>();
         services.TryAddSingleton<PreviousSessionEnder>();

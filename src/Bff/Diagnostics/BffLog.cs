@@ -60,6 +60,9 @@ internal static partial class BffLog
     [LoggerMessage(1017, LogLevel.Error, "Shutting down with {Count} sessions the store refused: their rotated refresh tokens are lost, and their next refresh replays the previous one (kept only by a provider with a refresh-token reuse interval; see docs/deployment.md).")]
     public static partial void UnsavedSessionsLostAtShutdown(ILogger logger, int count);
 
+    [LoggerMessage(1018, LogLevel.Error, "The host's event handler {Handler}.{Event} failed; the BFF went on.")]
+    public static partial void EventHandlerFailed(ILogger logger, string handler, string @event, Exception exception);
+
     [LoggerMessage(2001, LogLevel.Information, "Refreshing the user access token of subject {Subject}.")]
     public static partial void RefreshingUserToken(ILogger logger, string? subject);
 

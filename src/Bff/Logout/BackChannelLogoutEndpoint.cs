@@ -61,7 +61,7 @@ internal sealed class BackChannelLogoutEndpoint
         // The provider ended its session; the refresh tokens still die with ours (and a provider that
         // keeps offline grants alive past its session learns that this client is done with them).
         var sessions = await _store.FindAsync(result.Sessions!, context.RequestAborted);
-        await Task.WhenAll(sessions.Select(session => _terminator.EndAsync(session, context.RequestAborted)));
+        await Task.WhenAll(sessions.Select(session => _terminator.EndAsync(session, BffSessionEndReason.BackChannelLogout, context.RequestAborted)));
         var ended = sessions.Count;
         Diagnostics.BffInstruments.Of(context).BackChannelLoggedOut(ended);
         BffLog.BackChannelLogout(_logger, ended);

@@ -51,7 +51,7 @@ internal sealed class FrontChannelLogout
             return;
         }
 
-        await _terminator.EndAsync(key, http.RequestAborted);
+        await _terminator.EndAsync(key, BffSessionEndReason.FrontChannelLogout, http.RequestAborted);
         await http.SignOutAsync(BffDefaults.CookieScheme); // the cookie goes too
         Diagnostics.BffInstruments.Of(http).FrontChannelLoggedOut();
         BffLog.SessionEnded(_logger, session.Principal!.FindFirst("sub")?.Value, "front-channel logout from the provider");

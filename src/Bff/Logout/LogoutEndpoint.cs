@@ -24,9 +24,11 @@ internal sealed class LogoutEndpoint
     private readonly IOptionsMonitor<OpenIdConnectOptions> _oidcOptions;
     private readonly IOptions<BffOptions> _bffOptions;
     private readonly ILogger<LogoutEndpoint> _logger;
+    private readonly Events.BffEventRaiser _events;
 
-    public LogoutEndpoint(RefreshTokenRevoker revoker, ServerSideTicketStore tickets, IOptionsMonitor<OpenIdConnectOptions> oidcOptions, IOptions<BffOptions> bffOptions, ILogger<LogoutEndpoint> logger)
+    public LogoutEndpoint(RefreshTokenRevoker revoker, ServerSideTicketStore tickets, IOptionsMonitor<OpenIdConnectOptions> oidcOptions, IOptions<BffOptions> bffOptions, Events.BffEventRaiser events, ILogger<LogoutEndpoint> logger)
     {
+        _events = events;
         _bffOptions = bffOptions;
         _revoker = revoker;
         _tickets = tickets;
@@ -72,6 +74,7 @@ internal sealed class LogoutEndpoint
         var idToken = properties.GetTokenValue(TokenNames.IdToken);
         await context.SignOutAsync(BffDefaults.CookieScheme);
         Diagnostics.BffInstruments.Of(context).UserLoggedOut();
+        await _events.SessionEndedAsync(SessionTerminator.Ended(new AuthenticationTicket(result.Principal, properties, BffDefaults.CookieScheme), BffSessionEndReason.Logout), context.RequestAborted);
 
         if (!await HasEndSessionEndpointAsync(context.RequestAborted))
         {

@@ -63,7 +63,7 @@ internal sealed class PreviousSessionEnder
 
         foreach (var key in keys)
         {
-            var previous = await _terminator.EndAsync(key, context.RequestAborted);
+            var previous = await _terminator.EndAsync(key, BffSessionEndReason.Replaced, context.RequestAborted);
             if (previous is null)
             {
                 continue; // ended already (logout, expiry, another login)

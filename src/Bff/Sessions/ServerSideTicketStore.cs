@@ -26,6 +26,7 @@ internal sealed class ServerSideTicketStore : ITicketStore
     private readonly TicketCache _cache;
     private readonly UnsavedSessions _unsaved;
     private readonly SessionStoreOutage _outage;
+    private readonly Events.BffEventRaiser _events;
 
     public ServerSideTicketStore(
         IUserSessionStore store,
@@ -34,6 +35,7 @@ internal sealed class ServerSideTicketStore : ITicketStore
         TicketCache cache,
         UnsavedSessions unsaved,
         SessionStoreOutage outage,
+        Events.BffEventRaiser events,
         IDataProtectionProvider dataProtection,
         TimeProvider time,
         IOptionsMonitor<BffOptions> options,
@@ -45,6 +47,7 @@ internal sealed class ServerSideTicketStore : ITicketStore
         _cache = cache;
         _unsaved = unsaved;
         _outage = outage;
+        _events = events;
         _protector = dataProtection.CreateProtector(typeof(ServerSideTicketStore).FullName!, "v1");
         _time = time;
         _options = options;
@@ -81,6 +84,9 @@ internal sealed class ServerSideTicketStore : ITicketStore
 
         _outage.WriteTaken();
         BffLog.SessionCreated(_logger, ticket.Principal.FindFirst("sub")?.Value);
+        await _events.SessionCreatedAsync(
+            new BffSessionCreated { SubjectId = ticket.Principal.FindFirst("sub")?.Value ?? string.Empty, SessionId = SessionIds.For(ticket.Principal, ticket.Properties) },
+            cancellationToken);
         return key;
     }
 
@@ -259,6 +265,11 @@ internal sealed class ServerSideTicketStore : ITicketStore
             await _store.DeleteAsync(key, cancellationToken);
             _metrics.SessionsExpired(1);
             BffLog.SessionExpired(_logger);
+            await _events.SessionEndedAsync(
+                Unprotect(session) is { } expired
+                    ? SessionTerminator.Ended(expired, BffSessionEndReason.Expired)
+                    : new BffSessionEnded { SubjectId = session.SubjectId, SessionId = session.SessionId ?? string.Empty, Reason = BffSessionEndReason.Expired },
+                cancellationToken);
             return null;
         }
 

@@ -35,7 +35,7 @@ internal sealed class SessionCleanup
             var expired = await _store.FindExpiredAsync(_time.GetUtcNow(), BatchSize, cancellationToken);
             foreach (var session in expired)
             {
-                await _terminator.EndAsync(session, cancellationToken);
+                await _terminator.EndAsync(session, BffSessionEndReason.Expired, cancellationToken);
                 removed++;
             }
 

@@ -43,7 +43,7 @@ internal sealed class SessionLimit
 
         foreach (var oldest in sessions.OrderBy(s => s.Created).Take(excess))
         {
-            await _terminator.EndAsync(oldest, cancellationToken);
+            await _terminator.EndAsync(oldest, BffSessionEndReason.OverLimit, cancellationToken);
             _metrics.SessionOverLimit();
             BffLog.SessionEnded(_logger, subject, $"the user has more than Bff:Session:MaxPerUser ({max}) sessions; the oldest ends");
         }

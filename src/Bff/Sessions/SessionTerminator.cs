@@ -12,15 +12,17 @@ internal sealed class SessionTerminator
 {
     private readonly ServerSideTicketStore _tickets;
     private readonly RefreshTokenRevoker _revoker;
+    private readonly Events.BffEventRaiser _events;
 
-    public SessionTerminator(ServerSideTicketStore tickets, RefreshTokenRevoker revoker)
+    public SessionTerminator(ServerSideTicketStore tickets, RefreshTokenRevoker revoker, Events.BffEventRaiser events)
     {
         _tickets = tickets;
         _revoker = revoker;
+        _events = events;
     }
 
     /// <summary>Ends the session stored under <paramref name="key"/>, as stored now; returns its ticket, or null when there was none.</summary>
-    public async Task<AuthenticationTicket?> EndAsync(string key, CancellationToken cancellationToken)
+    public async Task<AuthenticationTicket?> EndAsync(string key, BffSessionEndReason reason, CancellationToken cancellationToken)
     {
         var ticket = await _tickets.RetrieveFromStoreAsync(key, cancellationToken);
         if (ticket is null)
@@ -30,17 +32,30 @@ internal sealed class SessionTerminator
 
         await _revoker.RevokeAsync(ticket.Properties, cancellationToken);
         await _tickets.RemoveAsync(key, cancellationToken);
+        await _events.SessionEndedAsync(Ended(ticket, reason), cancellationToken);
         return ticket;
     }
 
-    /// <summary>Ends <paramref name="session"/>, read from the store by a query.</summary>
-    public async Task EndAsync(UserSession session, CancellationToken cancellationToken)
+    /// <summary>The event of a session ending, from its ticket.</summary>
+    public static BffSessionEnded Ended(AuthenticationTicket ticket, BffSessionEndReason reason) => new()
     {
-        if (_tickets.Unprotect(session) is { } ticket)
+        SubjectId = ticket.Principal.FindFirst("sub")?.Value ?? string.Empty,
+        SessionId = SessionIds.For(ticket.Principal, ticket.Properties),
+        Reason = reason,
+    };
+
+    /// <summary>Ends <paramref name="session"/>, read from the store by a query.</summary>
+    public async Task EndAsync(UserSession session, BffSessionEndReason reason, CancellationToken cancellationToken)
+    {
+        var ticket = _tickets.Unprotect(session);
+        if (ticket is not null)
         {
             await _revoker.RevokeAsync(ticket.Properties, cancellationToken);
         }
 
         await _tickets.RemoveAsync(session.Key, cancellationToken);
+        await _events.SessionEndedAsync(
+            ticket is not null ? Ended(ticket, reason) : new BffSessionEnded { SubjectId = session.SubjectId, SessionId = session.SessionId ?? string.Empty, Reason = reason },
+            cancellationToken);
     }
 }

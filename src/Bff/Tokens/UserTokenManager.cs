@@ -23,6 +23,7 @@ internal sealed class UserTokenManager
     private readonly Diagnostics.BffInstruments _metrics;
     private readonly SingleFlight<AccessTokenResult> _refreshes = new();
     private readonly RefreshBackoff _backoff;
+    private readonly Events.BffEventRaiser _events;
 
     public UserTokenManager(
         ServerSideTicketStore tickets,
@@ -31,8 +32,10 @@ internal sealed class UserTokenManager
         IOptionsMonitor<BffOptions> options,
         ILogger<UserTokenManager> logger,
         Diagnostics.BffInstruments metrics,
-        RefreshBackoff backoff)
+        RefreshBackoff backoff,
+        Events.BffEventRaiser events)
     {
+        _events = events;
         _backoff = backoff;
         _tickets = tickets;
         _tokenClient = tokenClient;
@@ -140,21 +143,66 @@ internal sealed class UserTokenManager
     /// </summary>
     private async Task<AccessTokenResult> RefreshAsync(string key, ApiTokenKey? api, string? routeId, string? replace)
     {
+        var happened = new RefreshEvents();
+        AccessTokenResult result;
         try
         {
-            return await _tickets.UpdateAsync(
+            result = await _tickets.UpdateAsync(
                 key,
-                ticket => api is null ? RefreshLockedAsync(key, ticket, replace) : GetApiTokenLockedAsync(key, ticket, api, routeId ?? "(local)", replace),
+                ticket => api is null ? RefreshLockedAsync(key, ticket, replace, happened) : GetApiTokenLockedAsync(key, ticket, api, routeId ?? "(local)", replace, happened),
                 CancellationToken.None);
         }
         catch (TimeoutException)
         {
             return AccessTokenResult.Timeout;
         }
+
+        // The host's handlers run after the session's lock is released.
+        if (happened.Refreshed is { } refreshed)
+        {
+            await _events.TokenRefreshedAsync(refreshed, CancellationToken.None);
+        }
+
+        if (happened.Refused is { } refused)
+        {
+            await _events.RefreshRefusedAsync(refused, CancellationToken.None);
+        }
+
+        if (happened.Ended is { } ended)
+        {
+            await _events.SessionEndedAsync(ended, CancellationToken.None);
+        }
+
+        return result;
+    }
+
+    /// <summary>What a refresh under the lock did, for the events raised after it.</summary>
+    private sealed class RefreshEvents
+    {
+        public BffTokenRefreshed? Refreshed { get; set; }
+
+        public BffRefreshRefused? Refused { get; set; }
+
+        public BffSessionEnded? Ended { get; set; }
+
+        public void Refuse(AuthenticationTicket ticket, string error)
+        {
+            Ended = SessionTerminator.Ended(ticket, BffSessionEndReason.RefreshRefused);
+            Refused = new BffRefreshRefused { SubjectId = Ended.SubjectId, SessionId = Ended.SessionId, Error = error };
+        }
+
+        public void Refresh(AuthenticationTicket ticket, ApiTokenKey? api, DateTimeOffset? expiresAt) => Refreshed = new BffTokenRefreshed
+        {
+            SubjectId = ticket.Principal.FindFirst("sub")?.Value ?? string.Empty,
+            SessionId = SessionIds.For(ticket.Principal, ticket.Properties),
+            Resource = api?.Resource,
+            Scope = api?.Scope,
+            ExpiresAt = expiresAt,
+        };
     }
 
     /// <summary>Runs under the session's lock, on the session as stored now.</summary>
-    private async Task<(bool Write, AccessTokenResult Result)> RefreshLockedAsync(string key, AuthenticationTicket? ticket, string? replace)
+    private async Task<(bool Write, AccessTokenResult Result)> RefreshLockedAsync(string key, AuthenticationTicket? ticket, string? replace, RefreshEvents happened)
     {
         if (ticket is null)
         {
@@ -173,6 +221,7 @@ internal sealed class UserTokenManager
         if (string.IsNullOrEmpty(refreshToken))
         {
             await _tickets.RemoveAsync(key, CancellationToken.None);
+            happened.Ended = SessionTerminator.Ended(ticket, BffSessionEndReason.NoRefreshToken);
             BffLog.SessionEnded(_logger, subject, "the access token expired and there is no refresh token");
             return (false, AccessTokenResult.SessionEnded);
         }
@@ -185,6 +234,7 @@ internal sealed class UserTokenManager
         {
             case TokenResponseOutcome.Rejected:
                 await _tickets.RemoveAsync(key, CancellationToken.None);
+                happened.Refuse(ticket, response.Error ?? "rejected");
                 BffLog.RefreshTokenRejected(_logger, subject, response.Error ?? "rejected");
                 return (false, AccessTokenResult.SessionEnded);
             case TokenResponseOutcome.Unavailable:
@@ -196,6 +246,7 @@ internal sealed class UserTokenManager
         SetToken(properties, TokenNames.AccessToken, response.AccessToken);
         SetToken(properties, TokenNames.ExpiresAt, expiresAt?.ToString("o", CultureInfo.InvariantCulture));
         KeepRotatedTokens(properties, response, refreshToken);
+        happened.Refresh(ticket, api: null, expiresAt);
         BffLog.UserTokenRefreshed(_logger, subject, expiresAt);
         return (true, AccessTokenResult.Ok(response.AccessToken!, expiresAt));
     }
@@ -206,7 +257,7 @@ internal sealed class UserTokenManager
     /// that API (<c>invalid_target</c>, <c>invalid_scope</c>...) keeps the session (502); refusing
     /// the refresh token itself (<c>invalid_grant</c>) ends it.
     /// </summary>
-    private async Task<(bool Write, AccessTokenResult Result)> GetApiTokenLockedAsync(string key, AuthenticationTicket? ticket, ApiTokenKey api, string routeId, string? replace)
+    private async Task<(bool Write, AccessTokenResult Result)> GetApiTokenLockedAsync(string key, AuthenticationTicket? ticket, ApiTokenKey api, string routeId, string? replace, RefreshEvents happened)
     {
         if (ticket is null)
         {
@@ -234,6 +285,7 @@ internal sealed class UserTokenManager
         {
             case TokenResponseOutcome.Rejected when response.Error == "invalid_grant":
                 await _tickets.RemoveAsync(key, CancellationToken.None);
+                happened.Refuse(ticket, response.Error);
                 BffLog.RefreshTokenRejected(_logger, subject, response.Error);
                 return (false, AccessTokenResult.SessionEnded);
             case TokenResponseOutcome.Rejected:
@@ -256,6 +308,7 @@ internal sealed class UserTokenManager
         }
 
         KeepRotatedTokens(properties, response, refreshToken);
+        happened.Refresh(ticket, api, expiresAt);
         BffLog.ApiTokenObtained(_logger, api.Description, subject, expiresAt);
         return (true, AccessTokenResult.Ok(response.AccessToken!, expiresAt));
     }
