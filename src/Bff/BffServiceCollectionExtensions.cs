@@ -61,6 +61,7 @@ public static class BffServiceCollectionExtensions
         services.TryAddSingleton<UserInfoClaims>();
         services.TryAddSingleton<SessionTerminator>();
         services.TryAddSingleton<Bff.BffEvents>();
+        services.TryAddSingleton<Bff.IReturnUrlValidator, Bff.LocalReturnUrlValidator>();
         services.TryAddSingleton<Bff.Events.BffEventRaiser>();
         services.TryAddSingleton<LostKeyRingDetector>();
         services.TryAddSingleton<SessionStoreOutage>();

@@ -17,10 +17,12 @@ internal sealed class LoginEndpoint
     private readonly LoginThrottle _throttle;
     private readonly Sessions.IUserSessionStore _store;
     private readonly Sessions.SessionStoreOutage _storeOutage;
+    private readonly IReturnUrlValidator _returnUrls;
     private readonly ILogger<LoginEndpoint> _logger;
 
-    public LoginEndpoint(LoginThrottle throttle, Sessions.IUserSessionStore store, Sessions.SessionStoreOutage storeOutage, ILogger<LoginEndpoint> logger)
+    public LoginEndpoint(LoginThrottle throttle, Sessions.IUserSessionStore store, Sessions.SessionStoreOutage storeOutage, IReturnUrlValidator returnUrls, ILogger<LoginEndpoint> logger)
     {
+        _returnUrls = returnUrls;
         _storeOutage = storeOutage;
         _throttle = throttle;
         _store = store;
@@ -41,7 +43,7 @@ internal sealed class LoginEndpoint
         }
 
         var returnUrl = context.Request.Query["returnUrl"];
-        if (returnUrl.Count > 1 || (returnUrl.Count == 1 && !ReturnUrl.IsLocal(returnUrl[0])))
+        if (!await ReturnUrl.IsAcceptedAsync(returnUrl, _returnUrls))
         {
             BffLog.LoginReturnUrlRejected(_logger);
             await BadRequest.WriteAsync(context, "The returnUrl must be a local path, such as /orders.");

@@ -10,6 +10,18 @@ internal static class ReturnUrl
     private const int MaxLength = 2048;
     private const int MaxDecodingRounds = 3;
 
+    /// <summary>
+    /// Whether the BFF may send <paramref name="url"/> in a <c>Location</c> header whatever the
+    /// host's <see cref="IReturnUrlValidator"/> says: not empty, at most 2,048 characters, no
+    /// whitespace or control characters (which would split the header or be stripped by browsers).
+    /// </summary>
+    public static bool IsRedirectable(string? url) =>
+        !string.IsNullOrEmpty(url) && url.Length <= MaxLength && !url.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is '\u200B' or '\uFEFF' or '\u00AD');
+
+    /// <summary>Whether the host's validator accepts <paramref name="values"/>: none, or one value both redirectable and valid.</summary>
+    public static async Task<bool> IsAcceptedAsync(Microsoft.Extensions.Primitives.StringValues values, IReturnUrlValidator validator) =>
+        values.Count == 0 || (values.Count == 1 && IsRedirectable(values[0]) && await validator.IsValidAsync(values[0]!));
+
     public static bool IsLocal(string? url)
     {
         if (string.IsNullOrEmpty(url) || url.Length > MaxLength)

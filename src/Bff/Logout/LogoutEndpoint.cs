@@ -25,9 +25,11 @@ internal sealed class LogoutEndpoint
     private readonly IOptions<BffOptions> _bffOptions;
     private readonly ILogger<LogoutEndpoint> _logger;
     private readonly Events.BffEventRaiser _events;
+    private readonly IReturnUrlValidator _returnUrls;
 
-    public LogoutEndpoint(RefreshTokenRevoker revoker, ServerSideTicketStore tickets, IOptionsMonitor<OpenIdConnectOptions> oidcOptions, IOptions<BffOptions> bffOptions, Events.BffEventRaiser events, ILogger<LogoutEndpoint> logger)
+    public LogoutEndpoint(RefreshTokenRevoker revoker, ServerSideTicketStore tickets, IOptionsMonitor<OpenIdConnectOptions> oidcOptions, IOptions<BffOptions> bffOptions, Events.BffEventRaiser events, IReturnUrlValidator returnUrls, ILogger<LogoutEndpoint> logger)
     {
+        _returnUrls = returnUrls;
         _events = events;
         _bffOptions = bffOptions;
         _revoker = revoker;
@@ -39,7 +41,7 @@ internal sealed class LogoutEndpoint
     public async Task HandleAsync(HttpContext context)
     {
         var returnUrlValues = context.Request.Query["returnUrl"];
-        if (returnUrlValues.Count > 1 || (returnUrlValues.Count == 1 && !ReturnUrl.IsLocal(returnUrlValues[0])))
+        if (!await ReturnUrl.IsAcceptedAsync(returnUrlValues, _returnUrls))
         {
             await BadRequest.WriteAsync(context, "The returnUrl must be a local path, such as /.");
             return;
