@@ -43,7 +43,7 @@ internal sealed class PublicOriginMiddleware
         if (!string.Equals(request.Host.Value, _host.Value, StringComparison.OrdinalIgnoreCase))
         {
             BffLog.HostRejected(_logger, BffLog.Sanitize(request.Host.Value, 100));
-            return Endpoints.BadRequest.WriteAsync(context, "This server answers only for its public origin (Bff:PublicOrigin).");
+            return Endpoints.BadRequest.WriteAsync(context, "This server answers only for its public origin (Bff:PublicOrigin).", "Host");
         }
 
         request.Scheme = _scheme;

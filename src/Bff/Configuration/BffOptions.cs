@@ -61,6 +61,23 @@ public sealed class BffOptions
     /// </summary>
     public string? PublicOrigin { get; set; }
 
+    /// <summary>
+    /// What <c>/bff/user</c> answers without a session: <see cref="AnonymousSessionResponse.Response401"/>
+    /// (the default) or <see cref="AnonymousSessionResponse.Response200"/> with the JSON <c>null</c>,
+    /// for SPAs written against Duende.BFF's option of the same name.
+    /// </summary>
+    public AnonymousSessionResponse AnonymousSessionResponse { get; set; } = AnonymousSessionResponse.Response401;
+
+    /// <summary>
+    /// Whether <c>/bff/logout</c> requires the session's <c>sid</c> (the <c>bff:logout_url</c> claim).
+    /// Default true: without it, any site can log the user out with a link. Turn off only for an SPA
+    /// that cannot read the claim, knowing that.
+    /// </summary>
+    public bool RequireLogoutSessionId { get; set; } = true;
+
+    /// <summary>Whether logging out revokes the session's refresh token at the provider (RFC 7009). Default true.</summary>
+    public bool RevokeRefreshTokenOnLogout { get; set; } = true;
+
     /// <summary>Resolves <see cref="DataPath"/> to an absolute folder.</summary>
     internal string ResolveDataPath() =>
         Path.GetFullPath(Path.IsPathRooted(DataPath) ? DataPath : Path.Combine(AppContext.BaseDirectory, DataPath));

@@ -9,7 +9,10 @@ namespace Bff.Endpoints;
 /// </summary>
 internal static class BadRequest
 {
-    public static Task WriteAsync(HttpContext context, string detail)
+    /// <param name="context">The request.</param>
+    /// <param name="detail">What is wrong and how to fix it.</param>
+    /// <param name="parameter">The query parameter (or header) at fault: named in <c>errors</c>, as ASP.NET Core's validation problems do.</param>
+    public static Task WriteAsync(HttpContext context, string detail, string parameter)
     {
         context.Response.StatusCode = StatusCodes.Status400BadRequest;
         context.Response.ContentType = "application/problem+json";
@@ -20,6 +23,7 @@ internal static class BadRequest
                 ["title"] = "Bad Request",
                 ["status"] = StatusCodes.Status400BadRequest,
                 ["detail"] = detail,
+                ["errors"] = new Dictionary<string, string[]> { [parameter] = [detail] },
             }),
             context.RequestAborted);
     }

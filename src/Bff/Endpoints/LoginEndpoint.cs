@@ -46,14 +46,14 @@ internal sealed class LoginEndpoint
         if (!await ReturnUrl.IsAcceptedAsync(returnUrl, _returnUrls))
         {
             BffLog.LoginReturnUrlRejected(_logger);
-            await BadRequest.WriteAsync(context, "The returnUrl must be a local path, such as /orders.");
+            await BadRequest.WriteAsync(context, "The returnUrl must be a local path, such as /orders.", "returnUrl");
             return;
         }
 
         var prompt = context.Request.Query["prompt"];
         if (prompt.Count > 1 || (prompt.Count == 1 && !AllowedPrompts.Contains(prompt[0])))
         {
-            await BadRequest.WriteAsync(context, "prompt must be one of: none, login, consent, select_account, create.");
+            await BadRequest.WriteAsync(context, "prompt must be one of: none, login, consent, select_account, create.", "prompt");
             return;
         }
 

@@ -31,6 +31,13 @@ internal sealed class UserEndpoint
         var result = await context.AuthenticateAsync(BffDefaults.CookieScheme);
         if (!result.Succeeded || result.Principal is null || result.Properties is null)
         {
+            if (_options.Value.AnonymousSessionResponse == AnonymousSessionResponse.Response200)
+            {
+                context.Response.ContentType = "application/json; charset=utf-8";
+                await context.Response.WriteAsync("null", context.RequestAborted);
+                return;
+            }
+
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             return;
         }

@@ -43,7 +43,7 @@ internal sealed class LogoutEndpoint
         var returnUrlValues = context.Request.Query["returnUrl"];
         if (!await ReturnUrl.IsAcceptedAsync(returnUrlValues, _returnUrls))
         {
-            await BadRequest.WriteAsync(context, "The returnUrl must be a local path, such as /.");
+            await BadRequest.WriteAsync(context, "The returnUrl must be a local path, such as /.", "returnUrl");
             return;
         }
 
@@ -57,10 +57,10 @@ internal sealed class LogoutEndpoint
         }
 
         var sid = context.Request.Query["sid"];
-        if (sid.Count != 1 || !string.Equals(sid[0], SessionIds.For(result.Principal, result.Properties), StringComparison.Ordinal))
+        if (_bffOptions.Value.RequireLogoutSessionId && (sid.Count != 1 || !string.Equals(sid[0], SessionIds.For(result.Principal, result.Properties), StringComparison.Ordinal)))
         {
             BffLog.LogoutSidMismatch(_logger);
-            await BadRequest.WriteAsync(context, "The sid parameter must match the current session: use the bff:logout_url claim from /bff/user.");
+            await BadRequest.WriteAsync(context, "The sid parameter must match the current session: use the bff:logout_url claim from /bff/user.", "sid");
             return;
         }
 
@@ -72,7 +72,11 @@ internal sealed class LogoutEndpoint
             && await _tickets.RetrieveFromStoreAsync(key, context.RequestAborted) is { } current
                 ? current.Properties
                 : result.Properties;
-        await _revoker.RevokeAsync(properties, context.RequestAborted);
+        if (_bffOptions.Value.RevokeRefreshTokenOnLogout)
+        {
+            await _revoker.RevokeAsync(properties, context.RequestAborted);
+        }
+
         var idToken = properties.GetTokenValue(TokenNames.IdToken);
         await context.SignOutAsync(BffDefaults.CookieScheme);
         Diagnostics.BffInstruments.Of(context).UserLoggedOut();

@@ -88,13 +88,13 @@ internal static class BffRouteMetadata
 
     private static bool TryParseTokenType(string value, out RouteTokenType tokenType)
     {
-        tokenType = value switch
+        tokenType = value.ToLowerInvariant() switch // values ignore case, as Duende.BFF's enum parsing does
         {
-            "User" => RouteTokenType.User,
-            "Client" => RouteTokenType.Client,
-            "UserOrClient" => RouteTokenType.UserOrClient,
-            "OptionalUser" or "UserOrNone" => RouteTokenType.OptionalUser,
-            "None" => RouteTokenType.None,
+            "user" => RouteTokenType.User,
+            "client" => RouteTokenType.Client,
+            "userorclient" => RouteTokenType.UserOrClient,
+            "optionaluser" or "userornone" => RouteTokenType.OptionalUser,
+            "none" => RouteTokenType.None,
             _ => (RouteTokenType)(-1),
         };
         return Enum.IsDefined(tokenType);

@@ -21,6 +21,9 @@ public sealed class BffRouteMetadataTests
     [InlineData("Bff.TokenType", "None", "None")]
     [InlineData("Duende.Bff.Yarp.TokenType", "User", "User")]
     [InlineData("Duende.Bff.Yarp.TokenType", "UserOrNone", "OptionalUser")]
+    [InlineData("Bff.TokenType", "user", "User")] // values ignore case, as Duende.BFF's do
+    [InlineData("Bff.TokenType", "USERORCLIENT", "UserOrClient")]
+    [InlineData("Duende.Bff.Yarp.TokenType", "userOrNone", "OptionalUser")]
     public void Parse_token_types_and_their_Duende_aliases(string key, string value, string expectedName)
     {
         var expected = Enum.Parse<RouteTokenType>(expectedName);
@@ -47,7 +50,6 @@ public sealed class BffRouteMetadataTests
 
     [Theory]
     [InlineData("Bff.TokenType", "Usr", "Bff.TokenType 'Usr' is not a token type")]
-    [InlineData("Bff.TokenType", "user", "Bff.TokenType 'user' is not a token type")]
     [InlineData("Bff.AntiForgery", "yes", "must be true or false")]
     [InlineData("Bff.TokenTyp", "User", "metadata key 'Bff.TokenTyp' is unknown")]
     [InlineData("Bff.Resource", "not a uri", "must be an absolute URI")]
