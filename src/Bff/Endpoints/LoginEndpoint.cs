@@ -18,10 +18,12 @@ internal sealed class LoginEndpoint
     private readonly Sessions.IUserSessionStore _store;
     private readonly Sessions.SessionStoreOutage _storeOutage;
     private readonly IReturnUrlValidator _returnUrls;
+    private readonly Microsoft.Extensions.Options.IOptions<BffOptions> _options;
     private readonly ILogger<LoginEndpoint> _logger;
 
-    public LoginEndpoint(LoginThrottle throttle, Sessions.IUserSessionStore store, Sessions.SessionStoreOutage storeOutage, IReturnUrlValidator returnUrls, ILogger<LoginEndpoint> logger)
+    public LoginEndpoint(LoginThrottle throttle, Sessions.IUserSessionStore store, Sessions.SessionStoreOutage storeOutage, IReturnUrlValidator returnUrls, Microsoft.Extensions.Options.IOptions<BffOptions> options, ILogger<LoginEndpoint> logger)
     {
+        _options = options;
         _returnUrls = returnUrls;
         _storeOutage = storeOutage;
         _throttle = throttle;
@@ -61,6 +63,14 @@ internal sealed class LoginEndpoint
         if (prompt.Count == 1)
         {
             properties.Prompt = prompt[0];
+        }
+
+        if (properties.Prompt == "none")
+        {
+            // As Duende.BFF v4: a prompt=none login is a silent login, in a hidden iframe; it ends
+            // on the callback page that posts the result to the parent window, whatever returnUrl says.
+            properties.RedirectUri = _options.Value.ManagementBasePath + "/silent-login-callback";
+            properties.Items[SilentLoginEndpoint.SilentItem] = "1";
         }
 
         await Sessions.PreviousSessionEnder.RememberAsync(context, properties);

@@ -86,6 +86,25 @@ public sealed class SilentLoginTests(IdpFixture env)
         Assert.Contains("login-form", page.Body, StringComparison.Ordinal); // asked again although logged in at the IdP
     }
 
+    [Fact]
+    public async Task Login_with_prompt_none_ends_on_the_silent_login_callback_as_duende_v4_does()
+    {
+        await using var bff = await env.StartBffAsync();
+        using var loggedIn = new TestBrowser();
+        await loggedIn.LoginAsync(bff.Url);
+        loggedIn.Cookies.GetCookies(new Uri(bff.Url))["__Host-bff"]!.Expired = true;
+        using var stranger = new TestBrowser();
+
+        var silent = await loggedIn.FollowAsync(await loggedIn.GetAsync($"{bff.Url}/bff/login?prompt=none&returnUrl=/orders"));
+        var refused = await stranger.FollowAsync(await stranger.GetAsync($"{bff.Url}/bff/login?prompt=none"));
+
+        Assert.Equal("/bff/silent-login-callback", silent.RequestUri.AbsolutePath);
+        Assert.Contains("isLoggedIn:true", silent.Body, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await loggedIn.ApiAsync($"{bff.Url}/bff/user")).Status);
+        Assert.Equal("/bff/silent-login-callback", refused.RequestUri.AbsolutePath); // not the error page
+        Assert.Contains("isLoggedIn:false", refused.Body, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("bogus")]
     [InlineData("none%20login")]
