@@ -6,10 +6,6 @@ using Bff.Sessions;
 using Bff.Tokens;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
-using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.DataProtection.AuthenticatedEncryption;
-using Microsoft.AspNetCore.DataProtection.AuthenticatedEncryption.ConfigurationModel;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -36,15 +32,9 @@ public static class BffServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Bff.BffOptions>, BffOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
 
-        // AES-256-GCM (one pass, hardware-accelerated through OpenSSL/CNG) instead of the default
-        // AES-256-CBC + HMAC-SHA256: about half the time per ticket and cookie. Keys created before
-        // keep their algorithm until they expire, so existing sessions stay readable.
-        services.AddDataProtection().SetApplicationName("Bff").UseCryptographicAlgorithms(new AuthenticatedEncryptorConfiguration
-        {
-            EncryptionAlgorithm = EncryptionAlgorithm.AES_256_GCM,
-            ValidationAlgorithm = ValidationAlgorithm.HMACSHA256, // not used by GCM; required by the type
-        });
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<KeyManagementOptions>, ConfigureDataProtectionKeys>());
+        // The BFF's payloads use data protection of their own (BffDataProtection): the host's is
+        // left as the host configured it.
+        services.TryAddSingleton<BffDataProtection>();
 
         services.AddAuthentication(o =>
             {
@@ -91,6 +81,7 @@ public static class BffServiceCollectionExtensions
         services.TryAddSingleton<BackChannelLogoutEndpoint>();
         Bff.Diagnostics.BffOperationsServices.Add(services); // metrics, readiness checks, discovery warm-up, diagnostics
 
-        return new BffBuilder(services);
+        // Server-side sessions are the default, without a second call (AddServerSideSessions() stays, and is harmless).
+        return new BffBuilder(services).AddServerSideSessions();
     }
 }

@@ -17,9 +17,11 @@ internal sealed class ConfigureCookieOptions : IConfigureNamedOptions<CookieAuth
     private readonly IOptions<BffOptions> _bff;
     private readonly ServerSideTicketStore _ticketStore;
     private readonly TimeProvider _time;
+    private readonly BffDataProtection _dataProtection;
 
-    public ConfigureCookieOptions(IOptions<BffOptions> bff, ServerSideTicketStore ticketStore, TimeProvider time)
+    public ConfigureCookieOptions(IOptions<BffOptions> bff, ServerSideTicketStore ticketStore, TimeProvider time, BffDataProtection dataProtection)
     {
+        _dataProtection = dataProtection;
         _bff = bff;
         _ticketStore = ticketStore;
         _time = time;
@@ -46,6 +48,7 @@ internal sealed class ConfigureCookieOptions : IConfigureNamedOptions<CookieAuth
         options.SlidingExpiration = true;
         options.SessionStore = _ticketStore;
         options.TimeProvider = _time;
+        options.DataProtectionProvider = _dataProtection.Provider;
 
         var userPath = _bff.Value.ManagementBasePath + "/user";
         options.Events.OnRedirectToLogin = context =>

@@ -30,12 +30,15 @@ internal sealed class ConfigureOpenIdConnectOptions : IConfigureNamedOptions<Ope
     private readonly IOptions<BffOptions> _bff;
     private readonly TimeProvider _time;
     private readonly ILogger<ConfigureOpenIdConnectOptions> _logger;
+    private readonly BffDataProtection _dataProtection;
 
     public ConfigureOpenIdConnectOptions(
         IOptions<BffOptions> bff,
         TimeProvider time,
+        BffDataProtection dataProtection,
         ILogger<ConfigureOpenIdConnectOptions> logger)
     {
+        _dataProtection = dataProtection;
         _bff = bff;
         _time = time;
         _logger = logger;
@@ -51,6 +54,7 @@ internal sealed class ConfigureOpenIdConnectOptions : IConfigureNamedOptions<Ope
         }
 
         var oidc = _bff.Value.Oidc;
+        options.DataProtectionProvider = _dataProtection.Provider; // state, nonce and correlation
         options.SignInScheme = BffDefaults.CookieScheme;
         options.SignOutScheme = BffDefaults.CookieScheme;
         options.Authority = oidc.Authority;

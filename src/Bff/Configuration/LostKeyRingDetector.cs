@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging;
 
@@ -11,7 +10,7 @@ namespace Bff.Configuration;
 /// new keys) or is not shared by every instance. Without this, those users just got 401 and nothing
 /// was logged. Checked at most once per <see cref="Interval"/>, so junk cookies cost nothing.
 /// </summary>
-internal sealed class LostKeyRingDetector(IKeyManager keys, TimeProvider time, ILogger<LostKeyRingDetector> logger)
+internal sealed class LostKeyRingDetector(BffDataProtection dataProtection, TimeProvider time, ILogger<LostKeyRingDetector> logger)
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
 
@@ -35,7 +34,7 @@ internal sealed class LostKeyRingDetector(IKeyManager keys, TimeProvider time, I
             _lastCheck = now;
         }
 
-        if (KeyIdOf(protectedText) is { } keyId && !keys.GetAllKeys().Any(k => k.KeyId == keyId))
+        if (KeyIdOf(protectedText) is { } keyId && !dataProtection.KeyManager.GetAllKeys().Any(k => k.KeyId == keyId))
         {
             BffLog.DataProtectionKeyMissing(logger, keyId);
         }

@@ -36,7 +36,7 @@ internal sealed class ServerSideTicketStore : ITicketStore
         UnsavedSessions unsaved,
         SessionStoreOutage outage,
         Events.BffEventRaiser events,
-        IDataProtectionProvider dataProtection,
+        Configuration.BffDataProtection dataProtection,
         TimeProvider time,
         IOptionsMonitor<BffOptions> options,
         ILogger<ServerSideTicketStore> logger)
@@ -48,7 +48,7 @@ internal sealed class ServerSideTicketStore : ITicketStore
         _unsaved = unsaved;
         _outage = outage;
         _events = events;
-        _protector = dataProtection.CreateProtector(typeof(ServerSideTicketStore).FullName!, "v1");
+        _protector = dataProtection.Provider.CreateProtector(typeof(ServerSideTicketStore).FullName!, "v1");
         _time = time;
         _options = options;
         _logger = logger;

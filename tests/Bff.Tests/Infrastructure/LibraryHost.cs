@@ -12,7 +12,10 @@ namespace Bff.Tests.Infrastructure;
 /// </summary>
 public static class LibraryHost
 {
-    public static async Task<WebApplicationBuilder> CreateBuilderAsync(IdpFixture env)
+    /// <param name="env">The test IdP and API.</param>
+    /// <param name="before">The host's own services, registered before <c>AddBff()</c> (e.g. data protection it already used).</param>
+    /// <param name="serverSideSessions">Whether to call <c>AddServerSideSessions()</c> too (the README shows it; <c>AddBff()</c> alone must do).</param>
+    public static async Task<WebApplicationBuilder> CreateBuilderAsync(IdpFixture env, Action<IServiceCollection>? before = null, bool serverSideSessions = true)
     {
         var (clientId, secret) = await env.Idp.RegisterClientAsync("http://127.0.0.1");
         var builder = WebApplication.CreateBuilder();
@@ -23,7 +26,13 @@ public static class LibraryHost
         settings["Bff:Oidc:ClientSecret"] = secret;
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddOptions<BffOptions>().BindConfiguration("Bff");
-        builder.Services.AddBff().AddServerSideSessions();
+        before?.Invoke(builder.Services);
+        var bff = builder.Services.AddBff();
+        if (serverSideSessions)
+        {
+            bff.AddServerSideSessions();
+        }
+
         return builder;
     }
 }
