@@ -3,6 +3,7 @@ using Bff.Configuration;
 using Bff.Sessions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Bff.Endpoints;
@@ -42,28 +43,43 @@ internal sealed class UserEndpoint
             return;
         }
 
+        var sid = SessionIds.For(result.Principal, result.Properties);
+        var claims = new List<ClaimRecord>(result.Principal.Claims.Select(c => new ClaimRecord(c.Type, c.Value)))
+        {
+            new(LogoutUrlClaim, $"{_options.Value.ManagementBasePath}/logout?sid={Uri.EscapeDataString(sid)}"),
+        };
+        if (ExpiresAt(context, result.Properties) is { } expires)
+        {
+            claims.Add(new ClaimRecord(SessionExpiresInClaim, Math.Max(0, (long)(expires - _time.GetUtcNow()).TotalSeconds)));
+        }
+
+        IReadOnlyList<ClaimRecord> answer = claims;
+        if (context.RequestServices.GetService<IUserEndpointClaimsEnricher>() is { } enricher)
+        {
+            answer = await enricher.EnrichClaimsAsync(result, claims, context.RequestAborted);
+        }
+
         context.Response.ContentType = "application/json; charset=utf-8";
         await using var writer = new Utf8JsonWriter(context.Response.BodyWriter);
         writer.WriteStartArray();
-        foreach (var claim in result.Principal.Claims)
+        foreach (var claim in answer)
         {
             writer.WriteStartObject();
             writer.WriteString("type", claim.Type);
-            writer.WriteString("value", claim.Value);
-            writer.WriteEndObject();
-        }
+            writer.WritePropertyName("value");
+            switch (claim.Value)
+            {
+                case string text:
+                    writer.WriteStringValue(text);
+                    break;
+                case long number:
+                    writer.WriteNumberValue(number);
+                    break;
+                default:
+                    JsonSerializer.Serialize(writer, claim.Value);
+                    break;
+            }
 
-        var sid = SessionIds.For(result.Principal, result.Properties);
-        writer.WriteStartObject();
-        writer.WriteString("type", LogoutUrlClaim);
-        writer.WriteString("value", $"{_options.Value.ManagementBasePath}/logout?sid={Uri.EscapeDataString(sid)}");
-        writer.WriteEndObject();
-
-        if (ExpiresAt(context, result.Properties) is { } expires)
-        {
-            writer.WriteStartObject();
-            writer.WriteString("type", SessionExpiresInClaim);
-            writer.WriteNumber("value", Math.Max(0, (long)(expires - _time.GetUtcNow()).TotalSeconds));
             writer.WriteEndObject();
         }
 
