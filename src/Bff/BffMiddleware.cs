@@ -3,6 +3,7 @@ using Bff.Proxy;
 using Bff.Tokens;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Model;
 
@@ -132,6 +133,11 @@ internal sealed class BffMiddleware
 
     private async ValueTask<AccessTokenResult> ResolveTokenAsync(HttpContext context, BffRouteSettings settings, string routeId)
     {
+        if (settings.AccessTokenRetriever is { } key)
+        {
+            return await RetrieveAsync(context, settings, routeId, key);
+        }
+
         var aborted = context.RequestAborted;
         switch (settings.TokenType)
         {
@@ -150,5 +156,29 @@ internal sealed class BffMiddleware
             default:
                 return new AccessTokenResult(AccessTokenStatus.Ok);
         }
+    }
+
+    /// <summary>The route's own <see cref="IAccessTokenRetriever"/> decides the token.</summary>
+    private static async ValueTask<AccessTokenResult> RetrieveAsync(HttpContext context, BffRouteSettings settings, string routeId, string key)
+    {
+        var retriever = context.RequestServices.GetRequiredKeyedService<IAccessTokenRetriever>(key);
+        var result = await retriever.GetAccessTokenAsync(new AccessTokenRetrievalContext
+        {
+            HttpContext = context,
+            RouteId = routeId,
+            TokenType = settings.RequiredTokenType,
+            Resource = settings.Resource,
+            Scope = settings.Scope,
+        });
+        return result switch
+        {
+            { AccessToken: { } token } => AccessTokenResult.Ok(token, null),
+            { Error: null } => new AccessTokenResult(AccessTokenStatus.Ok),
+            { Error: ClientCredentialsToken.NoSession } => AccessTokenResult.NoSession,
+            { Error: ClientCredentialsToken.SessionEnded } => AccessTokenResult.SessionEnded,
+            { Error: ClientCredentialsToken.Timeout } => AccessTokenResult.Timeout,
+            { Error: ClientCredentialsToken.ProviderRejected } => AccessTokenResult.ProviderRejected,
+            _ => AccessTokenResult.ProviderUnavailable,
+        };
     }
 }

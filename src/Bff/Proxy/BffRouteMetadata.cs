@@ -15,7 +15,10 @@ internal static class BffRouteMetadata
     public const string DuendeTokenType = "Duende.Bff.Yarp.TokenType";
     public const string DuendeAntiForgery = "Duende.Bff.Yarp.AntiforgeryCheck";
 
-    private static readonly string[] KnownKeys = [TokenType, AntiForgery, Scope, Resource, DuendeTokenType, DuendeAntiForgery];
+    /// <summary>The key of the keyed <see cref="IAccessTokenRetriever"/> that decides the route's token.</summary>
+    public const string AccessTokenRetriever = "Bff.AccessTokenRetriever";
+
+    private static readonly string[] KnownKeys = [TokenType, AntiForgery, Scope, Resource, AccessTokenRetriever, DuendeTokenType, DuendeAntiForgery];
 
     public static BffRouteSettings Parse(RouteConfig route, List<string> errors)
     {
@@ -45,6 +48,18 @@ internal static class BffRouteMetadata
             else
             {
                 errors.Add($"Route '{route.RouteId}': {tokenKey} '{tokenValue}' is not a token type. Use User, Client, UserOrClient, OptionalUser or None.");
+            }
+        }
+
+        if (metadata.TryGetValue(AccessTokenRetriever, out var retriever))
+        {
+            if (string.IsNullOrWhiteSpace(retriever))
+            {
+                errors.Add($"Route '{route.RouteId}': {AccessTokenRetriever} must name a keyed IAccessTokenRetriever service.");
+            }
+            else
+            {
+                settings = settings with { AccessTokenRetriever = retriever };
             }
         }
 

@@ -41,4 +41,17 @@ internal sealed record BffRouteSettings
     /// uses the session's main access token (no <c>Bff.Scope</c> or <c>Bff.Resource</c>).
     /// </summary>
     public ApiTokenKey? UserToken { get; private init; }
+
+    /// <summary>The key of the route's keyed <see cref="IAccessTokenRetriever"/> (<c>Bff.AccessTokenRetriever</c>), or null.</summary>
+    public string? AccessTokenRetriever { get; init; }
+
+    /// <summary>The route's token type as the public API names it.</summary>
+    public RequiredTokenType RequiredTokenType => TokenType switch
+    {
+        RouteTokenType.User => RequiredTokenType.User,
+        RouteTokenType.Client => RequiredTokenType.Client,
+        RouteTokenType.UserOrClient => RequiredTokenType.UserOrClient,
+        RouteTokenType.OptionalUser => RequiredTokenType.UserOrNone,
+        _ => RequiredTokenType.None,
+    };
 }

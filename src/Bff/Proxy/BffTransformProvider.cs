@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using Bff.Tokens;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Yarp.ReverseProxy.Transforms;
@@ -17,11 +18,13 @@ internal sealed class BffTransformProvider : ITransformProvider
 {
     private readonly IOptions<BffOptions> _options;
     private readonly BffCookieFilter _cookies;
+    private readonly IServiceProvider _services;
 
-    public BffTransformProvider(IOptions<BffOptions> options, BffCookieFilter cookies)
+    public BffTransformProvider(IOptions<BffOptions> options, BffCookieFilter cookies, IServiceProvider services)
     {
         _options = options;
         _cookies = cookies;
+        _services = services;
     }
 
     public void ValidateRoute(TransformRouteValidationContext context)
@@ -35,6 +38,12 @@ internal sealed class BffTransformProvider : ITransformProvider
         {
             // RFC 8707 §2.2: a refresh may only ask for resources the authorization request named.
             errors.Add($"Route '{context.Route.RouteId}': {BffRouteMetadata.Resource} '{resource}' is not in Bff:Oidc:Resources ({string.Join(", ", resources)}); the provider grants user tokens only for the resources the login asked for. Add it to Bff:Oidc:Resources.");
+        }
+
+        if (settings.AccessTokenRetriever is { } key
+            && _services.GetService<IServiceProviderIsKeyedService>()?.IsKeyedService(typeof(IAccessTokenRetriever), key) != true)
+        {
+            errors.Add($"Route '{context.Route.RouteId}': {BffRouteMetadata.AccessTokenRetriever} '{key}' is not registered. Register it: services.AddKeyedSingleton<IAccessTokenRetriever, YourRetriever>(\"{key}\").");
         }
 
         foreach (var error in errors)
