@@ -63,6 +63,8 @@ public sealed class BffBuilder
     public BffBuilder AddRemoteApis()
     {
         Services.TryAddEnumerable(ServiceDescriptor.Singleton<ITransformProvider, BffTransformProvider>());
+        Services.AddHttpForwarder(); // MapRemoteBffApiEndpoint
+        Services.TryAddSingleton<RemoteApiForwarder>();
         return this;
     }
 }

@@ -2,7 +2,9 @@ using Bff;
 using Bff.AntiForgery;
 using Bff.Endpoints;
 using Bff.Logout;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -33,6 +35,40 @@ public static class BffEndpointRouteBuilderExtensions
             .DisableAntiforgery();
         Bff.Diagnostics.DiagnosticsEndpoint.MapIfDevelopment(group, basePath); // /diagnostics, Development only
         return group;
+    }
+
+    /// <summary>
+    /// Forwards every request under <paramref name="localPath"/> (any method) to
+    /// <paramref name="apiAddress"/> plus the rest of the path and the query, with YARP's forwarder,
+    /// without any YARP configuration: the same header stripping and cookie filtering as a proxied
+    /// route; the anti-forgery header is required unless <c>.SkipAntiforgery()</c>; no token unless
+    /// <c>.WithAccessToken(...)</c> or <c>.WithAccessTokenRetriever&lt;T&gt;()</c>. Needs
+    /// <c>AddBff().AddRemoteApis()</c> and <c>app.UseBff()</c>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException"><c>AddRemoteApis()</c> was not called.</exception>
+    public static BffRemoteApiEndpointConventionBuilder MapRemoteBffApiEndpoint(this IEndpointRouteBuilder endpoints, PathString localPath, Uri apiAddress)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentNullException.ThrowIfNull(apiAddress);
+        if (!apiAddress.IsAbsoluteUri || apiAddress.Scheme is not ("http" or "https"))
+        {
+            throw new ArgumentException($"The API address '{apiAddress}' must be an absolute http or https URI.", nameof(apiAddress));
+        }
+
+        if (!localPath.HasValue || localPath.Value!.EndsWith('/'))
+        {
+            throw new ArgumentException($"The local path '{localPath}' must start with '/' and not end with one, e.g. /api/orders.", nameof(localPath));
+        }
+
+        var forwarder = endpoints.ServiceProvider.GetService<Bff.Proxy.RemoteApiForwarder>()
+            ?? throw new InvalidOperationException("MapRemoteBffApiEndpoint needs the BFF's remote API services: call services.AddBff().AddRemoteApis().");
+        var metadata = new Bff.Proxy.BffRemoteApiEndpointMetadata(localPath.Value!);
+        var inner = endpoints.Map(
+            RoutePatternFactory.Parse(localPath.Value + "/{**bffRemotePath}"),
+            context => forwarder.ForwardAsync(context, localPath, apiAddress));
+        inner.WithMetadata(metadata);
+        inner.WithDisplayName($"BFF remote API {localPath} -> {apiAddress}");
+        return new BffRemoteApiEndpointConventionBuilder(inner, metadata);
     }
 
     /// <summary>

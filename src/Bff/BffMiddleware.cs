@@ -49,7 +49,12 @@ internal sealed class BffMiddleware
 
         if (endpoint.Metadata.GetMetadata<RouteModel>() is { } route)
         {
-            return ProxyAsync(context, route);
+            return ProxyAsync(context, _routes.Get(route.Config), route.Config.RouteId);
+        }
+
+        if (endpoint.Metadata.GetMetadata<BffRemoteApiEndpointMetadata>() is { } remote)
+        {
+            return ProxyAsync(context, remote.Settings, remote.RouteId);
         }
 
         if (endpoint.Metadata.GetMetadata<BffManagementEndpointMetadata>() is { } management)
@@ -67,7 +72,7 @@ internal sealed class BffMiddleware
             return management.RequiresAntiForgery ? RequireAntiForgery(context) : _next(context);
         }
 
-        if (endpoint.Metadata.GetMetadata<BffApiEndpointMetadata>() is not null)
+        if (endpoint.Metadata.GetMetadata<BffApiEndpointMetadata>() is not null || endpoint.Metadata.GetMetadata<BffApiAttribute>() is not null)
         {
             return RequireAntiForgery(context);
         }
@@ -98,16 +103,15 @@ internal sealed class BffMiddleware
         return true;
     }
 
-    private async Task ProxyAsync(HttpContext context, RouteModel route)
+    private async Task ProxyAsync(HttpContext context, BffRouteSettings settings, string routeId)
     {
-        Diagnostics.BffInstruments.Of(context).TrackProxyRequest(context, route.Config.RouteId);
-        var settings = _routes.Get(route.Config);
+        Diagnostics.BffInstruments.Of(context).TrackProxyRequest(context, routeId);
         if (!PassesAntiForgery(context, settings.AntiForgery))
         {
             return;
         }
 
-        var result = await ResolveTokenAsync(context, settings, route.Config.RouteId);
+        var result = await ResolveTokenAsync(context, settings, routeId);
         switch (result.Status)
         {
             case AccessTokenStatus.Ok when result.AccessToken is not null:
@@ -117,7 +121,7 @@ internal sealed class BffMiddleware
                 break;
             case AccessTokenStatus.NoSession:
             case AccessTokenStatus.SessionEnded:
-                BffLog.UserTokenRequired(_logger, route.Config.RouteId);
+                BffLog.UserTokenRequired(_logger, routeId);
                 context.Response.StatusCode = StatusCodes.Status401Unauthorized;
                 return;
             case AccessTokenStatus.Timeout:
@@ -133,9 +137,9 @@ internal sealed class BffMiddleware
 
     private async ValueTask<AccessTokenResult> ResolveTokenAsync(HttpContext context, BffRouteSettings settings, string routeId)
     {
-        if (settings.AccessTokenRetriever is { } key)
+        if (settings.AccessTokenRetriever is not null || settings.AccessTokenRetrieverType is not null)
         {
-            return await RetrieveAsync(context, settings, routeId, key);
+            return await RetrieveAsync(context, settings, routeId);
         }
 
         var aborted = context.RequestAborted;
@@ -159,9 +163,11 @@ internal sealed class BffMiddleware
     }
 
     /// <summary>The route's own <see cref="IAccessTokenRetriever"/> decides the token.</summary>
-    private static async ValueTask<AccessTokenResult> RetrieveAsync(HttpContext context, BffRouteSettings settings, string routeId, string key)
+    private static async ValueTask<AccessTokenResult> RetrieveAsync(HttpContext context, BffRouteSettings settings, string routeId)
     {
-        var retriever = context.RequestServices.GetRequiredKeyedService<IAccessTokenRetriever>(key);
+        var retriever = settings.AccessTokenRetriever is { } key
+            ? context.RequestServices.GetRequiredKeyedService<IAccessTokenRetriever>(key)
+            : (IAccessTokenRetriever)ActivatorUtilities.GetServiceOrCreateInstance(context.RequestServices, settings.AccessTokenRetrieverType!);
         var result = await retriever.GetAccessTokenAsync(new AccessTokenRetrievalContext
         {
             HttpContext = context,

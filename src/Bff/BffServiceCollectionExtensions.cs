@@ -28,6 +28,13 @@ public static class BffServiceCollectionExtensions
             options.Configure(configure);
         }
 
+        if (services.Any(d => d.ServiceType == typeof(BffMarker)))
+        {
+            return new BffBuilder(services); // called again (e.g. by the host and by a library): registered once
+        }
+
+        services.AddSingleton<BffMarker>();
+
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Bff.BffOptions>, BffOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
@@ -35,6 +42,7 @@ public static class BffServiceCollectionExtensions
         // The BFF's payloads use data protection of their own (BffDataProtection): the host's is
         // left as the host configured it.
         services.TryAddSingleton<BffDataProtection>();
+        services.AddHostedService<BffDataProtectionWarmup>();
 
         services.AddAuthentication(o =>
             {
@@ -83,5 +91,10 @@ public static class BffServiceCollectionExtensions
 
         // Server-side sessions are the default, without a second call (AddServerSideSessions() stays, and is harmless).
         return new BffBuilder(services).AddServerSideSessions();
+    }
+
+    /// <summary>Marks a service collection <c>AddBff()</c> already filled.</summary>
+    private sealed class BffMarker
+    {
     }
 }

@@ -156,6 +156,9 @@ internal static partial class BffLog
     [LoggerMessage(3004, LogLevel.Information, "Request for host {Host} refused: not Bff:PublicOrigin's.")]
     public static partial void HostRejected(ILogger logger, string host);
 
+    [LoggerMessage(3005, LogLevel.Warning, "The remote API of {Path} failed: {Error}.")]
+    public static partial void RemoteApiFailed(ILogger logger, string path, string error);
+
     /// <summary>Makes a user-controlled value safe for one log line.</summary>
     public static string Sanitize(string? value, int maxLength = 200)
     {

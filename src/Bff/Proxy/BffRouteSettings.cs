@@ -45,6 +45,9 @@ internal sealed record BffRouteSettings
     /// <summary>The key of the route's keyed <see cref="IAccessTokenRetriever"/> (<c>Bff.AccessTokenRetriever</c>), or null.</summary>
     public string? AccessTokenRetriever { get; init; }
 
+    /// <summary>The type of the route's <see cref="IAccessTokenRetriever"/> (<c>WithAccessTokenRetriever&lt;T&gt;()</c>), or null.</summary>
+    public Type? AccessTokenRetrieverType { get; init; }
+
     /// <summary>The route's token type as the public API names it.</summary>
     public RequiredTokenType RequiredTokenType => TokenType switch
     {

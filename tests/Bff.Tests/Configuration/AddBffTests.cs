@@ -52,6 +52,20 @@ public sealed class AddBffTests(IdpFixture env)
         Assert.True(browser.CookieValue(app.BoundAddress(), "__Host-bff")!.Length < 1000, "the cookie holds a key, not the tokens");
     }
 
+    [Fact]
+    public async Task AddBff_called_twice_registers_once_and_keeps_both_configurations()
+    {
+        var builder = await LibraryHost.CreateBuilderAsync(env);
+        builder.Services.AddBff(o => o.AnonymousSessionResponse = AnonymousSessionResponse.Response200); // e.g. a library's call after the host's
+
+        await using var app = await StartAsync(builder);
+        using var browser = new TestBrowser();
+
+        Assert.Equal("null", (await browser.ApiAsync($"{app.BoundAddress()}/bff/user")).Body);
+        await browser.LoginAsync(app.BoundAddress());
+        Assert.Equal(HttpStatusCode.OK, (await browser.ApiAsync($"{app.BoundAddress()}/bff/user")).Status);
+    }
+
     private static async Task<WebApplication> StartAsync(WebApplicationBuilder builder)
     {
         var app = builder.Build();
