@@ -400,6 +400,7 @@ async function runMicro(o) {
 
 async function runSoak(o) {
   if (o.build) await build(say);
+  const commit = gitCommit(); // what was built: HEAD may move during a long soak
   const redisOnPath = commandExists('redis-server');
   const stores = o.stores ?? [redisOnPath ? 'Redis' : 'Sqlite'];
   for (const store of stores) {
@@ -418,7 +419,7 @@ async function runSoak(o) {
   const timestamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   const run = {
     timestamp,
-    commit: gitCommit(),
+    commit,
     machine: machine(),
     settings: { soak: o.soak, soakRate: o.soakRate, sampleSec: o.sampleSec, storesGiven: o.stores !== null },
     stores,

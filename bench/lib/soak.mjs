@@ -220,7 +220,7 @@ export function soakMarkdown(run) {
 
 ${fmt.int(r.counts.logins)} logins in ${fmt.sec(r.seconds)} (${r.loginsPerSecond.toFixed(2)}/s; target ${r.rate}/s), ${fmt.int(r.counts.logouts)} logged out and checked ended (old cookie → 401), ${fmt.int(r.counts.kept)} never logged out, ${fmt.int(r.counts.abandoned)} abandoned at the IdP's login page; ${r.counts.failed} failed, ${r.counts.skipped} ticks skipped (more than ${maxInFlight} in flight).
 
-**Second half (from ${a.secondHalfFromSec} s, ${fmt.int(a.secondHalfLogins)} logins): post-GC managed heap ${a.heapMbPer1000Logins.toFixed(3)} MB per 1,000 logins (range ${range(a.heapRangeSecondHalfMb)}), RSS ${a.rssMbPer1000Logins.toFixed(3)} MB per 1,000 logins (range ${range(a.rssRangeSecondHalfMb)}): ${a.plateaued ? 'plateaued' : '**not plateaued**'}.** The dev IdP's RSS: ${a.idpRssMbPer1000Logins.toFixed(3)} MB per 1,000 logins.
+**Second half (from ${a.secondHalfFromSec} s, ${fmt.int(a.secondHalfLogins)} logins): post-GC managed heap ${a.heapMbPer1000Logins.toFixed(3)} MB per 1,000 logins (range ${range(a.heapRangeSecondHalfMb)}), RSS ${a.rssMbPer1000Logins.toFixed(3)} MB per 1,000 logins (range ${range(a.rssRangeSecondHalfMb)}): ${a.plateaued ? 'plateaued' : 'not plateaued'}.** The dev IdP's RSS: ${a.idpRssMbPer1000Logins.toFixed(3)} MB per 1,000 logins.
 
 ${table(['s', 'logins', 'logged out', 'kept', 'abandoned', 'active sessions', 'BFF RSS MB', 'heap after GC MB', 'GC committed MB', 'IdP RSS MB', 'cookie cache', 'ticket cache', 'store read cache', 'replay cache (Memory)'], rows)}
 ${r.errors.length ? `\nFirst errors:\n\n${r.errors.map((e) => `* ${e}`).join('\n')}\n` : ''}`;
