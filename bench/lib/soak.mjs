@@ -26,14 +26,18 @@ export const plateauCriteria = {
 const maxInFlight = 40;
 const mb = (bytes) => bytes / 1024 / 1024;
 
-export function rssBytes(pid) {
+/** VmRSS, and its anonymous (heaps, GC, JIT'd code) and file-backed (mapped assemblies, native libraries) parts. */
+export function rss(pid) {
   try {
-    const kb = Number(/VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
-    return Number.isFinite(kb) ? kb * 1024 : NaN;
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const field = (name) => Number(new RegExp(`${name}:\\s+(\\d+)\\s+kB`).exec(status)?.[1]) * 1024;
+    return { total: field('VmRSS'), anon: field('RssAnon'), file: field('RssFile') };
   } catch {
-    return NaN;
+    return { total: NaN, anon: NaN, file: NaN };
   }
 }
+
+export const rssBytes = (pid) => rss(pid).total;
 
 /** Least-squares slope of y over x; NaN with fewer than 3 points. */
 function slope(points) {
@@ -83,7 +87,7 @@ async function abandon(bffUrl, counts) {
 }
 
 async function sample(bff, idp, t0, counts) {
-  const rss = rssBytes(bff.pid); // first: before the forced collections of /__bench/heap
+  const bffRss = rss(bff.pid); // first: before the forced collections of /__bench/heap
   const idpRss = rssBytes(idp.pid);
   const heap = await getJson(`${bff.url}/__bench/heap`);
   return {
@@ -94,7 +98,9 @@ async function sample(bff, idp, t0, counts) {
     abandoned: counts.abandoned,
     failed: counts.failed,
     inFlight: counts.inFlight,
-    rssBytes: rss,
+    rssBytes: bffRss.total,
+    rssAnonBytes: bffRss.anon,
+    rssFileBytes: bffRss.file,
     heapBytes: heap.heapBytes,
     gcCommittedBytes: heap.gcCommittedBytes,
     idpRssBytes: idpRss,
@@ -110,6 +116,7 @@ export function analyse(samples) {
   const per1000 = (key) => slope(half.map((s) => ({ x: s.logins / 1000, y: mb(s[key]) })));
   const heap = per1000('heapBytes');
   const rss = per1000('rssBytes');
+  const rssAnon = per1000('rssAnonBytes');
   const idp = per1000('idpRssBytes');
   const secondHalfLogins = half.length ? half.at(-1).logins - half[0].logins : 0;
   return {
@@ -117,6 +124,7 @@ export function analyse(samples) {
     secondHalfLogins,
     heapMbPer1000Logins: heap,
     rssMbPer1000Logins: rss,
+    rssAnonMbPer1000Logins: rssAnon,
     idpRssMbPer1000Logins: idp,
     heapRangeSecondHalfMb: half.length ? [Math.min(...half.map((s) => mb(s.heapBytes))), Math.max(...half.map((s) => mb(s.heapBytes)))] : null,
     rssRangeSecondHalfMb: half.length ? [Math.min(...half.map((s) => mb(s.rssBytes))), Math.max(...half.map((s) => mb(s.rssBytes)))] : null,
@@ -207,6 +215,7 @@ export function soakMarkdown(run) {
       fmt.int(s.abandoned),
       s.activeSessions ?? 'n/a',
       mb(s.rssBytes).toFixed(1),
+      Number.isFinite(s.rssAnonBytes) ? `${mb(s.rssAnonBytes).toFixed(1)} / ${mb(s.rssFileBytes).toFixed(1)}` : 'n/a',
       mb(s.heapBytes).toFixed(1),
       mb(s.gcCommittedBytes).toFixed(1),
       mb(s.idpRssBytes).toFixed(0),
@@ -220,9 +229,9 @@ export function soakMarkdown(run) {
 
 ${fmt.int(r.counts.logins)} logins in ${fmt.sec(r.seconds)} (${r.loginsPerSecond.toFixed(2)}/s; target ${r.rate}/s), ${fmt.int(r.counts.logouts)} logged out and checked ended (old cookie → 401), ${fmt.int(r.counts.kept)} never logged out, ${fmt.int(r.counts.abandoned)} abandoned at the IdP's login page; ${r.counts.failed} failed, ${r.counts.skipped} ticks skipped (more than ${maxInFlight} in flight).
 
-**Second half (from ${a.secondHalfFromSec} s, ${fmt.int(a.secondHalfLogins)} logins): post-GC managed heap ${a.heapMbPer1000Logins.toFixed(3)} MB per 1,000 logins (range ${range(a.heapRangeSecondHalfMb)}), RSS ${a.rssMbPer1000Logins.toFixed(3)} MB per 1,000 logins (range ${range(a.rssRangeSecondHalfMb)}): ${a.plateaued ? 'plateaued' : 'not plateaued'}.** The dev IdP's RSS: ${a.idpRssMbPer1000Logins.toFixed(3)} MB per 1,000 logins.
+**Second half (from ${a.secondHalfFromSec} s, ${fmt.int(a.secondHalfLogins)} logins): post-GC managed heap ${a.heapMbPer1000Logins.toFixed(3)} MB per 1,000 logins (range ${range(a.heapRangeSecondHalfMb)}), RSS ${a.rssMbPer1000Logins.toFixed(3)} MB per 1,000 logins (range ${range(a.rssRangeSecondHalfMb)}${Number.isFinite(a.rssAnonMbPer1000Logins) ? `; its anonymous part ${a.rssAnonMbPer1000Logins.toFixed(3)} MB` : ''}): ${a.plateaued ? 'plateaued' : 'not plateaued'}.** The dev IdP's RSS: ${a.idpRssMbPer1000Logins.toFixed(3)} MB per 1,000 logins.
 
-${table(['s', 'logins', 'logged out', 'kept', 'abandoned', 'active sessions', 'BFF RSS MB', 'heap after GC MB', 'GC committed MB', 'IdP RSS MB', 'cookie cache', 'ticket cache', 'store read cache', 'replay cache (Memory)'], rows)}
+${table(['s', 'logins', 'logged out', 'kept', 'abandoned', 'active sessions', 'BFF RSS MB', 'anonymous / file-backed MB', 'heap after GC MB', 'GC committed MB', 'IdP RSS MB', 'cookie cache', 'ticket cache', 'store read cache', 'replay cache (Memory)'], rows)}
 ${r.errors.length ? `\nFirst errors:\n\n${r.errors.map((e) => `* ${e}`).join('\n')}\n` : ''}`;
   });
   return `# BFF soak ${run.timestamp}
