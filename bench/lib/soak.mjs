@@ -25,15 +25,21 @@ export const plateauCriteria = {
 
 const maxInFlight = 40;
 const mb = (bytes) => bytes / 1024 / 1024;
+const slopeText = (n) => (Number.isFinite(n) ? n.toFixed(3) : 'n/a');
+const verdict = (a) => (!Number.isFinite(a.heapMbPer1000Logins) || !Number.isFinite(a.rssMbPer1000Logins) ? 'too short to tell' : a.plateaued ? 'plateaued' : 'not plateaued');
 
-/** VmRSS, and its anonymous (heaps, GC, JIT'd code) and file-backed (mapped assemblies, native libraries) parts. */
+/**
+ * VmRSS and its parts: anonymous (the GC's heap, native heaps, thread stacks), file-backed (mapped
+ * assemblies and native libraries) and shared (the runtime's double-mapped executable memory: JIT'd
+ * code and stubs, W^X).
+ */
 export function rss(pid) {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const field = (name) => Number(new RegExp(`${name}:\\s+(\\d+)\\s+kB`).exec(status)?.[1]) * 1024;
-    return { total: field('VmRSS'), anon: field('RssAnon'), file: field('RssFile') };
+    return { total: field('VmRSS'), anon: field('RssAnon'), file: field('RssFile'), shmem: field('RssShmem') };
   } catch {
-    return { total: NaN, anon: NaN, file: NaN };
+    return { total: NaN, anon: NaN, file: NaN, shmem: NaN };
   }
 }
 
@@ -101,6 +107,7 @@ async function sample(bff, idp, t0, counts) {
     rssBytes: bffRss.total,
     rssAnonBytes: bffRss.anon,
     rssFileBytes: bffRss.file,
+    rssShmemBytes: bffRss.shmem,
     heapBytes: heap.heapBytes,
     gcCommittedBytes: heap.gcCommittedBytes,
     idpRssBytes: idpRss,
@@ -198,7 +205,7 @@ export async function soakStore(store, o, { tmp, spaPath, redis, say }) {
   await Promise.all([bff.stop(), idp.stop(), upstream.stop()]);
   const result = { store, minutes: o.soak, rate: o.soakRate, seconds, loginsPerSecond: counts.logins / seconds, counts, errors, samples, analysis: analyse(samples) };
   const a = result.analysis;
-  say(`  ${store}: ${fmt.int(counts.logins)} logins (${result.loginsPerSecond.toFixed(2)}/s), ${fmt.int(counts.logouts)} logged out, ${fmt.int(counts.abandoned)} abandoned, ${counts.failed} failed, ${counts.skipped} skipped; second half: heap ${a.heapMbPer1000Logins.toFixed(3)} MB and RSS ${a.rssMbPer1000Logins.toFixed(3)} MB per 1,000 logins: ${a.plateaued ? 'plateaued' : 'NOT plateaued'}`);
+  say(`  ${store}: ${fmt.int(counts.logins)} logins (${result.loginsPerSecond.toFixed(2)}/s), ${fmt.int(counts.logouts)} logged out, ${fmt.int(counts.abandoned)} abandoned, ${counts.failed} failed, ${counts.skipped} skipped; second half: heap ${slopeText(a.heapMbPer1000Logins)} MB and RSS ${slopeText(a.rssMbPer1000Logins)} MB per 1,000 logins: ${verdict(a)}`);
   return result;
 }
 
@@ -215,7 +222,7 @@ export function soakMarkdown(run) {
       fmt.int(s.abandoned),
       s.activeSessions ?? 'n/a',
       mb(s.rssBytes).toFixed(1),
-      Number.isFinite(s.rssAnonBytes) ? `${mb(s.rssAnonBytes).toFixed(1)} / ${mb(s.rssFileBytes).toFixed(1)}` : 'n/a',
+      Number.isFinite(s.rssAnonBytes) ? `${mb(s.rssAnonBytes).toFixed(1)} / ${mb(s.rssFileBytes).toFixed(1)} / ${mb(s.rssBytes - s.rssAnonBytes - s.rssFileBytes).toFixed(1)}` : 'n/a',
       mb(s.heapBytes).toFixed(1),
       mb(s.gcCommittedBytes).toFixed(1),
       mb(s.idpRssBytes).toFixed(0),
@@ -229,9 +236,9 @@ export function soakMarkdown(run) {
 
 ${fmt.int(r.counts.logins)} logins in ${fmt.sec(r.seconds)} (${r.loginsPerSecond.toFixed(2)}/s; target ${r.rate}/s), ${fmt.int(r.counts.logouts)} logged out and checked ended (old cookie → 401), ${fmt.int(r.counts.kept)} never logged out, ${fmt.int(r.counts.abandoned)} abandoned at the IdP's login page; ${r.counts.failed} failed, ${r.counts.skipped} ticks skipped (more than ${maxInFlight} in flight).
 
-**Second half (from ${a.secondHalfFromSec} s, ${fmt.int(a.secondHalfLogins)} logins): post-GC managed heap ${a.heapMbPer1000Logins.toFixed(3)} MB per 1,000 logins (range ${range(a.heapRangeSecondHalfMb)}), RSS ${a.rssMbPer1000Logins.toFixed(3)} MB per 1,000 logins (range ${range(a.rssRangeSecondHalfMb)}${Number.isFinite(a.rssAnonMbPer1000Logins) ? `; its anonymous part ${a.rssAnonMbPer1000Logins.toFixed(3)} MB` : ''}): ${a.plateaued ? 'plateaued' : 'not plateaued'}.** The dev IdP's RSS: ${a.idpRssMbPer1000Logins.toFixed(3)} MB per 1,000 logins.
+**Second half (from ${a.secondHalfFromSec} s, ${fmt.int(a.secondHalfLogins)} logins): post-GC managed heap ${slopeText(a.heapMbPer1000Logins)} MB per 1,000 logins (range ${range(a.heapRangeSecondHalfMb)}), RSS ${slopeText(a.rssMbPer1000Logins)} MB per 1,000 logins (range ${range(a.rssRangeSecondHalfMb)}${Number.isFinite(a.rssAnonMbPer1000Logins) ? `; its anonymous part ${slopeText(a.rssAnonMbPer1000Logins)} MB` : ''}): ${verdict(a)}.** The dev IdP's RSS: ${slopeText(a.idpRssMbPer1000Logins)} MB per 1,000 logins.
 
-${table(['s', 'logins', 'logged out', 'kept', 'abandoned', 'active sessions', 'BFF RSS MB', 'anonymous / file-backed MB', 'heap after GC MB', 'GC committed MB', 'IdP RSS MB', 'cookie cache', 'ticket cache', 'store read cache', 'replay cache (Memory)'], rows)}
+${table(['s', 'logins', 'logged out', 'kept', 'abandoned', 'active sessions', 'BFF RSS MB', 'anonymous / file / shared MB', 'heap after GC MB', 'GC committed MB', 'IdP RSS MB', 'cookie cache', 'ticket cache', 'store read cache', 'replay cache (Memory)'], rows)}
 ${r.errors.length ? `\nFirst errors:\n\n${r.errors.map((e) => `* ${e}`).join('\n')}\n` : ''}`;
   });
   return `# BFF soak ${run.timestamp}
