@@ -6,7 +6,8 @@
 // store refreshing 1 s before expiry. Drives each proxy with wrk, logs in through the real code
 // flow, fires the refresh storm, measures the heap per idle session, and writes
 // bench/results/<timestamp>.md and .json. `npm run bench -- --micro` runs the BenchmarkDotNet
-// micro-benchmarks instead. `npm run bench -- --help` lists the options.
+// micro-benchmarks instead, `npm run bench -- --soak MINUTES` the memory soak under login churn
+// (lib/soak.mjs). `npm run bench -- --help` lists the options.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -17,6 +18,7 @@ import { getJson, login, percentile, pool, send, sleep } from './lib/http.mjs';
 import { wrk } from './lib/wrk.mjs';
 import { cpuInterval, cpuSnapshot, threadTicks, ticksToMs } from './lib/cpu.mjs';
 import { apiPath, benchDir, bffArgs, build, commandExists, cookieName, dll, gitCommit, host, idpArgs, machine, quietAspNet, reverseProxyArgs, startBff, startRedis } from './lib/hosts.mjs';
+import { soakMarkdown, soakStore } from './lib/soak.mjs';
 import { fmt, markdown, throughputTable, latencyTable, loginsTable, stormTable, targetsTable } from './lib/report.mjs';
 
 const startedAt = performance.now();
@@ -50,6 +52,15 @@ const help = `npm run bench [-- options]
   --experiments            also measure the BFF with prototypes of library changes (bench host only,
                            not the product; see Bff.Bench/Hosts/BenchExperiments.cs): aes-gcm on
                            the Memory and Sqlite stores; adds about a minute
+  --soak MINUTES           memory under login churn instead (issue 15, item 7): for MINUTES per store,
+                           about 5 full code-flow logins/s through the dev IdP, each with /bff/user,
+                           three /api calls and (9 in 10) the logout; one abandoned login per 5;
+                           the BFF's RSS, post-GC heap and active sessions every 10 s, and the
+                           growth over the second half per 1,000 logins. Writes results/<ts>-soak.*.
+                           One store: Redis when redis-server is on PATH, else Sqlite (--stores to
+                           choose; several are soaked one after another)
+  --soak-rate N            logins started per second in the soak (default 5)
+  --sample SEC             seconds between soak samples (default 10)
   --micro [BDN args]       run the BenchmarkDotNet micro-benchmarks instead (default --filter '*');
                            every later argument but --no-build goes to BenchmarkDotNet (e.g.
                            --filter '*HotPath*', --job short)`;
@@ -75,6 +86,9 @@ function parseOptions(argv) {
     strict: false,
     micro: null,
     experiments: [],
+    soak: 0,
+    soakRate: 5,
+    sampleSec: 10,
   };
   const numeric = {
     '--duration': 'durationSec',
@@ -89,6 +103,9 @@ function parseOptions(argv) {
     '--storm': 'storm',
     '--sessions': 'sessions',
     '--wait-for-quiet': 'waitForQuietSec',
+    '--soak': 'soak',
+    '--soak-rate': 'soakRate',
+    '--sample': 'sampleSec',
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -122,6 +139,7 @@ function parseOptions(argv) {
       throw new Error(`unknown option '${arg}'.\n${help}`);
     }
   }
+  if (o.soak > 0 && (o.soakRate <= 0 || o.sampleSec < 1)) throw new Error('--soak-rate must be above 0 and --sample at least 1');
   if (o.threads > o.connections) throw new Error('--threads must not exceed --connections');
   if (o.rounds < 1 || o.durationSec < 1) throw new Error('--rounds and --duration must be at least 1');
   return o;
@@ -380,17 +398,60 @@ async function runMicro(o) {
   return code === 0 ? 0 : 1;
 }
 
+async function runSoak(o) {
+  if (o.build) await build(say);
+  const commit = gitCommit(); // what was built: HEAD may move during a long soak
+  const redisOnPath = commandExists('redis-server');
+  const stores = o.stores ?? [redisOnPath ? 'Redis' : 'Sqlite'];
+  for (const store of stores) {
+    if (!['Memory', 'Sqlite', 'Redis'].includes(store)) throw new Error(`unknown store '${store}' in --stores (Memory, Sqlite, Redis)`);
+    if (store === 'Redis' && !redisOnPath) throw new Error('--stores Redis needs redis-server on PATH');
+  }
+  const tmp = mkdtempSync(join(tmpdir(), 'bff-soak-'));
+  onCleanup(() => rmSync(tmp, { recursive: true, force: true }));
+  const spaPath = join(tmp, 'spa');
+  mkdirSync(spaPath);
+  writeFileSync(join(spaPath, 'index.html'), '<!doctype html><title>bench</title>');
+  const redis = stores.includes('Redis') ? await startRedis(tmp) : null;
+  const soaks = [];
+  for (const store of stores) soaks.push(await soakStore(store, o, { tmp, spaPath, redis, say }));
+  await stopAll();
+  const timestamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const run = {
+    timestamp,
+    commit,
+    machine: machine(),
+    settings: { soak: o.soak, soakRate: o.soakRate, sampleSec: o.sampleSec, storesGiven: o.stores !== null },
+    stores,
+    soaks,
+  };
+  mkdirSync(resultsDir, { recursive: true });
+  const base = join(resultsDir, `${timestamp.replace(/:/g, '-')}-soak`);
+  writeFileSync(`${base}.md`, soakMarkdown(run));
+  writeFileSync(`${base}.json`, `${JSON.stringify(run, null, 2)}\n`);
+  say(`soak results: ${relative(root, base)}.md and .json`);
+  const failed = soaks.filter((r) => !r.unavailable && r.counts.failed > r.counts.logins / 100);
+  if (failed.length) {
+    console.error(`\n[bench] FAILED: more than 1 % of the soak's journeys failed (${failed.map((r) => `${r.store}: ${r.counts.failed}`).join(', ')})`);
+    return 1;
+  }
+  return o.strict && soaks.some((r) => !r.unavailable && !r.analysis.plateaued) ? 2 : 0;
+}
+
 async function main() {
   const o = parseOptions(process.argv.slice(2));
   installExitHandlers();
+  const storesToSoak = o.stores?.length ?? 1;
+  const allowedMinutes = o.soak > 0 ? watchdogMinutes + storesToSoak * (o.soak + 2) : watchdogMinutes;
   const watchdog = setTimeout(() => {
-    console.error(`\n[bench] FAILED: the benchmark did not finish within ${watchdogMinutes} minutes; stopping everything.`);
+    console.error(`\n[bench] FAILED: the benchmark did not finish within ${allowedMinutes} minutes; stopping everything.`);
     killAllSync();
     process.exit(1);
-  }, watchdogMinutes * 60_000);
+  }, allowedMinutes * 60_000);
   watchdog.unref();
 
   if (o.micro) return runMicro(o);
+  if (o.soak > 0) return runSoak(o);
 
   const durations = {};
   let t = performance.now();

@@ -60,7 +60,7 @@ function isRedirect(answer) {
 }
 
 /** Follows redirects (GET) until an answer that is not one, or `stop(url)` is true for the next hop (which is then requested and returned). */
-async function follow(answer, jar, stop = () => false) {
+export async function follow(answer, jar, stop = () => false) {
   for (let hops = 0; isRedirect(answer); hops++) {
     if (hops >= 20) throw new Error(`more than 20 redirects from ${answer.url}`);
     const next = new URL(answer.headers.get('location'), answer.url);

@@ -14,6 +14,9 @@ namespace Bff.Bench.Hosts;
 /// <item><c>GET /__bench/session</c>: sizes of the caller's stored session (ticket, tokens);</item>
 /// <item><c>POST /__bench/sessions?count=N</c>: stores N copies of the caller's real session
 /// ticket through the real ticket store and reports the managed-heap growth per session.</item>
+/// <item><c>GET /__bench/heap</c>: the managed heap after full blocking compacting collections,
+/// the process's RSS, the active sessions of the store and the entries of the library's in-memory
+/// caches (the soak samples it).</item>
 /// </list>
 /// </summary>
 internal static class BffBenchHost
@@ -58,6 +61,12 @@ internal static class BffBenchHost
             }
 
             await BenchStats.WriteJsonAsync(context, await DescribeAsync(context, key!, ticket));
+            return true;
+        }
+
+        if (path.Equals("/__bench/heap", StringComparison.Ordinal))
+        {
+            await BenchStats.WriteJsonAsync(context, Heap(context.RequestServices));
             return true;
         }
 
@@ -202,6 +211,66 @@ internal static class BffBenchHost
 
     private static string RandomToken(int chars) =>
         Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(chars)).Replace('+', '-').Replace('/', '_')[..chars];
+
+    /// <summary>
+    /// The managed heap once everything unreachable is collected (full blocking compacting
+    /// collections), what the GC holds and the process's RSS, the store's active sessions, and how
+    /// many entries each in-memory structure of the library holds (read by name, so that the soak
+    /// keeps working when one is renamed or removed: null then).
+    /// </summary>
+    private static Dictionary<string, object?> Heap(IServiceProvider services)
+    {
+        var heap = FullCollect();
+        var gc = GC.GetGCMemoryInfo(GCKind.Any);
+        using var process = Process.GetCurrentProcess();
+        long? active;
+        try
+        {
+            active = services.GetRequiredService<Bff.Diagnostics.ActiveSessionCounter>().Count();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            active = null;
+        }
+
+        var cookieFormat = services.GetRequiredService<IOptionsMonitor<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>>()
+            .Get(BffDefaults.CookieScheme).TicketDataFormat;
+        var store = services.GetRequiredService<IUserSessionStore>();
+        return new Dictionary<string, object?>
+        {
+            ["heapBytes"] = heap,
+            ["gcHeapSizeBytes"] = gc.HeapSizeBytes,
+            ["gcCommittedBytes"] = gc.TotalCommittedBytes,
+            ["gcFragmentedBytes"] = gc.FragmentedBytes,
+            ["workingSetBytes"] = process.WorkingSet64,
+            ["allocatedBytes"] = GC.GetTotalAllocatedBytes(precise: false),
+            ["gen2"] = GC.CollectionCount(2),
+            ["threads"] = process.Threads.Count,
+            ["activeSessions"] = active,
+            ["caches"] = new Dictionary<string, int?>
+            {
+                ["cookieTickets"] = CountOf(cookieFormat, "_entries"),
+                ["decryptedTickets"] = CountOf(Service(services, "Bff.Sessions.TicketCache"), "_cache"),
+                ["refreshBackoff"] = CountOf(Service(services, "Bff.Tokens.RefreshBackoff"), "_cache"),
+                ["storeReadCache"] = CountOf(Field(Field(store, "_cache"), "_cache"), null),
+                ["memoryStoreSessions"] = CountOf(store, "_sessions"),
+                ["memoryReplayCache"] = CountOf(services.GetService<IReplayCache>(), "_used"),
+            },
+        };
+    }
+
+    private static object? Service(IServiceProvider services, string typeName) =>
+        typeof(ServerSideTicketStore).Assembly.GetType(typeName) is { } type ? services.GetService(type) : null;
+
+    private static object? Field(object? owner, string name) =>
+        owner?.GetType().GetField(name, System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)?.GetValue(owner);
+
+    /// <summary>The <c>Count</c> of <paramref name="owner"/>'s field <paramref name="field"/> (of the owner itself when null).</summary>
+    private static int? CountOf(object? owner, string? field)
+    {
+        var target = field is null ? owner : Field(owner, field);
+        return target?.GetType().GetProperty("Count")?.GetValue(target) as int?;
+    }
 
     private static long FullCollect()
     {

@@ -7,7 +7,10 @@ namespace Bff.Configuration;
 /// Remembers what each session cookie decrypted to. With server-side sessions a cookie holds only
 /// the session key, its decryption is deterministic, and it never expires by itself (the session
 /// does), so a cookie seen in the last minutes skips data protection. Bounded in entries; entries
-/// live a few minutes at most, so a revoked data-protection key stops being honoured soon after.
+/// live a few minutes at most, so a revoked data-protection key stops being honoured soon after, and
+/// expired ones are swept out at most <see cref="SweepInterval"/> after they expire: the cache holds
+/// the cookies of the last minutes, not of every login since the process started (issue 15, item 7:
+/// without the sweep, a cookie used once stayed until 10,000 had been seen).
 /// A cached ticket is shared by every request with that cookie; its properties refuse any change.
 /// Only cookies that decrypted are remembered, so a client cannot fill it with junk.
 /// </summary>
@@ -16,6 +19,7 @@ internal sealed class CachingCookieTicketFormat : ISecureDataFormat<Authenticati
     private const int MaxEntries = 10_000;
     private const int MaxCookieLength = 4096;
     private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(1);
 
     private readonly ISecureDataFormat<AuthenticationTicket> _inner;
     private readonly TimeProvider _time;
@@ -23,6 +27,7 @@ internal sealed class CachingCookieTicketFormat : ISecureDataFormat<Authenticati
     private readonly ConcurrentDictionary<string, Entry>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
 
     private readonly LostKeyRingDetector? _lostKeys;
+    private long _nextSweepTicks = DateTimeOffset.MinValue.UtcTicks;
 
     public CachingCookieTicketFormat(ISecureDataFormat<AuthenticationTicket> inner, TimeProvider time, LostKeyRingDetector? lostKeys = null)
     {
@@ -76,18 +81,21 @@ internal sealed class CachingCookieTicketFormat : ISecureDataFormat<Authenticati
     public string? FindKnownCookie(ReadOnlySpan<char> cookie) =>
         _bySpan.TryGetValue(cookie, out var text, out var entry) && entry.Expires > _time.GetUtcNow() ? text : null;
 
+    /// <summary>How many cookies are remembered now (expired ones included until the next sweep).</summary>
+    internal int Count => _entries.Count;
+
     private void Remember(string cookie, AuthenticationTicket ticket, DateTimeOffset now)
     {
+        var sweepDue = Interlocked.Read(ref _nextSweepTicks);
+        if (now.UtcTicks >= sweepDue
+            && Interlocked.CompareExchange(ref _nextSweepTicks, (now + SweepInterval).UtcTicks, sweepDue) == sweepDue)
+        {
+            RemoveExpired(now); // one caller per interval
+        }
+
         if (_entries.Count >= MaxEntries)
         {
-            foreach (var (key, entry) in _entries)
-            {
-                if (entry.Expires <= now)
-                {
-                    _entries.TryRemove(key, out _);
-                }
-            }
-
+            RemoveExpired(now);
             if (_entries.Count >= MaxEntries)
             {
                 _entries.Clear(); // all in use: start over rather than grow
@@ -95,6 +103,17 @@ internal sealed class CachingCookieTicketFormat : ISecureDataFormat<Authenticati
         }
 
         _entries[cookie] = new Entry(Sessions.ReadOnlyTicket.Copy(ticket), now + Lifetime);
+    }
+
+    private void RemoveExpired(DateTimeOffset now)
+    {
+        foreach (var (key, entry) in _entries)
+        {
+            if (entry.Expires <= now)
+            {
+                _entries.TryRemove(new KeyValuePair<string, Entry>(key, entry));
+            }
+        }
     }
 
     private sealed record Entry(AuthenticationTicket Ticket, DateTimeOffset Expires);
