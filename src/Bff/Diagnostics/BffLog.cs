@@ -63,6 +63,9 @@ internal static partial class BffLog
     [LoggerMessage(1018, LogLevel.Error, "The host's event handler {Handler}.{Event} failed; the BFF went on.")]
     public static partial void EventHandlerFailed(ILogger logger, string handler, string @event, Exception exception);
 
+    [LoggerMessage(1019, LogLevel.Warning, "The BFF's data-protection key ring could not be loaded at start ({Error}); it is loaded when first needed.")]
+    public static partial void KeyRingNotLoadedAtStart(ILogger logger, string error);
+
     [LoggerMessage(2001, LogLevel.Information, "Refreshing the user access token of subject {Subject}.")]
     public static partial void RefreshingUserToken(ILogger logger, string? subject);
 

@@ -66,14 +66,5 @@ public sealed class AddBffTests(IdpFixture env)
         Assert.Equal(HttpStatusCode.OK, (await browser.ApiAsync($"{app.BoundAddress()}/bff/user")).Status);
     }
 
-    private static async Task<WebApplication> StartAsync(WebApplicationBuilder builder)
-    {
-        var app = builder.Build();
-        app.UseBffAuthentication();
-        app.UseBff();
-        app.UseAuthorization();
-        app.MapBffManagementEndpoints();
-        await app.StartAsync();
-        return app;
-    }
+    private static Task<WebApplication> StartAsync(WebApplicationBuilder builder) => LibraryHost.StartAsync(builder);
 }

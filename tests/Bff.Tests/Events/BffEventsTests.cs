@@ -45,7 +45,7 @@ public sealed class BffEventsTests(IdpFixture env)
         await using var bff = await env.StartBffAsync(services: s => s.AddSingleton<BffEvents>(events));
         using var browser = new TestBrowser();
         await browser.LoginAsync(bff.Url);
-        await RevokeAsync(bff, IssuedTokens.From(env.Idp, bff.ClientId).RefreshTokens.Single());
+        await env.Idp.RevokeAsync(bff.ClientId, bff.ClientSecret, IssuedTokens.From(env.Idp, bff.ClientId).RefreshTokens.Single());
         bff.Time.Advance(TimeSpan.FromMinutes(6));
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await browser.ApiAsync($"{bff.Url}/api/hello")).Status);
@@ -106,19 +106,6 @@ public sealed class BffEventsTests(IdpFixture env)
         Assert.Equal(HttpStatusCode.OK, user.Status);
         Assert.Equal(HttpStatusCode.Unauthorized, (await browser.ApiAsync($"{bff.Url}/bff/user")).Status);
         Assert.Equal(2, bff.LogLines.Count(l => l.Contains("[1018]", StringComparison.Ordinal) && l.Contains("RecordingEvents", StringComparison.Ordinal)));
-    }
-
-    private async Task RevokeAsync(TestBff bff, string refreshToken)
-    {
-        using var http = new HttpClient();
-        var revoke = await http.PostAsync($"{env.Idp.Url}/connect/revoke", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["token"] = refreshToken,
-            ["token_type_hint"] = "refresh_token",
-            ["client_id"] = bff.ClientId,
-            ["client_secret"] = bff.ClientSecret,
-        }));
-        Assert.True(revoke.IsSuccessStatusCode);
     }
 
     private sealed class RecordingEvents : BffEvents

@@ -35,4 +35,17 @@ public static class LibraryHost
 
         return builder;
     }
+
+    /// <summary>Builds and starts the host with the README's pipeline; <paramref name="map"/> maps the host's own endpoints.</summary>
+    public static async Task<WebApplication> StartAsync(WebApplicationBuilder builder, Action<WebApplication>? map = null)
+    {
+        var app = builder.Build();
+        app.UseBffAuthentication();
+        app.UseBff();
+        app.UseAuthorization();
+        app.MapBffManagementEndpoints();
+        map?.Invoke(app);
+        await app.StartAsync();
+        return app;
+    }
 }

@@ -101,6 +101,20 @@ public sealed class TestIdp : IAsyncDisposable
     public IEnumerable<RecordedRequest> Grants(string clientId, string grantType) =>
         TokenRequests(clientId).Where(r => r.Field("grant_type") == grantType);
 
+    /// <summary>Revokes <paramref name="token"/> at the IdP (RFC 7009), as the client: e.g. a refresh token an administrator revoked.</summary>
+    public async Task RevokeAsync(string clientId, string clientSecret, string token)
+    {
+        using var http = new HttpClient();
+        using var revoke = await http.PostAsync($"{Url}/connect/revoke", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["token"] = token,
+            ["token_type_hint"] = "refresh_token",
+            ["client_id"] = clientId,
+            ["client_secret"] = clientSecret,
+        }));
+        Assert.True(revoke.IsSuccessStatusCode, $"revocation answered {revoke.StatusCode}");
+    }
+
     public async ValueTask DisposeAsync()
     {
         await StopAsync();

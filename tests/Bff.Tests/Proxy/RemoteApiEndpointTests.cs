@@ -121,13 +121,7 @@ public sealed class RemoteApiEndpointTests(IdpFixture env)
             builder.Services.AddControllers().AddApplicationPart(typeof(OrdersController).Assembly);
         }
 
-        var app = builder.Build();
-        app.UseBffAuthentication();
-        app.UseBff();
-        app.UseAuthorization();
-        app.MapBffManagementEndpoints();
-        map(app);
-        await app.StartAsync();
+        var app = await LibraryHost.StartAsync(builder, map);
         return new Host(app, app.Configuration["Bff:Oidc:ClientId"]!);
     }
 

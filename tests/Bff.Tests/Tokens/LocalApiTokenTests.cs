@@ -145,23 +145,20 @@ public sealed class LocalApiTokenTests(IdpFixture env)
             var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
             builder.Services.AddSingleton<TimeProvider>(time);
             builder.Services.AddHttpClient();
-            var app = builder.Build();
-            app.UseBffAuthentication();
-            app.UseBff();
-            app.UseAuthorization();
-            app.MapBffManagementEndpoints();
-            app.MapGet("/local/orders", async (HttpContext context, IHttpClientFactory clients) =>
+            var app = await LibraryHost.StartAsync(builder, host =>
             {
-                var token = await context.GetUserAccessTokenAsync(new UserTokenRequestParameters
+                host.MapGet("/local/orders", async (HttpContext context, IHttpClientFactory clients) =>
                 {
-                    Scope = context.Request.Query["scope"],
-                    ForceRenewal = context.Request.Query.ContainsKey("force"),
-                });
-                return await CallApiAsync(env, clients, token);
-            }).AsBffApiEndpoint();
-            app.MapGet("/local/client", async (HttpContext context, IHttpClientFactory clients) =>
-                await CallApiAsync(env, clients, await context.GetClientAccessTokenAsync(new UserTokenRequestParameters { Scope = "api" }))).AsBffApiEndpoint();
-            await app.StartAsync();
+                    var token = await context.GetUserAccessTokenAsync(new UserTokenRequestParameters
+                    {
+                        Scope = context.Request.Query["scope"],
+                        ForceRenewal = context.Request.Query.ContainsKey("force"),
+                    });
+                    return await CallApiAsync(env, clients, token);
+                }).AsBffApiEndpoint();
+                host.MapGet("/local/client", async (HttpContext context, IHttpClientFactory clients) =>
+                    await CallApiAsync(env, clients, await context.GetClientAccessTokenAsync(new UserTokenRequestParameters { Scope = "api" }))).AsBffApiEndpoint();
+            });
             var clientId = app.Configuration["Bff:Oidc:ClientId"]!;
             return new LocalHost(app, clientId, time);
         }
