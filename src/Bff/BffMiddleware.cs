@@ -111,28 +111,37 @@ internal sealed class BffMiddleware
             return;
         }
 
+        // Resolved in a method of its own: its result does not live in this method's state, which
+        // the forwarding below (asynchronous) moves to the heap.
+        if (await AttachTokenAsync(context, settings, routeId))
+        {
+            await _next(context);
+        }
+    }
+
+    /// <summary>Sets the route's access token on the request; false after answering 401 / 502 / 504 itself.</summary>
+    private async ValueTask<bool> AttachTokenAsync(HttpContext context, BffRouteSettings settings, string routeId)
+    {
         var result = await ResolveTokenAsync(context, settings, routeId);
         switch (result.Status)
         {
             case AccessTokenStatus.Ok when result.AccessToken is not null:
                 context.Features.Set(new BffAccessTokenFeature(result.AccessToken));
-                break;
+                return true;
             case AccessTokenStatus.Ok:
-                break;
+                return true;
             case AccessTokenStatus.NoSession:
             case AccessTokenStatus.SessionEnded:
                 BffLog.UserTokenRequired(_logger, routeId);
                 context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                return;
+                return false;
             case AccessTokenStatus.Timeout:
                 context.Response.StatusCode = StatusCodes.Status504GatewayTimeout;
-                return;
+                return false;
             default:
                 context.Response.StatusCode = StatusCodes.Status502BadGateway;
-                return;
+                return false;
         }
-
-        await _next(context);
     }
 
     private async ValueTask<AccessTokenResult> ResolveTokenAsync(HttpContext context, BffRouteSettings settings, string routeId)

@@ -75,9 +75,10 @@ internal sealed class UserTokenManager
 
         var properties = result.Properties;
         var token = properties.Items.TryGetValue(api?.AccessTokenItem ?? TokenNames.AccessTokenItem, out var value) ? value : null;
-        if (token is not null && !forceRenewal && !NeedsRefresh(properties, api))
+        var expiresAt = ExpiresAt(properties, api);
+        if (token is not null && !forceRenewal && !NeedsRefresh(expiresAt))
         {
-            return AccessTokenResult.Ok(token, ExpiresAt(properties, api));
+            return AccessTokenResult.Ok(token, expiresAt);
         }
 
         var key = properties.GetSessionKey();
@@ -88,10 +89,10 @@ internal sealed class UserTokenManager
 
         // One grant per session and API: the session's lock (across instances with Redis) orders them.
         var flight = api is null ? key : $"{key}\n{api.AccessTokenItem}";
-        var stillValid = token is not null && IsUnexpired(properties, api);
+        var stillValid = token is not null && (expiresAt is null || _time.GetUtcNow() < expiresAt); // its expiry, not the refresh margin, has not come
         if (stillValid && _backoff.IsBackingOff(flight))
         {
-            return AccessTokenResult.Ok(token!, ExpiresAt(properties, api)); // the provider failed a moment ago: no new attempt yet
+            return AccessTokenResult.Ok(token!, expiresAt); // the provider failed a moment ago: no new attempt yet
         }
 
         var replace = forceRenewal ? token : null;
@@ -124,12 +125,8 @@ internal sealed class UserTokenManager
         // try the refresh again after a short pause (a late refresh still lands and is used).
         _backoff.Failed(flight);
         BffLog.UsingTokenDuringProviderOutage(_logger, RefreshBackoff.Delay);
-        return AccessTokenResult.Ok(token!, ExpiresAt(properties, api));
+        return AccessTokenResult.Ok(token!, expiresAt);
     }
-
-    /// <summary>Whether the token's expiry (not the refresh margin before it) has not come yet.</summary>
-    private bool IsUnexpired(AuthenticationProperties properties, ApiTokenKey? api) =>
-        ExpiresAt(properties, api) is not { } expires || _time.GetUtcNow() < expires;
 
     /// <summary>When the main token (or <paramref name="api"/>'s) expires; null when neither the provider nor the token said.</summary>
     private static DateTimeOffset? ExpiresAt(AuthenticationProperties properties, ApiTokenKey? api) =>
@@ -327,8 +324,10 @@ internal sealed class UserTokenManager
     }
 
     /// <summary>Within <c>RefreshBeforeExpiry</c> of expiry; never when no lifetime is known (the token is used as it is).</summary>
-    private bool NeedsRefresh(AuthenticationProperties properties, ApiTokenKey? api = null) =>
-        ExpiresAt(properties, api) is { } expires && _time.GetUtcNow() >= expires - _options.CurrentValue.Tokens.RefreshBeforeExpiry;
+    private bool NeedsRefresh(AuthenticationProperties properties, ApiTokenKey? api = null) => NeedsRefresh(ExpiresAt(properties, api));
+
+    private bool NeedsRefresh(DateTimeOffset? expiresAt) =>
+        expiresAt is { } expires && _time.GetUtcNow() >= expires - _options.CurrentValue.Tokens.RefreshBeforeExpiry;
 
     private static void SetToken(AuthenticationProperties properties, string name, string? value)
     {
