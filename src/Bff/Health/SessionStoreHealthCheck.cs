@@ -1,7 +1,5 @@
 using Bff.Sessions;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using StackExchange.Redis;
 
 namespace Bff.Health;
 
@@ -19,23 +17,21 @@ internal sealed class SessionStoreHealthCheck : IHealthCheck
     private static readonly byte[] ProbeTicket = [0];
 
     private readonly IUserSessionStore _store;
-    private readonly IServiceProvider _services;
     private readonly SessionStoreOutage _outage;
     private readonly TimeProvider _time;
 
-    public SessionStoreHealthCheck(IUserSessionStore store, IServiceProvider services, SessionStoreOutage outage, TimeProvider time)
+    public SessionStoreHealthCheck(IUserSessionStore store, SessionStoreOutage outage, TimeProvider time)
     {
         _store = store;
-        _services = services;
         _outage = outage;
         _time = time;
     }
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (_store is RedisUserSessionStore && !_services.GetRequiredService<IConnectionMultiplexer>().IsConnected)
+        if (_store is IReportsAvailability { IsAvailable: false })
         {
-            return new HealthCheckResult(context.Registration.FailureStatus, "The session store is not connected (Redis).");
+            return new HealthCheckResult(context.Registration.FailureStatus, "The session store is not available (not connected).");
         }
 
         var now = _time.GetUtcNow();

@@ -3,9 +3,11 @@ using System.Collections.Concurrent;
 namespace Bff.Sessions;
 
 /// <summary>Keeps sessions in process memory: fast, lost at restart, not shared between instances.</summary>
-internal sealed class InMemoryUserSessionStore : IUserSessionStore
+internal sealed class InMemoryUserSessionStore : IUserSessionStore, ICountsSessions
 {
     private readonly ConcurrentDictionary<string, UserSession> _sessions = new(StringComparer.Ordinal);
+
+    public long CountActiveSessions(DateTimeOffset now) => _sessions.Values.Count(s => s.Expires is not { } expires || expires > now);
 
     public Task<UserSession?> GetAsync(string key, CancellationToken cancellationToken) =>
         Task.FromResult(_sessions.TryGetValue(key, out var session) ? session : null);

@@ -26,7 +26,7 @@ namespace Bff.Sessions;
 /// in use are answered from them (read only); every other session, and every write, answers 503.
 /// </para>
 /// </summary>
-internal sealed class RedisUserSessionStore : IUserSessionStore, IReplayCache, ICachingUserSessionStore, IDisposable, IReportsAvailability
+internal sealed class RedisUserSessionStore : IUserSessionStore, IReplayCache, ICachingUserSessionStore, ICountsSessions, IDisposable, IReportsAvailability
 {
     private const int CachedSessions = 10_000;
     private static readonly TimeSpan CacheIdleLifetime = TimeSpan.FromMinutes(5);
@@ -69,6 +69,10 @@ internal sealed class RedisUserSessionStore : IUserSessionStore, IReplayCache, I
 
     /// <summary>Not connected: fail at once (503) instead of queueing the command until its timeout.</summary>
     private IDatabase Db => _redis.IsConnected ? _redis.GetDatabase() : throw new SessionStoreUnavailableException("Redis is not connected.");
+
+    /// <summary>The expiry index's members whose expiry is after <paramref name="now"/> (sessions without expiry are not in it).</summary>
+    public long CountActiveSessions(DateTimeOffset now) =>
+        Db.SortedSetLength(ExpiryKey, now.ToUnixTimeMilliseconds(), double.PositiveInfinity, Exclude.Start);
 
     public async Task<UserSession?> GetAsync(string key, CancellationToken cancellationToken)
     {

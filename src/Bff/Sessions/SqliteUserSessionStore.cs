@@ -9,7 +9,7 @@ namespace Bff.Sessions;
 /// bounded memory cache that every write and delete of this instance invalidates: a request for a
 /// session in use costs no database read, and idle sessions leave the cache after a few minutes.
 /// </summary>
-internal sealed class SqliteUserSessionStore : IUserSessionStore, IReplayCache, IDisposable
+internal sealed class SqliteUserSessionStore : IUserSessionStore, IReplayCache, ICountsSessions, IDisposable
 {
     private const string Columns = "key, sub, sid, created, renewed, expires, ticket";
 
@@ -202,6 +202,15 @@ internal sealed class SqliteUserSessionStore : IUserSessionStore, IReplayCache, 
         Expires = reader.IsDBNull(5) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)),
         Ticket = (byte[])reader.GetValue(6),
     };
+
+    public long CountActiveSessions(DateTimeOffset now)
+    {
+        using var connection = OpenAsync(CancellationToken.None).GetAwaiter().GetResult(); // the gauge's callback is synchronous
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM sessions WHERE expires IS NULL OR expires > $now";
+        command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
