@@ -252,7 +252,7 @@ internal sealed class ConfigureOpenIdConnectOptions : IConfigureNamedOptions<Ope
     {
         if (SilentLoginEndpoint.IsSilent(properties))
         {
-            context.Response.Redirect(_bff.Value.ManagementBasePath + "/silent-login-callback");
+            context.Response.Redirect(SilentLoginEndpoint.CallbackPath(_bff.Value));
             return Task.CompletedTask;
         }
 

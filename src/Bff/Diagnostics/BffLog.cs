@@ -66,6 +66,9 @@ internal static partial class BffLog
     [LoggerMessage(1019, LogLevel.Warning, "The BFF's data-protection key ring could not be loaded at start ({Error}); it is loaded when first needed.")]
     public static partial void KeyRingNotLoadedAtStart(ILogger logger, string error);
 
+    [LoggerMessage(1020, LogLevel.Warning, "Writing the sessions the store refused failed ({Error}); tried again in {RetryAfter}.")]
+    public static partial void UnsavedSessionsWriteFailed(ILogger logger, string error, TimeSpan retryAfter);
+
     [LoggerMessage(2001, LogLevel.Information, "Refreshing the user access token of subject {Subject}.")]
     public static partial void RefreshingUserToken(ILogger logger, string? subject);
 

@@ -69,8 +69,7 @@ internal sealed class LoginEndpoint
         {
             // As Duende.BFF v4: a prompt=none login is a silent login, in a hidden iframe; it ends
             // on the callback page that posts the result to the parent window, whatever returnUrl says.
-            properties.RedirectUri = _options.Value.ManagementBasePath + "/silent-login-callback";
-            properties.Items[SilentLoginEndpoint.SilentItem] = "1";
+            SilentLoginEndpoint.MakeSilent(properties, _options.Value);
         }
 
         await Sessions.PreviousSessionEnder.RememberAsync(context, properties);

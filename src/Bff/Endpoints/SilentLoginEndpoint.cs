@@ -25,7 +25,16 @@ internal sealed class SilentLoginEndpoint
         _throttle = throttle;
     }
 
-    public string CallbackPath => _options.Value.ManagementBasePath + "/silent-login-callback";
+    /// <summary>Where a silent login ends, whether it succeeded or not.</summary>
+    public static string CallbackPath(BffOptions options) => options.ManagementBasePath + "/silent-login-callback";
+
+    /// <summary>Makes <paramref name="properties"/> a silent login: <c>prompt=none</c>, ending on the callback page, marked so a failure ends there too.</summary>
+    public static void MakeSilent(OpenIdConnectChallengeProperties properties, BffOptions options)
+    {
+        properties.RedirectUri = CallbackPath(options);
+        properties.Prompt = "none";
+        properties.Items[SilentItem] = "1";
+    }
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -34,12 +43,8 @@ internal sealed class SilentLoginEndpoint
             return;
         }
 
-        var properties = new OpenIdConnectChallengeProperties
-        {
-            RedirectUri = CallbackPath,
-            Prompt = "none",
-        };
-        properties.Items[SilentItem] = "1";
+        var properties = new OpenIdConnectChallengeProperties();
+        MakeSilent(properties, _options.Value);
         await Sessions.PreviousSessionEnder.RememberAsync(context, properties);
         await context.ChallengeAsync(BffDefaults.OidcScheme, properties);
     }

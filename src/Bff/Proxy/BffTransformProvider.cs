@@ -1,8 +1,5 @@
-using System.Net.Http.Headers;
-using Bff.Tokens;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Microsoft.Net.Http.Headers;
 using Yarp.ReverseProxy.Transforms;
 using Yarp.ReverseProxy.Transforms.Builder;
 
@@ -58,31 +55,14 @@ internal sealed class BffTransformProvider : ITransformProvider
 
     public void Apply(TransformBuilderContext context)
     {
-        context.AddRequestHeaderRemove(HeaderNames.Cookie);
-        context.AddRequestHeaderRemove(HeaderNames.Authorization);
-        context.AddRequestHeaderRemove(_options.Value.AntiForgeryHeaderName);
-        context.AddRequestHeaderRemove(HeaderNames.ProxyAuthorization);
-        foreach (var header in _options.Value.Proxy.RemovedRequestHeaders())
+        foreach (var header in ProxiedRequest.StrippedHeaders(_options.Value))
         {
             context.AddRequestHeaderRemove(header);
         }
 
         context.AddRequestTransform(static transformContext =>
         {
-            if (transformContext.HttpContext.Features.Get<BffAccessTokenFeature>() is { } token)
-            {
-                var headers = transformContext.ProxyRequest.Headers;
-                if (TokenValueCache.BearerHeaderValue(token.AccessToken) is { } value)
-                {
-                    headers.Remove(HeaderNames.Authorization);
-                    headers.TryAddWithoutValidation(HeaderNames.Authorization, value); // checked once per token, not parsed per request
-                }
-                else
-                {
-                    headers.Authorization = new AuthenticationHeaderValue("Bearer", token.AccessToken);
-                }
-            }
-
+            ProxiedRequest.AttachToken(transformContext.HttpContext, transformContext.ProxyRequest.Headers);
             return ValueTask.CompletedTask;
         });
         var cookies = _cookies;

@@ -3,7 +3,6 @@ using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Microsoft.Net.Http.Headers;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Bff.Proxy;
@@ -57,22 +56,14 @@ internal sealed class RemoteApiForwarder : IDisposable
         public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
         {
             await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
-            var headers = proxyRequest.Headers;
-            headers.Remove(HeaderNames.Cookie);
-            headers.Remove(HeaderNames.Authorization);
-            headers.Remove(HeaderNames.ProxyAuthorization);
-            headers.Remove(owner._options.Value.AntiForgeryHeaderName);
-            foreach (var header in owner._options.Value.Proxy.RemovedRequestHeaders())
+            foreach (var header in ProxiedRequest.StrippedHeaders(owner._options.Value))
             {
-                headers.Remove(header);
+                proxyRequest.Headers.Remove(header);
             }
 
             httpContext.Request.Path.StartsWithSegments(localPath, out var remaining);
             proxyRequest.RequestUri = RequestUtilities.MakeDestinationAddress(destinationPrefix, remaining, httpContext.Request.QueryString);
-            if (httpContext.Features.Get<BffAccessTokenFeature>() is { } token)
-            {
-                headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.AccessToken);
-            }
+            ProxiedRequest.AttachToken(httpContext, proxyRequest.Headers);
         }
 
         public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)

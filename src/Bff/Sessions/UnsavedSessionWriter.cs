@@ -54,7 +54,7 @@ internal sealed class UnsavedSessionWriter(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            BffLog.SessionCleanupFailed(logger, ex.GetType().Name); // e.g. the Redis lock unreachable: next tick
+            BffLog.UnsavedSessionsWriteFailed(logger, ex.GetType().Name, Interval); // e.g. the Redis lock unreachable
             return unsaved.Count;
         }
         catch (OperationCanceledException)
