@@ -9,6 +9,10 @@ public static class BffApplicationBuilderExtensions
     // middleware at the start of the pipeline.
     private const string AuthenticationMiddlewareSetKey = "__AuthenticationMiddlewareSet";
 
+    // Set once the public-origin middleware is in the pipeline, so it is added once whichever of
+    // UseBffPublicOrigin(), UseBffAuthentication() and UseBff() comes first.
+    private const string PublicOriginSetKey = "Bff.PublicOriginMiddlewareSet";
+
     /// <summary>
     /// Adds authentication: the same as <c>UseAuthentication()</c> (remote-authentication callbacks
     /// are handled, the default scheme authenticates the request and sets <c>HttpContext.User</c>,
@@ -22,7 +26,7 @@ public static class BffApplicationBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         app.Properties[AuthenticationMiddlewareSetKey] = true;
-        return app.UseMiddleware<BffAuthenticationMiddleware>();
+        return app.UseBffPublicOrigin().UseMiddleware<BffAuthenticationMiddleware>();
     }
 
     /// <summary>
@@ -30,10 +34,19 @@ public static class BffApplicationBuilderExtensions
     /// and the request's scheme and host become the public origin's, from which the OpenID Connect
     /// redirect URIs and the same-origin check are built. Call it first (after
     /// <c>UseForwardedHeaders()</c>); without <c>Bff:PublicOrigin</c> it does nothing.
+    /// <see cref="UseBffAuthentication"/> and <see cref="UseBff"/> add it themselves when it is not
+    /// in the pipeline yet, so a host need not call it; call it to place it earlier, e.g. before
+    /// static files or the host's own middleware. It is added once however often it is called.
     /// </summary>
     public static IApplicationBuilder UseBffPublicOrigin(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        if (app.Properties.ContainsKey(PublicOriginSetKey))
+        {
+            return app;
+        }
+
+        app.Properties[PublicOriginSetKey] = true;
         return app.UseMiddleware<PublicOriginMiddleware>();
     }
 
@@ -42,11 +55,12 @@ public static class BffApplicationBuilderExtensions
     /// on management endpoints, and access-token resolution for proxied routes. Call it after
     /// <see cref="UseBffAuthentication"/> (or <c>UseAuthentication()</c>, which works the same but
     /// creates the OpenID Connect handler on every request) and before the endpoints
-    /// (<c>MapReverseProxy()</c>).
+    /// (<c>MapReverseProxy()</c>). With <c>Bff:PublicOrigin</c> set, the public-origin check runs
+    /// first (see <see cref="UseBffPublicOrigin"/>).
     /// </summary>
     public static IApplicationBuilder UseBff(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        return app.UseMiddleware<BffMiddleware>();
+        return app.UseBffPublicOrigin().UseMiddleware<BffMiddleware>();
     }
 }

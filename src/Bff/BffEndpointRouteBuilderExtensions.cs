@@ -1,11 +1,11 @@
 using Bff;
 using Bff.AntiForgery;
-using Bff.Endpoints;
-using Bff.Logout;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.AspNetCore.Builder;
@@ -13,29 +13,49 @@ namespace Microsoft.AspNetCore.Builder;
 /// <summary>Maps the BFF endpoints.</summary>
 public static class BffEndpointRouteBuilderExtensions
 {
-    /// <summary>Maps <c>/bff/login</c>, <c>/bff/user</c>, <c>/bff/logout</c>, <c>/bff/backchannel</c> and <c>/bff/silent-login</c> (under <c>Bff:ManagementBasePath</c>), and <c>/bff/diagnostics</c> in the Development environment only.</summary>
+    /// <summary>
+    /// Maps <c>/bff/login</c>, <c>/bff/user</c>, <c>/bff/logout</c>, <c>/bff/backchannel</c>,
+    /// <c>/bff/silent-login</c> and <c>/bff/silent-login-callback</c> (under
+    /// <c>Bff:ManagementBasePath</c>), and <c>/bff/diagnostics</c> in the Development environment
+    /// only. Each is answered by its service (<see cref="ILoginEndpoint"/>, <see cref="IUserEndpoint"/>,
+    /// ...), resolved per request, so a host's own registration replaces the default.
+    /// </summary>
     public static IEndpointConventionBuilder MapBffManagementEndpoints(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var basePath = endpoints.ServiceProvider.GetRequiredService<IOptions<BffOptions>>().Value.ManagementBasePath;
         var group = endpoints.MapGroup(basePath);
 
-        group.MapGet("/login", static context => context.RequestServices.GetRequiredService<LoginEndpoint>().HandleAsync(context))
+        group.MapGet("/login", static context => Process<ILoginEndpoint>(context))
             .WithMetadata(BffManagementEndpointMetadata.WithoutAntiForgery);
-        group.MapGet("/user", static context => context.RequestServices.GetRequiredService<UserEndpoint>().HandleAsync(context))
+        group.MapGet("/user", static context => Process<IUserEndpoint>(context))
             .WithMetadata(BffManagementEndpointMetadata.WithAntiForgery);
-        group.MapGet("/logout", static context => context.RequestServices.GetRequiredService<LogoutEndpoint>().HandleAsync(context))
+        group.MapGet("/logout", static context => Process<ILogoutEndpoint>(context))
             .WithMetadata(BffManagementEndpointMetadata.WithoutAntiForgery);
-        group.MapGet("/silent-login", static context => context.RequestServices.GetRequiredService<SilentLoginEndpoint>().HandleAsync(context))
+        group.MapGet("/silent-login", static context => Process<ISilentLoginEndpoint>(context))
             .WithMetadata(BffManagementEndpointMetadata.WithoutAntiForgery);
-        group.MapGet("/silent-login-callback", SilentLoginCallbackEndpoint.HandleAsync)
+        group.MapGet("/silent-login-callback", static context => Process<ISilentLoginCallbackEndpoint>(context))
             .WithMetadata(BffManagementEndpointMetadata.FramedBySameOrigin);
-        group.MapPost("/backchannel", static context => context.RequestServices.GetRequiredService<BackChannelLogoutEndpoint>().HandleAsync(context))
+        group.MapPost("/backchannel", static context => Process<IBackchannelLogoutEndpoint>(context))
             .WithMetadata(BffManagementEndpointMetadata.WithoutAntiForgery)
             .DisableAntiforgery();
-        Bff.Diagnostics.DiagnosticsEndpoint.MapIfDevelopment(group, basePath); // /diagnostics, Development only
+
+        var services = endpoints.ServiceProvider;
+        if (services.GetService<IHostEnvironment>()?.IsDevelopment() == true)
+        {
+            group.MapGet(DiagnosticsPath, static context => Process<IDiagnosticsEndpoint>(context))
+                .WithMetadata(BffManagementEndpointMetadata.WithAntiForgery);
+            Bff.Diagnostics.OperationsLog.DiagnosticsEndpointMapped(services.GetRequiredService<ILoggerFactory>().CreateLogger("Bff.Diagnostics.DiagnosticsEndpoint"), basePath + DiagnosticsPath);
+        }
+
         return group;
     }
+
+    private const string DiagnosticsPath = "/diagnostics";
+
+    private static Task Process<TEndpoint>(HttpContext context)
+        where TEndpoint : IBffEndpoint =>
+        context.RequestServices.GetRequiredService<TEndpoint>().ProcessRequestAsync(context, context.RequestAborted);
 
     /// <summary>
     /// Forwards every request under <paramref name="localPath"/> (any method) to

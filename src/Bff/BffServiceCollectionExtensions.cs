@@ -81,12 +81,16 @@ public static class BffServiceCollectionExtensions
         services.TryAddSingleton<ClientTokenCache>();
         services.TryAddSingleton<RefreshTokenRevoker>();
         services.TryAddSingleton<BffRouteSettingsCache>();
-        services.TryAddSingleton<LoginEndpoint>();
-        services.TryAddSingleton<UserEndpoint>();
-        services.TryAddSingleton<LogoutEndpoint>();
-        services.TryAddSingleton<SilentLoginEndpoint>();
         services.TryAddSingleton<LogoutTokenValidator>();
-        services.TryAddSingleton<BackChannelLogoutEndpoint>();
+
+        // The management endpoints: a host's own registration, before or after AddBff(), replaces each.
+        services.TryAddSingleton<Bff.ILoginEndpoint, Bff.DefaultLoginEndpoint>();
+        services.TryAddSingleton<Bff.IUserEndpoint, Bff.DefaultUserEndpoint>();
+        services.TryAddSingleton<Bff.ILogoutEndpoint, Bff.DefaultLogoutEndpoint>();
+        services.TryAddSingleton<Bff.ISilentLoginEndpoint, Bff.DefaultSilentLoginEndpoint>();
+        services.TryAddSingleton<Bff.ISilentLoginCallbackEndpoint, Bff.DefaultSilentLoginCallbackEndpoint>();
+        services.TryAddSingleton<Bff.IBackchannelLogoutEndpoint, Bff.DefaultBackchannelLogoutEndpoint>();
+        services.TryAddSingleton<Bff.IDiagnosticsEndpoint, Bff.DefaultDiagnosticsEndpoint>();
         Bff.Diagnostics.BffOperationsServices.Add(services); // metrics, readiness checks, discovery warm-up, diagnostics
 
         // Server-side sessions are the default, without a second call (AddServerSideSessions() stays, and is harmless).

@@ -11,9 +11,6 @@ namespace Bff.Configuration;
 /// </summary>
 internal sealed class ConfigureCookieOptions : IConfigureNamedOptions<CookieAuthenticationOptions>
 {
-    /// <summary>HttpContext item set when the cookie handler slides the session in this request.</summary>
-    public const string SessionRenewedItem = "Bff.SessionRenewed";
-
     private readonly IOptions<BffOptions> _bff;
     private readonly ServerSideTicketStore _ticketStore;
     private readonly TimeProvider _time;
@@ -72,7 +69,7 @@ internal sealed class ConfigureCookieOptions : IConfigureNamedOptions<CookieAuth
 
             if (context.ShouldRenew)
             {
-                context.HttpContext.Items[SessionRenewedItem] = true;
+                context.HttpContext.Items[BffItems.SessionRenewed] = true;
             }
 
             return Task.CompletedTask;

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Bff.Endpoints;
-using Bff.Logout;
 using Bff.Sessions;
 using Bff.Tokens;
 using Microsoft.AspNetCore.Authentication;
@@ -165,7 +164,7 @@ internal sealed class ConfigureOpenIdConnectOptions : IConfigureNamedOptions<Ope
         options.Events.OnRedirectToIdentityProviderForSignOut = context =>
         {
             if (string.IsNullOrEmpty(context.ProtocolMessage.IdTokenHint)
-                && context.HttpContext.Items[LogoutEndpoint.IdTokenHintItem] is string idToken)
+                && context.HttpContext.Items[BffItems.IdTokenHint] is string idToken)
             {
                 context.ProtocolMessage.IdTokenHint = idToken;
             }
@@ -250,9 +249,9 @@ internal sealed class ConfigureOpenIdConnectOptions : IConfigureNamedOptions<Ope
     /// <summary>A failed silent login ends on its callback page (which reports "not logged in"); any other on the error page.</summary>
     private Task FailAsync(HttpContext context, Microsoft.AspNetCore.Authentication.AuthenticationProperties? properties)
     {
-        if (SilentLoginEndpoint.IsSilent(properties))
+        if (SilentLogin.IsSilent(properties))
         {
-            context.Response.Redirect(SilentLoginEndpoint.CallbackPath(_bff.Value));
+            context.Response.Redirect(SilentLogin.CallbackPath(_bff.Value));
             return Task.CompletedTask;
         }
 

@@ -18,9 +18,6 @@ namespace Bff.Sessions;
 /// </summary>
 internal sealed class PreviousSessionEnder
 {
-    /// <summary>The item of the login's (protected) properties naming the session to end.</summary>
-    public const string PreviousSessionItem = ".bff.previous_session";
-
     /// <summary>The claim ASP.NET Core's cookie handler puts the session-store key in.</summary>
     private const string SessionIdClaim = "Microsoft.AspNetCore.Authentication.Cookies-SessionId";
 
@@ -43,7 +40,7 @@ internal sealed class PreviousSessionEnder
         var current = await context.AuthenticateAsync(BffDefaults.CookieScheme);
         if (current.Succeeded && current.Properties?.GetSessionKey() is { } key)
         {
-            login.Items[PreviousSessionItem] = key;
+            login.Items[BffItems.PreviousSession] = key;
         }
     }
 
@@ -51,7 +48,7 @@ internal sealed class PreviousSessionEnder
     public async Task EndAsync(HttpContext context, AuthenticationProperties newSession)
     {
         var keys = new HashSet<string>(StringComparer.Ordinal);
-        if (newSession.Items.Remove(PreviousSessionItem, out var remembered) && !string.IsNullOrEmpty(remembered))
+        if (newSession.Items.Remove(BffItems.PreviousSession, out var remembered) && !string.IsNullOrEmpty(remembered))
         {
             keys.Add(remembered);
         }

@@ -45,6 +45,34 @@ public sealed class SilentLoginTests(IdpFixture env)
     }
 
     [Fact]
+    public async Task Silent_login_that_the_provider_refuses_is_a_502_that_says_so_never_a_500()
+    {
+        await using var bff = await env.StartBffAsync(); // the provider accepts http://127.0.0.1 redirect URIs only
+        using var browser = new TestBrowser();
+
+        var response = await browser.GetAsync($"{bff.Url}/bff/silent-login", ("Host", "unregistered.example"));
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.Status);
+        Assert.Contains("refused the login request", response.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Silent_login_while_the_provider_cannot_be_reached_is_a_502_never_a_500()
+    {
+        using var closed = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0); // a port nobody answers on
+        closed.Start();
+        var deadAuthority = $"http://127.0.0.1:{((IPEndPoint)closed.LocalEndpoint).Port}";
+        closed.Stop();
+        await using var bff = await env.StartBffAsync(settings => settings["Bff:Oidc:Authority"] = deadAuthority);
+        using var browser = new TestBrowser();
+
+        var response = await browser.GetAsync($"{bff.Url}/bff/silent-login");
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.Status);
+        Assert.Contains("cannot be reached", response.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Silent_login_callback_can_be_framed_only_by_the_same_origin_and_runs_only_its_own_script()
     {
         await using var bff = await env.StartBffAsync();

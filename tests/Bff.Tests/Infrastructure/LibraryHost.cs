@@ -15,16 +15,19 @@ public static class LibraryHost
     /// <param name="env">The test IdP and API.</param>
     /// <param name="before">The host's own services, registered before <c>AddBff()</c> (e.g. data protection it already used).</param>
     /// <param name="serverSideSessions">Whether to call <c>AddServerSideSessions()</c> too (the README shows it; <c>AddBff()</c> alone must do).</param>
-    public static async Task<WebApplicationBuilder> CreateBuilderAsync(IdpFixture env, Action<IServiceCollection>? before = null, bool serverSideSessions = true)
+    /// <param name="settings">Changes to the configuration (<c>Bff:*</c> keys).</param>
+    /// <param name="origin">The origin whose redirect URIs the test IdP accepts for this client.</param>
+    public static async Task<WebApplicationBuilder> CreateBuilderAsync(IdpFixture env, Action<IServiceCollection>? before = null, bool serverSideSessions = true, Action<Dictionary<string, string?>>? settings = null, string origin = "http://127.0.0.1")
     {
-        var (clientId, secret) = await env.Idp.RegisterClientAsync("http://127.0.0.1");
+        var (clientId, secret) = await env.Idp.RegisterClientAsync(origin);
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
-        var settings = TestBff.DefaultSettings(env.Idp.Url, env.Api.Url, env.NewFolder());
-        settings["Bff:Oidc:ClientId"] = clientId;
-        settings["Bff:Oidc:ClientSecret"] = secret;
-        builder.Configuration.AddInMemoryCollection(settings);
+        var configuration = TestBff.DefaultSettings(env.Idp.Url, env.Api.Url, env.NewFolder());
+        configuration["Bff:Oidc:ClientId"] = clientId;
+        configuration["Bff:Oidc:ClientSecret"] = secret;
+        settings?.Invoke(configuration);
+        builder.Configuration.AddInMemoryCollection(configuration);
         builder.Services.AddOptions<BffOptions>().BindConfiguration("Bff");
         before?.Invoke(builder.Services);
         var bff = builder.Services.AddBff();

@@ -64,6 +64,21 @@ public sealed class PublicOriginTests(IdpFixture env)
     }
 
     [Fact]
+    public async Task A_library_host_that_never_calls_UseBffPublicOrigin_is_held_to_the_public_origin_too()
+    {
+        var builder = await LibraryHost.CreateBuilderAsync(env, settings: s => s["Bff:PublicOrigin"] = PublicOrigin, origin: PublicOrigin);
+        await using var app = await LibraryHost.StartAsync(builder); // UseBffAuthentication() + UseBff(), as the README shows
+        using var browser = new TestBrowser();
+
+        var other = await browser.SendAsync(HttpMethod.Get, $"{app.BoundAddress()}/bff/login", null, ("Host", "elsewhere.example"));
+        var start = await browser.GetAsync($"{app.BoundAddress()}/bff/login", ("Host", PublicHost));
+
+        Assert.Equal(HttpStatusCode.BadRequest, other.Status);
+        Assert.Equal(HttpStatusCode.Redirect, start.Status);
+        Assert.Equal($"{PublicOrigin}/signin-oidc", AuthorizationRequests.Parameters(env.Idp, start)["redirect_uri"]);
+    }
+
+    [Fact]
     public async Task Health_probes_addressing_the_instance_still_answer()
     {
         await using var bff = await StartBffAsync();

@@ -1,41 +1,44 @@
 using System.Text.Json;
-using Bff.Configuration;
 using Bff.Sessions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace Bff.Endpoints;
+namespace Bff;
 
 /// <summary>
 /// <c>GET /bff/user</c> (with <c>X-CSRF: 1</c>): the user's claims as <c>[{"type":..,"value":..}]</c>
 /// plus <c>bff:logout_url</c> and <c>bff:session_expires_in</c>; 401 when anonymous.
 /// <c>?slide=false</c> reads without extending the session.
 /// </summary>
-internal sealed class UserEndpoint
+public class DefaultUserEndpoint : IUserEndpoint
 {
-    public const string LogoutUrlClaim = "bff:logout_url";
-    public const string SessionExpiresInClaim = "bff:session_expires_in";
+    private const string LogoutUrlClaim = "bff:logout_url";
+    private const string SessionExpiresInClaim = "bff:session_expires_in";
 
     private readonly IOptions<BffOptions> _options;
     private readonly TimeProvider _time;
 
-    public UserEndpoint(IOptions<BffOptions> options, TimeProvider time)
+    /// <summary>Creates the endpoint from the BFF's services (<c>AddBff()</c>).</summary>
+    public DefaultUserEndpoint(IServiceProvider services)
     {
-        _options = options;
-        _time = time;
+        ArgumentNullException.ThrowIfNull(services);
+        _options = services.GetRequiredService<IOptions<BffOptions>>();
+        _time = services.GetRequiredService<TimeProvider>();
     }
 
-    public async Task HandleAsync(HttpContext context)
+    /// <inheritdoc/>
+    public virtual async Task ProcessRequestAsync(HttpContext context, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(context);
         var result = await context.AuthenticateAsync(BffDefaults.CookieScheme);
         if (!result.Succeeded || result.Principal is null || result.Properties is null)
         {
             if (_options.Value.AnonymousSessionResponse == AnonymousSessionResponse.Response200)
             {
                 context.Response.ContentType = "application/json; charset=utf-8";
-                await context.Response.WriteAsync("null", context.RequestAborted);
+                await context.Response.WriteAsync("null", cancellationToken);
                 return;
             }
 
@@ -56,7 +59,7 @@ internal sealed class UserEndpoint
         IReadOnlyList<ClaimRecord> answer = claims;
         if (context.RequestServices.GetService<IUserEndpointClaimsEnricher>() is { } enricher)
         {
-            answer = await enricher.EnrichClaimsAsync(result, claims, context.RequestAborted);
+            answer = await enricher.EnrichClaimsAsync(result, claims, cancellationToken);
         }
 
         context.Response.ContentType = "application/json; charset=utf-8";
@@ -84,7 +87,7 @@ internal sealed class UserEndpoint
         }
 
         writer.WriteEndArray();
-        await writer.FlushAsync(context.RequestAborted);
+        await writer.FlushAsync(cancellationToken);
     }
 
     /// <summary>
@@ -94,7 +97,7 @@ internal sealed class UserEndpoint
     /// </summary>
     private DateTimeOffset? ExpiresAt(HttpContext context, AuthenticationProperties properties)
     {
-        if (!context.Items.ContainsKey(ConfigureCookieOptions.SessionRenewedItem))
+        if (!context.Items.ContainsKey(BffItems.SessionRenewed))
         {
             return properties.ExpiresUtc;
         }

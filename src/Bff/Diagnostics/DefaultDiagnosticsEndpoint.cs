@@ -1,17 +1,12 @@
 using System.Globalization;
 using System.Text.Json;
-using Bff.AntiForgery;
 using Bff.Sessions;
 using Bff.Tokens;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
-namespace Bff.Diagnostics;
+namespace Bff;
 
 /// <summary>
 /// <c>GET /bff/diagnostics</c> (with <c>X-CSRF: 1</c>), mapped only in the Development environment:
@@ -19,26 +14,21 @@ namespace Bff.Diagnostics;
 /// expiry and granted scopes, the session's lifetime — as JSON. Never a token value or signature.
 /// 401 without a session.
 /// </summary>
-internal static class DiagnosticsEndpoint
+public class DefaultDiagnosticsEndpoint : IDiagnosticsEndpoint
 {
-    public const string Path = "/diagnostics";
+    private readonly ServerSideTicketStore _tickets;
 
-    /// <summary>Maps the endpoint in the management <paramref name="group"/> (under <paramref name="basePath"/>) when the environment is Development.</summary>
-    public static void MapIfDevelopment(IEndpointRouteBuilder group, string basePath)
+    /// <summary>Creates the endpoint from the BFF's services (<c>AddBff()</c>).</summary>
+    public DefaultDiagnosticsEndpoint(IServiceProvider services)
     {
-        var services = group.ServiceProvider;
-        if (services.GetService<IHostEnvironment>()?.IsDevelopment() != true)
-        {
-            return;
-        }
-
-        group.MapGet(Path, HandleAsync)
-            .WithMetadata(BffManagementEndpointMetadata.WithAntiForgery);
-        OperationsLog.DiagnosticsEndpointMapped(services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DiagnosticsEndpoint).FullName!), basePath + Path);
+        ArgumentNullException.ThrowIfNull(services);
+        _tickets = services.GetRequiredService<ServerSideTicketStore>();
     }
 
-    public static async Task HandleAsync(HttpContext context)
+    /// <inheritdoc/>
+    public virtual async Task ProcessRequestAsync(HttpContext context, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(context);
         var result = await context.AuthenticateAsync(BffDefaults.CookieScheme);
         if (!result.Succeeded || result.Principal is null || result.Properties is null)
         {
@@ -48,7 +38,7 @@ internal static class DiagnosticsEndpoint
 
         // Whole, as stored: the shared copy of a session in use leaves out the ID and refresh tokens.
         var properties = result.Properties.GetSessionKey() is { } key
-            && await context.RequestServices.GetRequiredService<ServerSideTicketStore>().RetrieveFromStoreAsync(key, context.RequestAborted) is { } stored
+            && await _tickets.RetrieveFromStoreAsync(key, cancellationToken) is { } stored
                 ? stored.Properties
                 : result.Properties;
         context.Response.ContentType = "application/json; charset=utf-8";
@@ -83,7 +73,7 @@ internal static class DiagnosticsEndpoint
         writer.WriteEndObject();
 
         writer.WriteEndObject();
-        await writer.FlushAsync(context.RequestAborted);
+        await writer.FlushAsync(cancellationToken);
     }
 
     private static void WriteAccessToken(Utf8JsonWriter writer, AuthenticationProperties properties)
@@ -93,7 +83,7 @@ internal static class DiagnosticsEndpoint
         writer.WriteBoolean("present", !string.IsNullOrEmpty(token));
         if (!string.IsNullOrEmpty(token))
         {
-            var inspection = AccessTokenInspection.Of(token);
+            var inspection = Diagnostics.AccessTokenInspection.Of(token);
             writer.WriteString("format", inspection.Format);
             if (properties.GetTokenValue(TokenNames.TokenType) is { Length: > 0 } tokenType)
             {

@@ -1,9 +1,10 @@
 using System.Text.Json;
 using Bff.Sessions;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Bff.Logout;
+namespace Bff;
 
 /// <summary>
 /// <c>POST /bff/backchannel</c> (OIDC Back-Channel Logout 1.0): the provider posts a
@@ -11,30 +12,34 @@ namespace Bff.Logout;
 /// (<c>sub</c> only), each one's refresh token revoked, and gets 200; anything invalid gets 400
 /// and ends nothing.
 /// </summary>
-internal sealed class BackChannelLogoutEndpoint
+public class DefaultBackchannelLogoutEndpoint : IBackchannelLogoutEndpoint
 {
-    private readonly LogoutTokenValidator _validator;
+    private readonly Logout.LogoutTokenValidator _validator;
     private readonly IUserSessionStore _store;
     private readonly SessionTerminator _terminator;
-    private readonly ILogger<BackChannelLogoutEndpoint> _logger;
+    private readonly ILogger _logger;
 
-    public BackChannelLogoutEndpoint(LogoutTokenValidator validator, IUserSessionStore store, SessionTerminator terminator, ILogger<BackChannelLogoutEndpoint> logger)
+    /// <summary>Creates the endpoint from the BFF's services (<c>AddBff()</c>).</summary>
+    public DefaultBackchannelLogoutEndpoint(IServiceProvider services)
     {
-        _validator = validator;
-        _store = store;
-        _terminator = terminator;
-        _logger = logger;
+        ArgumentNullException.ThrowIfNull(services);
+        _validator = services.GetRequiredService<Logout.LogoutTokenValidator>();
+        _store = services.GetRequiredService<IUserSessionStore>();
+        _terminator = services.GetRequiredService<SessionTerminator>();
+        _logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Bff.Logout.BackChannelLogoutEndpoint");
     }
 
-    public async Task HandleAsync(HttpContext context)
+    /// <inheritdoc/>
+    public virtual async Task ProcessRequestAsync(HttpContext context, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(context);
         if (!context.Request.HasFormContentType)
         {
             await RejectAsync(context, "the request must be application/x-www-form-urlencoded");
             return;
         }
 
-        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        var form = await context.Request.ReadFormAsync(cancellationToken);
         var tokens = form["logout_token"];
         if (tokens.Count != 1 || string.IsNullOrEmpty(tokens[0]))
         {
@@ -42,14 +47,14 @@ internal sealed class BackChannelLogoutEndpoint
             return;
         }
 
-        LogoutTokenResult result;
+        Logout.LogoutTokenResult result;
         try
         {
-            result = await _validator.ValidateAsync(tokens[0]!, context.RequestAborted);
+            result = await _validator.ValidateAsync(tokens[0]!, cancellationToken);
         }
         catch (Exception ex) when (ex is ArgumentException or FormatException or JsonException or Microsoft.IdentityModel.Tokens.SecurityTokenException)
         {
-            result = LogoutTokenResult.Invalid("malformed token");
+            result = Logout.LogoutTokenResult.Invalid("malformed token");
         }
 
         if (!result.IsValid)
@@ -60,8 +65,8 @@ internal sealed class BackChannelLogoutEndpoint
 
         // The provider ended its session; the refresh tokens still die with ours (and a provider that
         // keeps offline grants alive past its session learns that this client is done with them).
-        var sessions = await _store.FindAsync(result.Sessions!, context.RequestAborted);
-        await Task.WhenAll(sessions.Select(session => _terminator.EndAsync(session, BffSessionEndReason.BackChannelLogout, context.RequestAborted)));
+        var sessions = await _store.FindAsync(result.Sessions!, cancellationToken);
+        await Task.WhenAll(sessions.Select(session => _terminator.EndAsync(session, BffSessionEndReason.BackChannelLogout, cancellationToken)));
         var ended = sessions.Count;
         Diagnostics.BffInstruments.Of(context).BackChannelLoggedOut(ended);
         BffLog.BackChannelLogout(_logger, ended);

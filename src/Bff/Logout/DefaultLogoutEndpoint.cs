@@ -4,42 +4,44 @@ using Bff.Tokens;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Bff.Logout;
+namespace Bff;
 
 /// <summary>
 /// <c>GET /bff/logout?sid=..&amp;returnUrl=/</c>: checks <c>sid</c> against the session (400 when it
 /// differs), revokes the refresh token, deletes the server-side session and redirects to the
 /// provider's end-session endpoint with <c>id_token_hint</c> (RP-Initiated Logout).
 /// </summary>
-internal sealed class LogoutEndpoint
+public class DefaultLogoutEndpoint : ILogoutEndpoint
 {
-    /// <summary>HttpContext item carrying the id token for the end-session redirect after the session is gone.</summary>
-    public const string IdTokenHintItem = "Bff.IdTokenHint";
-
-    private readonly RefreshTokenRevoker _revoker;
+    private readonly Logout.RefreshTokenRevoker _revoker;
     private readonly ServerSideTicketStore _tickets;
     private readonly IOptionsMonitor<OpenIdConnectOptions> _oidcOptions;
     private readonly IOptions<BffOptions> _bffOptions;
-    private readonly ILogger<LogoutEndpoint> _logger;
+    private readonly ILogger _logger;
     private readonly Events.BffEventRaiser _events;
     private readonly IReturnUrlValidator _returnUrls;
 
-    public LogoutEndpoint(RefreshTokenRevoker revoker, ServerSideTicketStore tickets, IOptionsMonitor<OpenIdConnectOptions> oidcOptions, IOptions<BffOptions> bffOptions, Events.BffEventRaiser events, IReturnUrlValidator returnUrls, ILogger<LogoutEndpoint> logger)
+    /// <summary>Creates the endpoint from the BFF's services (<c>AddBff()</c>).</summary>
+    public DefaultLogoutEndpoint(IServiceProvider services)
     {
-        _returnUrls = returnUrls;
-        _events = events;
-        _bffOptions = bffOptions;
-        _revoker = revoker;
-        _tickets = tickets;
-        _oidcOptions = oidcOptions;
-        _logger = logger;
+        ArgumentNullException.ThrowIfNull(services);
+        _returnUrls = services.GetRequiredService<IReturnUrlValidator>();
+        _events = services.GetRequiredService<Events.BffEventRaiser>();
+        _bffOptions = services.GetRequiredService<IOptions<BffOptions>>();
+        _revoker = services.GetRequiredService<Logout.RefreshTokenRevoker>();
+        _tickets = services.GetRequiredService<ServerSideTicketStore>();
+        _oidcOptions = services.GetRequiredService<IOptionsMonitor<OpenIdConnectOptions>>();
+        _logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Bff.Logout.LogoutEndpoint");
     }
 
-    public async Task HandleAsync(HttpContext context)
+    /// <inheritdoc/>
+    public virtual async Task ProcessRequestAsync(HttpContext context, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(context);
         var returnUrlValues = context.Request.Query["returnUrl"];
         if (!await ReturnUrl.IsAcceptedAsync(returnUrlValues, _returnUrls))
         {
@@ -69,26 +71,26 @@ internal sealed class LogoutEndpoint
         // The tokens as stored now: another instance may have rotated the refresh token since this
         // request's (possibly cached) read of the session.
         var properties = result.Properties.GetSessionKey() is { } key
-            && await _tickets.RetrieveFromStoreAsync(key, context.RequestAborted) is { } current
+            && await _tickets.RetrieveFromStoreAsync(key, cancellationToken) is { } current
                 ? current.Properties
                 : result.Properties;
         if (_bffOptions.Value.RevokeRefreshTokenOnLogout)
         {
-            await _revoker.RevokeAsync(properties, context.RequestAborted);
+            await _revoker.RevokeAsync(properties, cancellationToken);
         }
 
         var idToken = properties.GetTokenValue(TokenNames.IdToken);
         await context.SignOutAsync(BffDefaults.CookieScheme);
         Diagnostics.BffInstruments.Of(context).UserLoggedOut();
-        await _events.SessionEndedAsync(SessionTerminator.Ended(new AuthenticationTicket(result.Principal, properties, BffDefaults.CookieScheme), BffSessionEndReason.Logout), context.RequestAborted);
+        await _events.SessionEndedAsync(SessionTerminator.Ended(new AuthenticationTicket(result.Principal, properties, BffDefaults.CookieScheme), BffSessionEndReason.Logout), cancellationToken);
 
-        if (!await HasEndSessionEndpointAsync(context.RequestAborted))
+        if (!await HasEndSessionEndpointAsync(cancellationToken))
         {
             context.Response.Redirect(returnUrl);
             return;
         }
 
-        context.Items[IdTokenHintItem] = idToken;
+        context.Items[BffItems.IdTokenHint] = idToken;
         await context.SignOutAsync(BffDefaults.OidcScheme, new AuthenticationProperties { RedirectUri = returnUrl });
     }
 

@@ -1,0 +1,6 @@
+namespace Bff;
+
+/// <summary><c>GET /bff/user</c>: the session's claims (default: <see cref="DefaultUserEndpoint"/>).</summary>
+public interface IUserEndpoint : IBffEndpoint
+{
+}

@@ -1,0 +1,6 @@
+namespace Bff;
+
+/// <summary><c>POST /bff/backchannel</c>: OIDC Back-Channel Logout 1.0 (default: <see cref="DefaultBackchannelLogoutEndpoint"/>).</summary>
+public interface IBackchannelLogoutEndpoint : IBffEndpoint
+{
+}
