@@ -42,8 +42,16 @@ public sealed class BffBuilder
                 _ => new SqliteUserSessionStore(Path.Combine(options.ResolveDataPath(), "sessions.db"), services.GetRequiredService<TimeProvider>()),
             };
         });
+        // The store's capabilities decide, never its type: a store with its own locks or replay
+        // cache (ISessionLocks, IReplayCache) gets them used; otherwise the Redis store's shared
+        // locks, or in-process ones.
         Services.TryAddSingleton<ISessionLocks>(static services =>
         {
+            if (services.GetRequiredService<IUserSessionStore>() is ISessionLocks own)
+            {
+                return own;
+            }
+
             var options = services.GetRequiredService<IOptions<Bff.BffOptions>>().Value;
             return options.Session.Store == Bff.SessionStoreKinds.Redis
                 ? new RedisSessionLocks(services.GetRequiredService<IConnectionMultiplexer>(), options.Session.RedisKeyPrefix, options.Tokens.RefreshTimeout)

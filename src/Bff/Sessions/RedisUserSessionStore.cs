@@ -70,7 +70,7 @@ internal sealed class RedisUserSessionStore : IUserSessionStore, IReplayCache, I
     /// <summary>Not connected: fail at once (503) instead of queueing the command until its timeout.</summary>
     private IDatabase Db => _redis.IsConnected ? _redis.GetDatabase() : throw new SessionStoreUnavailableException("Redis is not connected.");
 
-    /// <summary>The expiry index's members whose expiry is after <paramref name="now"/> (sessions without expiry are not in it).</summary>
+    /// <summary>The expiry index's members whose expiry is after <paramref name="now"/> (sessions without expiry are in it at +inf).</summary>
     public long CountActiveSessions(DateTimeOffset now) =>
         Db.SortedSetLength(ExpiryKey, now.ToUnixTimeMilliseconds(), double.PositiveInfinity, Exclude.Start);
 
@@ -140,8 +140,9 @@ internal sealed class RedisUserSessionStore : IUserSessionStore, IReplayCache, I
         }
         else
         {
+            // In the index at +inf: counted as active, never found expired (as the other stores do).
             _ = transaction.KeyPersistAsync(key);
-            _ = transaction.SortedSetRemoveAsync(ExpiryKey, session.Key);
+            _ = transaction.SortedSetAddAsync(ExpiryKey, session.Key, double.PositiveInfinity);
         }
 
         if (!previous[0].IsNull && previous[0] != session.SubjectId)

@@ -9,7 +9,9 @@ namespace Bff.Tests.Sessions;
 /// <summary>
 /// A host's own session store gets every feature it has the capability for, found by interface,
 /// never by the store's type: the active-sessions gauge (<see cref="ICountsSessions"/>), and an
-/// at-once readiness failure and login refusal (<see cref="IReportsAvailability"/>).
+/// at-once readiness failure and login refusal (<see cref="IReportsAvailability"/>), its own locks
+/// (<see cref="ISessionLocks"/>), replay cache (<see cref="IReplayCache"/>) and reads past its cache
+/// (<see cref="ICachingUserSessionStore"/>).
 /// </summary>
 [Collection(IntegrationCollection.Name)]
 public sealed class StoreCapabilityTests(IdpFixture env)
@@ -37,6 +39,31 @@ public sealed class StoreCapabilityTests(IdpFixture env)
         Assert.Equal(HttpStatusCode.ServiceUnavailable, login.Status);
     }
 
+    [Fact]
+    public async Task A_custom_store_with_its_own_locks_replay_cache_and_store_reads_gets_each_used()
+    {
+        var store = new SharedStore();
+        await using var bff = await env.StartBffAsync(services: s => s.AddSingleton<IUserSessionStore>(store));
+        using var browser = new TestBrowser();
+        await browser.LoginAsync(bff.Url);
+        var sid = new UserClaims((await browser.ApiAsync($"{bff.Url}/bff/user")).Body).Value("sid")!;
+
+        bff.Time.Advance(TimeSpan.FromMinutes(5)); // past the access token's lifetime: a refresh, under the session lock
+        Assert.Equal(HttpStatusCode.OK, (await browser.ApiAsync($"{bff.Url}/api/hello")).Status);
+        var tokens = new LogoutTokens(env.Idp);
+        var logoutToken = tokens.Create(tokens.Claims(bff.ClientId, sid, "alice"));
+        using var provider = new TestBrowser();
+        var first = await provider.SendAsync(HttpMethod.Post, $"{bff.Url}/bff/backchannel", new FormUrlEncodedContent(new Dictionary<string, string> { ["logout_token"] = logoutToken }));
+        var replayed = await provider.SendAsync(HttpMethod.Post, $"{bff.Url}/bff/backchannel", new FormUrlEncodedContent(new Dictionary<string, string> { ["logout_token"] = logoutToken }));
+
+        Assert.Single(env.Idp.Grants(bff.ClientId, "refresh_token"));
+        Assert.True(store.LocksTaken > 0, "the refresh took the store's own lock");
+        Assert.True(store.ReadsFromStore > 0, "the refresh read the session past the store's cache");
+        Assert.Equal(HttpStatusCode.OK, first.Status);
+        Assert.Equal(HttpStatusCode.BadRequest, replayed.Status);
+        Assert.Equal(1, store.IdsUsed); // the replay was refused by the store's cache: no second id recorded
+    }
+
     /// <summary>A host's store: the in-memory one behind its own type, with both capabilities.</summary>
     private sealed class CustomStore : IUserSessionStore, ICountsSessions, IReportsAvailability
     {
@@ -48,6 +75,58 @@ public sealed class StoreCapabilityTests(IdpFixture env)
         public bool IsAvailable => Available;
 
         public long CountActiveSessions(DateTimeOffset now) => _inner.CountActiveSessions(now) + Marker;
+
+        public Task<UserSession?> GetAsync(string key, CancellationToken cancellationToken) => _inner.GetAsync(key, cancellationToken);
+
+        public Task SetAsync(UserSession session, CancellationToken cancellationToken) => _inner.SetAsync(session, cancellationToken);
+
+        public Task DeleteAsync(string key, CancellationToken cancellationToken) => _inner.DeleteAsync(key, cancellationToken);
+
+        public Task<IReadOnlyList<UserSession>> FindAsync(UserSessionFilter filter, CancellationToken cancellationToken) => _inner.FindAsync(filter, cancellationToken);
+
+        public Task<int> DeleteAsync(UserSessionFilter filter, CancellationToken cancellationToken) => _inner.DeleteAsync(filter, cancellationToken);
+
+        public Task<IReadOnlyList<UserSession>> FindExpiredAsync(DateTimeOffset now, int max, CancellationToken cancellationToken) => _inner.FindExpiredAsync(now, max, cancellationToken);
+    }
+
+    /// <summary>A host's store for several instances: its own locks, replay cache and uncached reads.</summary>
+    private sealed class SharedStore : IUserSessionStore, ISessionLocks, IReplayCache, ICachingUserSessionStore
+    {
+        private readonly InMemoryUserSessionStore _inner = new();
+        private readonly LocalSessionLocks _locks = new();
+        private readonly InMemoryReplayCache _used = new();
+        private int _locksTaken;
+        private int _readsFromStore;
+        private int _idsUsed;
+
+        public int LocksTaken => _locksTaken;
+
+        public int ReadsFromStore => _readsFromStore;
+
+        public int IdsUsed => _idsUsed;
+
+        public Task<IAsyncDisposable> AcquireAsync(string sessionKey, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _locksTaken);
+            return _locks.AcquireAsync(sessionKey, cancellationToken);
+        }
+
+        public async Task<bool> TryUseOnceAsync(string id, DateTimeOffset expires, DateTimeOffset now, CancellationToken cancellationToken)
+        {
+            var used = await _used.TryUseOnceAsync(id, expires, now, cancellationToken);
+            if (used)
+            {
+                Interlocked.Increment(ref _idsUsed);
+            }
+
+            return used;
+        }
+
+        public Task<UserSession?> GetFromStoreAsync(string key, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _readsFromStore);
+            return _inner.GetAsync(key, cancellationToken);
+        }
 
         public Task<UserSession?> GetAsync(string key, CancellationToken cancellationToken) => _inner.GetAsync(key, cancellationToken);
 
