@@ -38,8 +38,9 @@ public sealed class BffBuilder
                     options.Session.RedisLocalCacheLifetime,
                     options.Session.RedisOutageLifetime,
                     services.GetRequiredService<TimeProvider>(),
-                    services.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RedisUserSessionStore>>()),
-                _ => new SqliteUserSessionStore(Path.Combine(options.ResolveDataPath(), "sessions.db"), services.GetRequiredService<TimeProvider>()),
+                    services.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RedisUserSessionStore>>(),
+                    services.GetRequiredService<Bff.SessionCache.SessionCacheOptions>()),
+                _ => new SqliteUserSessionStore(Path.Combine(options.ResolveDataPath(), "sessions.db"), services.GetRequiredService<TimeProvider>(), services.GetRequiredService<Bff.SessionCache.SessionCacheOptions>()),
             };
         });
         // The store's capabilities decide, never its type: a store with its own locks or replay

@@ -73,7 +73,9 @@ public static class BffServiceCollectionExtensions
         services.TryAddSingleton<ServerSideTicketStore>();
         services.TryAddSingleton<UnsavedSessions>();
         services.AddHostedService<UnsavedSessionWriter>();
-        services.TryAddSingleton<TicketCache>();
+        services.TryAddSingleton<Bff.SessionCache.SessionCacheOptions>(); // every session-cache bound, in one place
+        services.TryAddSingleton<Bff.SessionCache.TicketCache>();
+        services.TryAddSingleton<Bff.SessionCache.InterningTicketSerializer>();
         services.TryAddSingleton<TokenEndpointClient>();
         services.TryAddSingleton<ClientAssertionSigner>();
         services.TryAddSingleton<UserTokenManager>();

@@ -7,7 +7,7 @@ namespace Bff.Configuration;
 /// The session cookie's <see cref="ICookieManager"/>. Reading a cookie through ASP.NET Core parses
 /// the whole <c>Cookie</c> header into a dictionary of new strings on every request; this finds the
 /// session cookie in the header without allocating and, when its value is one
-/// <see cref="CachingCookieTicketFormat"/> already decrypted, returns that remembered string.
+/// <see cref="SessionCache.CachingCookieTicketFormat"/> already decrypted, returns that remembered string.
 /// Anything else (another or an unknown value, several <c>Cookie</c> headers, the name twice in any
 /// letter case, a chunked cookie, a header that is not plain RFC 6265 <c>name=value; ...</c>) is
 /// read by the inner manager exactly as before. Writing and deleting cookies is the inner manager's.
@@ -15,9 +15,9 @@ namespace Bff.Configuration;
 internal sealed class KnownSessionCookieManager : ICookieManager
 {
     private readonly ICookieManager _inner;
-    private readonly CachingCookieTicketFormat _known;
+    private readonly SessionCache.CachingCookieTicketFormat _known;
 
-    public KnownSessionCookieManager(ICookieManager inner, CachingCookieTicketFormat known)
+    public KnownSessionCookieManager(ICookieManager inner, SessionCache.CachingCookieTicketFormat known)
     {
         _inner = inner;
         _known = known;

@@ -28,8 +28,6 @@ namespace Bff.Sessions;
 /// </summary>
 internal sealed class RedisUserSessionStore : IUserSessionStore, IReplayCache, ICachingUserSessionStore, ICountsSessions, IDisposable, IReportsAvailability
 {
-    private const int CachedSessions = 10_000;
-    private static readonly TimeSpan CacheIdleLifetime = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan Grace = TimeSpan.FromDays(1);
     private static readonly TimeSpan SubscriptionRetry = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan OutageSnapshotMaxAge = TimeSpan.FromSeconds(10);
@@ -37,7 +35,7 @@ internal sealed class RedisUserSessionStore : IUserSessionStore, IReplayCache, I
     private readonly IConnectionMultiplexer _redis;
     private readonly string _prefix;
     private readonly RedisChannel _channel;
-    private readonly SessionReadCache? _cache;
+    private readonly SessionCache.SessionReadCache<UserSession>? _cache;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly Lock _subscriptionLock = new();
@@ -48,7 +46,7 @@ internal sealed class RedisUserSessionStore : IUserSessionStore, IReplayCache, I
     private readonly TimeSpan _outageLifetime;
     private volatile OutageCopies? _outage;
 
-    public RedisUserSessionStore(IConnectionMultiplexer redis, string prefix, TimeSpan localCacheLifetime, TimeSpan outageLifetime, TimeProvider time, ILogger<RedisUserSessionStore> logger)
+    public RedisUserSessionStore(IConnectionMultiplexer redis, string prefix, TimeSpan localCacheLifetime, TimeSpan outageLifetime, TimeProvider time, ILogger<RedisUserSessionStore> logger, SessionCache.SessionCacheOptions? cacheOptions = null)
     {
         _redis = redis;
         _outageLifetime = outageLifetime;
@@ -58,7 +56,8 @@ internal sealed class RedisUserSessionStore : IUserSessionStore, IReplayCache, I
         _channel = RedisChannel.Literal($"{prefix}invalidate");
         if (localCacheLifetime > TimeSpan.Zero)
         {
-            _cache = new SessionReadCache(time, CachedSessions, CacheIdleLifetime, localCacheLifetime);
+            cacheOptions ??= new SessionCache.SessionCacheOptions();
+            _cache = new SessionCache.SessionReadCache<UserSession>(time, cacheOptions.StoreReadEntries, cacheOptions.StoreReadIdleLifetime, localCacheLifetime);
             redis.ConnectionFailed += OnConnectionFailed;
             redis.ConnectionRestored += OnConnectionRestored;
             StartSubscription();
@@ -105,7 +104,7 @@ internal sealed class RedisUserSessionStore : IUserSessionStore, IReplayCache, I
         var session = await ReadAsync(key);
         if (session is not null && _subscribed)
         {
-            _cache.Remember(session, version); // not when an invalidation or a reconnection overtook the read
+            _cache.Remember(session.Key, session, version); // not when an invalidation or a reconnection overtook the read
         }
 
         return session;

@@ -18,12 +18,13 @@ internal sealed class ServerSideTicketStore : ITicketStore
 {
     private readonly IUserSessionStore _store;
     private readonly IDataProtector _protector;
+    private readonly SessionCache.InterningTicketSerializer _serializer;
     private readonly TimeProvider _time;
     private readonly IOptionsMonitor<BffOptions> _options;
     private readonly ILogger<ServerSideTicketStore> _logger;
     private readonly ISessionLocks _locks;
     private readonly Diagnostics.BffInstruments _metrics;
-    private readonly TicketCache _cache;
+    private readonly SessionCache.TicketCache _cache;
     private readonly UnsavedSessions _unsaved;
     private readonly SessionStoreOutage _outage;
     private readonly Events.BffEventRaiser _events;
@@ -32,7 +33,8 @@ internal sealed class ServerSideTicketStore : ITicketStore
         IUserSessionStore store,
         ISessionLocks locks,
         Diagnostics.BffInstruments metrics,
-        TicketCache cache,
+        SessionCache.TicketCache cache,
+        SessionCache.InterningTicketSerializer serializer,
         UnsavedSessions unsaved,
         SessionStoreOutage outage,
         Events.BffEventRaiser events,
@@ -45,6 +47,7 @@ internal sealed class ServerSideTicketStore : ITicketStore
         _locks = locks;
         _metrics = metrics;
         _cache = cache;
+        _serializer = serializer;
         _unsaved = unsaved;
         _outage = outage;
         _events = events;
@@ -285,7 +288,11 @@ internal sealed class ServerSideTicketStore : ITicketStore
             }
 
             ticket.Properties.Items[SessionProperties.SessionKey] = key;
-            _cache.Set(key, session.Ticket, ticket);
+            var shared = _cache.Set(key, session.Ticket, ticket);
+            if (!fromStore)
+            {
+                ticket = shared; // the same ticket a cache hit gives: a request never sees more on a miss
+            }
         }
 
         return ticket;
@@ -296,7 +303,7 @@ internal sealed class ServerSideTicketStore : ITicketStore
     {
         try
         {
-            var ticket = SessionTicketFormat.Deserialize(_protector.Unprotect(session.Ticket));
+            var ticket = SessionTicketFormat.Deserialize(_protector.Unprotect(session.Ticket), _serializer);
             if (ticket is null)
             {
                 BffLog.SessionUnreadable(_logger);

@@ -72,12 +72,17 @@ internal static class SessionTicketFormat
         return output.AsSpan(0, header + written).ToArray();
     }
 
-    /// <summary>Reads what <see cref="Serialize"/> wrote, or the plain <see cref="TicketSerializer"/> format; null when neither.</summary>
-    public static AuthenticationTicket? Deserialize(byte[] data)
+    /// <summary>
+    /// Reads what <see cref="Serialize"/> wrote, or the plain <see cref="TicketSerializer"/> format;
+    /// null when neither. <paramref name="serializer"/> reads the ticket itself: the BFF passes its
+    /// <see cref="SessionCache.InterningTicketSerializer"/>, so tickets share claim types and issuers.
+    /// </summary>
+    public static AuthenticationTicket? Deserialize(byte[] data, TicketSerializer? serializer = null)
     {
+        serializer ??= TicketSerializer.Default;
         if (data.Length == 0 || data[0] != Marker)
         {
-            return InterningTicketSerializer.Default.Deserialize(data);
+            return serializer.Deserialize(data);
         }
 
         var position = 1;
@@ -94,7 +99,7 @@ internal static class SessionTicketFormat
         }
 
         using var reader = new BinaryReader(new MemoryStream(uncompressed, writable: false), System.Text.Encoding.UTF8);
-        var ticket = InterningTicketSerializer.Default.Deserialize(reader.ReadBytes(reader.Read7BitEncodedInt()));
+        var ticket = serializer.Deserialize(reader.ReadBytes(reader.Read7BitEncodedInt()));
         if (ticket is null)
         {
             return null;

@@ -13,17 +13,16 @@ internal sealed class SqliteUserSessionStore : IUserSessionStore, IReplayCache, 
 {
     private const string Columns = "key, sub, sid, created, renewed, expires, ticket";
 
-    private const int CachedSessions = 10_000;
-    private static readonly TimeSpan CacheIdleLifetime = TimeSpan.FromMinutes(5);
 
     private readonly string _connectionString;
-    private readonly SessionReadCache _cache;
+    private readonly SessionCache.SessionReadCache<UserSession> _cache;
     private readonly SemaphoreSlim _initLock = new(1, 1);
     private volatile bool _initialized;
 
-    public SqliteUserSessionStore(string databasePath, TimeProvider time)
+    public SqliteUserSessionStore(string databasePath, TimeProvider time, SessionCache.SessionCacheOptions? cacheOptions = null)
     {
-        _cache = new SessionReadCache(time, CachedSessions, CacheIdleLifetime);
+        cacheOptions ??= new SessionCache.SessionCacheOptions();
+        _cache = new SessionCache.SessionReadCache<UserSession>(time, cacheOptions.StoreReadEntries, cacheOptions.StoreReadIdleLifetime);
         Directory.CreateDirectory(Path.GetDirectoryName(databasePath)!);
         _connectionString = new SqliteConnectionStringBuilder
         {
@@ -47,7 +46,7 @@ internal sealed class SqliteUserSessionStore : IUserSessionStore, IReplayCache, 
         var session = await ReadAsync(key, cancellationToken);
         if (session is not null)
         {
-            _cache.Remember(session, version);
+            _cache.Remember(session.Key, session, version);
         }
 
         return session;

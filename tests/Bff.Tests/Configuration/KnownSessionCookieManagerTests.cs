@@ -1,7 +1,8 @@
 using System.Security.Claims;
 using Bff.Configuration;
-using Microsoft.AspNetCore.Authentication;
+using Bff.SessionCache;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 
 namespace Bff.Tests.Configuration;

@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using Bff.Sessions;
+using Bff.SessionCache;
 using Microsoft.AspNetCore.Authentication;
 
 namespace Bff.Tests.Sessions;

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Bff.SessionCache;
 using Bff.Sessions;
 using Microsoft.AspNetCore.Authentication;
 
@@ -74,8 +75,9 @@ public sealed class SessionTicketFormatTests
     {
         var data = SessionTicketFormat.Serialize(NewTicket(Jws));
 
-        var first = SessionTicketFormat.Deserialize(data)!.Principal.FindFirst("name")!;
-        var second = SessionTicketFormat.Deserialize(data)!.Principal.FindFirst("name")!;
+        var serializer = new InterningTicketSerializer(); // the BFF's one, a DI singleton
+        var first = SessionTicketFormat.Deserialize(data, serializer)!.Principal.FindFirst("name")!;
+        var second = SessionTicketFormat.Deserialize(data, serializer)!.Principal.FindFirst("name")!;
 
         Assert.Same(first.Type, second.Type);
         Assert.Same(first.Issuer, second.Issuer);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Bff.Tests.Infrastructure;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -33,6 +34,26 @@ public sealed class LocalApiTokenTests(IdpFixture env)
         var expiration = body.RootElement.GetProperty("expiration").GetDateTimeOffset();
         Assert.InRange(expiration - host.Time.GetUtcNow(), TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(5.1)); // the IdP's 5-minute tokens
         Assert.Empty(env.Idp.Grants(host.ClientId, "refresh_token"));
+    }
+
+    [Fact]
+    public async Task A_local_api_sees_the_same_tokens_on_every_request_whether_the_session_cache_hit_or_missed()
+    {
+        await using var host = await LocalHost.StartAsync(env);
+        using var browser = new TestBrowser();
+        await browser.LoginAsync(host.Url);
+
+        var answers = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var r = await browser.ApiAsync($"{host.Url}/local/tokens");
+            answers.Add($"{(int)r.Status} {r.Body}");
+            host.Time.Advance(TimeSpan.FromMinutes(i == 1 ? 6 : 0)); // after the second, past the decrypted ticket's idle lifetime: a miss
+        }
+
+        // The access token is there; the ID and refresh tokens, which only the BFF's own logout and
+        // refresh use (reading the session from the store), never are.
+        Assert.All(answers, answer => Assert.Equal("""200 {"access":true,"id":false,"refresh":false}""", answer));
     }
 
     [Fact]
@@ -156,6 +177,12 @@ public sealed class LocalApiTokenTests(IdpFixture env)
                     });
                     return await CallApiAsync(env, clients, token);
                 }).AsBffApiEndpoint();
+                host.MapGet("/local/tokens", async context => await context.Response.WriteAsJsonAsync(new
+                {
+                    access = await context.GetTokenAsync("access_token") is not null,
+                    id = await context.GetTokenAsync("id_token") is not null,
+                    refresh = await context.GetTokenAsync("refresh_token") is not null,
+                })).AsBffApiEndpoint();
                 host.MapGet("/local/client", async (HttpContext context, IHttpClientFactory clients) =>
                     await CallApiAsync(env, clients, await context.GetClientAccessTokenAsync(new UserTokenRequestParameters { Scope = "api" }))).AsBffApiEndpoint();
             });

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 
-namespace Bff.Sessions;
+namespace Bff.SessionCache;
 
 /// <summary>
 /// ASP.NET Core's ticket format, reading each claim's type, value type and issuers as one shared
@@ -13,12 +13,17 @@ namespace Bff.Sessions;
 /// </summary>
 internal sealed class InterningTicketSerializer : TicketSerializer
 {
-    private const int MaxEntries = 1024;
-    private const int MaxLength = 256;
+    private readonly ConcurrentDictionary<string, string> _pool = new(StringComparer.Ordinal);
+    private readonly int _maxEntries;
+    private readonly int _maxLength;
 
-    private static readonly ConcurrentDictionary<string, string> Pool = new(StringComparer.Ordinal);
-
-    public static new InterningTicketSerializer Default { get; } = new();
+    /// <summary>One per process, a DI singleton (<c>AddBff()</c>): its pool is shared by every ticket it reads.</summary>
+    public InterningTicketSerializer(SessionCacheOptions? options = null)
+    {
+        options ??= new SessionCacheOptions();
+        _maxEntries = options.InternedStrings;
+        _maxLength = options.MaxInternedLength;
+    }
 
     protected override Claim ReadClaim(BinaryReader reader, ClaimsIdentity identity)
     {
@@ -32,18 +37,18 @@ internal sealed class InterningTicketSerializer : TicketSerializer
         return shared;
     }
 
-    private static string Shared(string value)
+    private string Shared(string value)
     {
-        if (value.Length > MaxLength)
+        if (value.Length > _maxLength)
         {
             return value;
         }
 
-        if (Pool.TryGetValue(value, out var shared))
+        if (_pool.TryGetValue(value, out var shared))
         {
             return shared;
         }
 
-        return Pool.Count < MaxEntries ? Pool.GetOrAdd(value, value) : value;
+        return _pool.Count < _maxEntries ? _pool.GetOrAdd(value, value) : value;
     }
 }

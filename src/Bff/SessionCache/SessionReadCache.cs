@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Caching.Memory;
 
-namespace Bff.Sessions;
+namespace Bff.SessionCache;
 
 /// <summary>
 /// A store's copy, in process memory, of the sessions it read recently, so a request for a
@@ -10,7 +10,8 @@ namespace Bff.Sessions;
 /// that fills the cache goes through <see cref="BeginRead"/> / <see cref="Remember"/>: a read that an
 /// invalidation overtook is then never kept, so a racing write is never undone.
 /// </summary>
-internal sealed class SessionReadCache : IDisposable
+internal sealed class SessionReadCache<TSession> : IDisposable
+    where TSession : class
 {
     private readonly MemoryCache _cache;
     private readonly TimeSpan _idleLifetime;
@@ -24,13 +25,13 @@ internal sealed class SessionReadCache : IDisposable
         _maxAge = maxAge;
     }
 
-    public bool TryGet(string key, out UserSession? session) => _cache.TryGetValue(key, out session) && session is not null;
+    public bool TryGet(string key, out TSession? session) => _cache.TryGetValue(key, out session) && session is not null;
 
     /// <summary>Call before reading the store; pass the result to <see cref="Remember"/>.</summary>
     public long BeginRead() => Interlocked.Read(ref _version);
 
     /// <summary>Keeps what a read returned, unless an invalidation happened since <see cref="BeginRead"/>.</summary>
-    public void Remember(UserSession session, long readVersion)
+    public void Remember(string key, TSession session, long readVersion)
     {
         if (Interlocked.Read(ref _version) != readVersion)
         {
@@ -43,13 +44,13 @@ internal sealed class SessionReadCache : IDisposable
             options.AbsoluteExpirationRelativeToNow = maxAge;
         }
 
-        _cache.Set(session.Key, session, options);
+        _cache.Set(key, session, options);
 
         // An invalidation between the check above and the Set: it may have run before the entry
         // existed, so remove it here (at worst one extra read).
         if (Interlocked.Read(ref _version) != readVersion)
         {
-            _cache.Remove(session.Key);
+            _cache.Remove(key);
         }
     }
 
@@ -60,12 +61,12 @@ internal sealed class SessionReadCache : IDisposable
     }
 
     /// <summary>The sessions held now (at most the cache's bound).</summary>
-    public Dictionary<string, UserSession> Snapshot()
+    public Dictionary<string, TSession> Snapshot()
     {
-        var sessions = new Dictionary<string, UserSession>(StringComparer.Ordinal);
+        var sessions = new Dictionary<string, TSession>(StringComparer.Ordinal);
         foreach (var key in _cache.Keys)
         {
-            if (key is string name && _cache.TryGetValue(name, out UserSession? session) && session is not null)
+            if (key is string name && _cache.TryGetValue(name, out TSession? session) && session is not null)
             {
                 sessions[name] = session;
             }

@@ -1,39 +1,37 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Authentication;
 
-namespace Bff.Configuration;
+namespace Bff.SessionCache;
 
 /// <summary>
 /// Remembers what each session cookie decrypted to. With server-side sessions a cookie holds only
 /// the session key, its decryption is deterministic, and it never expires by itself (the session
 /// does), so a cookie seen in the last minutes skips data protection. Bounded in entries; entries
 /// live a few minutes at most, so a revoked data-protection key stops being honoured soon after, and
-/// expired ones are swept out at most <see cref="SweepInterval"/> after they expire: the cache holds
+/// expired ones are swept out at most <see cref="SessionCacheOptions.CookieSweepInterval"/> after they expire: the cache holds
 /// the cookies of the last minutes, not of every login since the process started (issue 15, item 7:
-/// without the sweep, a cookie used once stayed until 10,000 had been seen).
+/// without the sweep, a cookie used once stayed until 10,000 had been seen). When full of live
+/// entries, the tenth nearest their end are evicted (bounds in <see cref="SessionCacheOptions"/>).
 /// A cached ticket is shared by every request with that cookie; its properties refuse any change.
 /// Only cookies that decrypted are remembered, so a client cannot fill it with junk.
 /// </summary>
 internal sealed class CachingCookieTicketFormat : ISecureDataFormat<AuthenticationTicket>
 {
-    private const int MaxEntries = 10_000;
-    private const int MaxCookieLength = 4096;
-    private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
-    private static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(1);
-
     private readonly ISecureDataFormat<AuthenticationTicket> _inner;
     private readonly TimeProvider _time;
+    private readonly SessionCacheOptions _options;
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Entry>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
 
-    private readonly LostKeyRingDetector? _lostKeys;
+    private readonly Action<string>? _refused;
     private long _nextSweepTicks = DateTimeOffset.MinValue.UtcTicks;
 
-    public CachingCookieTicketFormat(ISecureDataFormat<AuthenticationTicket> inner, TimeProvider time, LostKeyRingDetector? lostKeys = null)
+    public CachingCookieTicketFormat(ISecureDataFormat<AuthenticationTicket> inner, TimeProvider time, Action<string>? refused = null, SessionCacheOptions? options = null)
     {
+        _options = options ?? new SessionCacheOptions();
         _inner = inner;
         _time = time;
-        _lostKeys = lostKeys;
+        _refused = refused; // told of each cookie that did not decrypt (the lost-key-ring detector)
         _bySpan = _entries.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
@@ -45,7 +43,7 @@ internal sealed class CachingCookieTicketFormat : ISecureDataFormat<Authenticati
 
     public AuthenticationTicket? Unprotect(string? protectedText, string? purpose)
     {
-        if (protectedText is null || purpose is not null || protectedText.Length > MaxCookieLength)
+        if (protectedText is null || purpose is not null || protectedText.Length > _options.MaxCookieLength)
         {
             return _inner.Unprotect(protectedText, purpose);
         }
@@ -68,7 +66,7 @@ internal sealed class CachingCookieTicketFormat : ISecureDataFormat<Authenticati
         }
         else
         {
-            _lostKeys?.Refused(protectedText);
+            _refused?.Invoke(protectedText);
         }
 
         return ticket;
@@ -88,21 +86,31 @@ internal sealed class CachingCookieTicketFormat : ISecureDataFormat<Authenticati
     {
         var sweepDue = Interlocked.Read(ref _nextSweepTicks);
         if (now.UtcTicks >= sweepDue
-            && Interlocked.CompareExchange(ref _nextSweepTicks, (now + SweepInterval).UtcTicks, sweepDue) == sweepDue)
+            && Interlocked.CompareExchange(ref _nextSweepTicks, (now + _options.CookieSweepInterval).UtcTicks, sweepDue) == sweepDue)
         {
             RemoveExpired(now); // one caller per interval
         }
 
-        if (_entries.Count >= MaxEntries)
+        if (_entries.Count >= _options.CookieEntries)
         {
             RemoveExpired(now);
-            if (_entries.Count >= MaxEntries)
+            if (_entries.Count >= _options.CookieEntries)
             {
-                _entries.Clear(); // all in use: start over rather than grow
+                RemoveNearestToExpiry(); // all in use: the oldest tenth makes room, the rest stay
             }
         }
 
-        _entries[cookie] = new Entry(Sessions.ReadOnlyTicket.Copy(ticket), now + Lifetime);
+        _entries[cookie] = new Entry(ReadOnlyTicket.Copy(ticket), now + _options.CookieLifetime);
+    }
+
+    private void RemoveNearestToExpiry()
+    {
+        var entries = _entries.ToArray();
+        Array.Sort(entries, static (a, b) => a.Value.Expires.CompareTo(b.Value.Expires));
+        foreach (var entry in entries.AsSpan(0, Math.Max(1, entries.Length / 10)))
+        {
+            _entries.TryRemove(entry);
+        }
     }
 
     private void RemoveExpired(DateTimeOffset now)

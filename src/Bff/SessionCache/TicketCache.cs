@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Caching.Memory;
 
-namespace Bff.Sessions;
+namespace Bff.SessionCache;
 
 /// <summary>
 /// The hot path's shortcut: the decrypted, deserialized ticket of each recently used session,
@@ -11,20 +11,22 @@ namespace Bff.Sessions;
 /// saved is data-protection decryption and deserialization. Bounded in entries; idle entries leave
 /// after a few minutes. Readers share one ticket whose properties throw on any change and which
 /// leaves out the ID and refresh tokens; a caller that needs those or changes the session reads it
-/// from the store (<see cref="ServerSideTicketStore.RetrieveFromStoreAsync"/>).
+/// from the store (the ticket store's RetrieveFromStoreAsync).
 /// </summary>
 internal sealed class TicketCache : IDisposable
 {
-    private const int MaxEntries = 10_000;
-    private static readonly TimeSpan IdleLifetime = TimeSpan.FromMinutes(5);
-
     /// <summary>Tokens only a logout or a refresh needs, which read the session from the store: 1–3 KB per session in use saved.</summary>
     private static readonly string[] NotShared = [Tokens.TokenNames.IdTokenItem, Tokens.TokenNames.RefreshTokenItem];
 
     private readonly MemoryCache _cache;
+    private readonly TimeSpan _idleLifetime;
 
-    public TicketCache(TimeProvider time) =>
-        _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = MaxEntries, Clock = new TimeProviderClock(time) });
+    public TicketCache(TimeProvider time, SessionCacheOptions? options = null)
+    {
+        options ??= new SessionCacheOptions();
+        _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = options.TicketEntries, Clock = new TimeProviderClock(time) });
+        _idleLifetime = options.TicketIdleLifetime;
+    }
 
     /// <summary>
     /// The cached ticket when <paramref name="protectedTicket"/> is what it was decrypted from: shared
@@ -37,12 +39,16 @@ internal sealed class TicketCache : IDisposable
             ? entry.Ticket
             : null;
 
-    /// <summary>Keeps a shared copy of <paramref name="ticket"/> for the session's next requests.</summary>
-    public void Set(string key, byte[] protectedTicket, AuthenticationTicket ticket) =>
-        _cache.Set(
-            key,
-            new Entry(protectedTicket, ReadOnlyTicket.Copy(ticket, NotShared)),
-            new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = IdleLifetime });
+    /// <summary>
+    /// Keeps a shared copy of <paramref name="ticket"/> for the session's next requests, and returns
+    /// it: a request that missed the cache sees the same ticket as one that hit it.
+    /// </summary>
+    public AuthenticationTicket Set(string key, byte[] protectedTicket, AuthenticationTicket ticket)
+    {
+        var shared = ReadOnlyTicket.Copy(ticket, NotShared);
+        _cache.Set(key, new Entry(protectedTicket, shared), new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = _idleLifetime });
+        return shared;
+    }
 
     public void Remove(string key) => _cache.Remove(key);
 

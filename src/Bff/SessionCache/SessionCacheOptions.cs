@@ -1,0 +1,42 @@
+namespace Bff.SessionCache;
+
+/// <summary>
+/// Every bound of the session caches, in one place: the cookie-value cache
+/// (<see cref="CachingCookieTicketFormat"/>), the decrypted-ticket cache (<see cref="TicketCache"/>),
+/// the stores' read caches (<see cref="SessionReadCache{TSession}"/>) and the claim-string pool
+/// (<see cref="InterningTicketSerializer"/>). One singleton, registered by <c>AddBff()</c> with
+/// these defaults (a test or a host may register its own before). Each cache is bounded in entries
+/// and, when full, evicts the entries nearest their end rather than growing or starting over.
+/// </summary>
+internal sealed class SessionCacheOptions
+{
+    /// <summary>Session cookies remembered with what they decrypted to.</summary>
+    public int CookieEntries { get; init; } = 10_000;
+
+    /// <summary>How long a remembered cookie skips data protection: a revoked data-protection key stops being honoured within it.</summary>
+    public TimeSpan CookieLifetime { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often expired cookies are swept out.</summary>
+    public TimeSpan CookieSweepInterval { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Longer cookies are never remembered (a session cookie holds a key: ~200 characters).</summary>
+    public int MaxCookieLength { get; init; } = 4096;
+
+    /// <summary>Decrypted tickets of sessions in use.</summary>
+    public int TicketEntries { get; init; } = 10_000;
+
+    /// <summary>An unused decrypted ticket leaves after this long.</summary>
+    public TimeSpan TicketIdleLifetime { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Sessions a store (SQLite, Redis) keeps in process memory after reading them.</summary>
+    public int StoreReadEntries { get; init; } = 10_000;
+
+    /// <summary>An unused session leaves the store's read cache after this long.</summary>
+    public TimeSpan StoreReadIdleLifetime { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Distinct claim types, value types and issuers shared between tickets.</summary>
+    public int InternedStrings { get; init; } = 1024;
+
+    /// <summary>Longer strings are never shared.</summary>
+    public int MaxInternedLength { get; init; } = 256;
+}
