@@ -99,6 +99,8 @@ internal static class DevIdpServices
 
                 options.AddEventHandler<OpenIddictServerEvents.HandleTokenRequestContext>(handler =>
                     handler.UseScopedHandler<ClientCredentialsHandler>());
+                options.AddEventHandler<OpenIddictServerEvents.HandleTokenRequestContext>(handler =>
+                    handler.UseSingletonHandler<TokenExchangeHandler>());
                 options.AddEventHandler<OpenIddictServerEvents.HandleConfigurationRequestContext>(handler =>
                     handler.UseSingletonHandler<BackChannelLogoutDiscoveryHandler>());
 

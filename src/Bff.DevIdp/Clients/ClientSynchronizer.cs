@@ -19,7 +19,7 @@ internal sealed class ClientSynchronizer(
         await SynchronizeApiScopeAsync(cancellationToken);
         foreach (var client in options.Value.Clients)
         {
-            var descriptor = Describe(client);
+            var descriptor = Describe(client, options.Value.TokenExchangeAudiences);
             var existing = await applications.FindByClientIdAsync(client.ClientId, cancellationToken);
             if (existing is null)
             {
@@ -50,7 +50,7 @@ internal sealed class ClientSynchronizer(
         }
     }
 
-    private static OpenIddictApplicationDescriptor Describe(IdpClientOptions client)
+    private static OpenIddictApplicationDescriptor Describe(IdpClientOptions client, IList<string> tokenExchangeAudiences)
     {
         var confidential = !string.IsNullOrEmpty(client.ClientSecret);
         var descriptor = new OpenIddictApplicationDescriptor
@@ -100,6 +100,13 @@ internal sealed class ClientSynchronizer(
         {
             // Client credentials need a client authentication: not offered to public clients.
             descriptor.Permissions.Add(Permissions.GrantTypes.ClientCredentials);
+
+            // Token exchange (Idp:TokenExchangeAudiences) needs a client authentication too.
+            if (tokenExchangeAudiences.Count > 0)
+            {
+                descriptor.Permissions.Add(Permissions.GrantTypes.TokenExchange);
+                descriptor.Permissions.UnionWith(tokenExchangeAudiences.Select(audience => Permissions.Prefixes.Audience + audience));
+            }
         }
 
         descriptor.Requirements.Add(Requirements.Features.ProofKeyForCodeExchange);

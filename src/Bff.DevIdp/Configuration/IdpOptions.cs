@@ -40,6 +40,14 @@ internal sealed class IdpOptions
     /// </summary>
     public bool ReferenceRefreshTokens { get; set; } = true;
 
+    /// <summary>
+    /// Audiences a confidential client may ask for with the token exchange grant (RFC 8693,
+    /// <c>audience=</c>), e.g. <c>orders-api</c>. Empty (the default): the grant is not offered. When
+    /// set, the grant is advertised, and the configured confidential clients may use it for these
+    /// audiences (<see cref="TokenExchangeHandler"/> issues the exchanged access token).
+    /// </summary>
+    public IList<string> TokenExchangeAudiences { get; } = new List<string>();
+
     public string ResolveDataPath() =>
         string.IsNullOrWhiteSpace(DataPath)
             ? Path.Combine(AppContext.BaseDirectory, "data")

@@ -32,6 +32,15 @@ internal sealed class IdpOptionsValidator : IValidateOptions<IdpOptions>
             errors.Add($"{Section}:RefreshTokenReuseLeeway must not be negative.");
         }
 
+        for (var i = 0; i < options.TokenExchangeAudiences.Count; i++)
+        {
+            var audience = options.TokenExchangeAudiences[i];
+            if (string.IsNullOrWhiteSpace(audience) || audience.Any(char.IsWhiteSpace))
+            {
+                errors.Add($"{Key("TokenExchangeAudiences", i)} must be a name without whitespace, e.g. orders-api (was '{audience}').");
+            }
+        }
+
         ValidateClients(options.Clients, errors);
         ValidateUsers(options.Users, errors);
 

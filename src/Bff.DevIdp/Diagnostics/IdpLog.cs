@@ -50,4 +50,7 @@ internal static partial class IdpLog
 
     [LoggerMessage(EventId = 16, Level = LogLevel.Information, Message = "No back-channel logout for client {ClientId}: {Reason}")]
     public static partial void BackChannelLogoutSkipped(this ILogger logger, string clientId, string reason);
+
+    [LoggerMessage(EventId = 17, Level = LogLevel.Information, Message = "Token exchange: client {ClientId} got a token for {Audiences} on behalf of subject {Subject}")]
+    public static partial void TokenExchanged(this ILogger logger, string clientId, string audiences, string? subject);
 }

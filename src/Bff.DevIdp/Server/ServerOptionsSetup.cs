@@ -24,6 +24,14 @@ internal sealed class ServerOptionsSetup(IOptions<IdpOptions> idpOptions, IdpKey
             options.Issuer = new Uri(idp.Issuer, UriKind.Absolute);
         }
 
+        // Token exchange (RFC 8693) only when audiences are configured for it: the grant is then
+        // advertised in the discovery document, and OpenIddict accepts only these audiences.
+        if (idp.TokenExchangeAudiences.Count > 0)
+        {
+            options.GrantTypes.Add(GrantTypes.TokenExchange);
+            options.Audiences.UnionWith(idp.TokenExchangeAudiences);
+        }
+
         // PKCE with S256 only: "plain" would not protect a leaked code.
         options.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain);
 

@@ -22,11 +22,14 @@ public sealed class TestApi : IAsyncDisposable
 
     public string Url { get; }
 
-    public static async Task<TestApi> StartAsync(string authority, CapturingLoggerProvider logs)
+    /// <param name="authority">The IdP whose tokens it accepts.</param>
+    /// <param name="logs">Where its logs go.</param>
+    /// <param name="audience">The <c>aud</c> it accepts (<c>SampleApi:Audience</c>), <c>sample-api</c> by default.</param>
+    public static async Task<TestApi> StartAsync(string authority, CapturingLoggerProvider logs, string audience = "sample-api")
     {
         var recorder = new RequestRecorder();
         var app = SampleApiApp.Build(
-            ["--urls", "http://127.0.0.1:0", "--SampleApi:Authority", authority, "--SampleApi:RequireHttpsMetadata", "false"],
+            ["--urls", "http://127.0.0.1:0", "--SampleApi:Authority", authority, "--SampleApi:RequireHttpsMetadata", "false", "--SampleApi:Audience", audience],
             builder =>
             {
                 builder.Logging.ClearProviders();

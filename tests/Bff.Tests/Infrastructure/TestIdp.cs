@@ -14,6 +14,7 @@ public sealed class TestIdp : IAsyncDisposable
     private readonly TempDirectory _data;
     private WebApplication? _app;
     private TimeSpan _reuseLeeway;
+    private IReadOnlyList<string> _tokenExchangeAudiences = [];
 
     private TestIdp(TempDirectory data, CapturingLoggerProvider logs)
     {
@@ -31,11 +32,16 @@ public sealed class TestIdp : IAsyncDisposable
 
     /// <summary>
     /// Starts the dev IdP; <paramref name="reuseLeeway"/> is how long a redeemed refresh token is
-    /// accepted again (<c>Idp:RefreshTokenReuseLeeway</c>), zero unless a test needs a provider's reuse interval.
+    /// accepted again (<c>Idp:RefreshTokenReuseLeeway</c>), zero unless a test needs a provider's reuse interval;
+    /// <paramref name="tokenExchangeAudiences"/> turns the token exchange grant on for them (<c>Idp:TokenExchangeAudiences</c>).
     /// </summary>
-    public static async Task<TestIdp> StartAsync(CapturingLoggerProvider? logs = null, TempDirectory? data = null, string? url = null, TimeSpan? reuseLeeway = null)
+    public static async Task<TestIdp> StartAsync(CapturingLoggerProvider? logs = null, TempDirectory? data = null, string? url = null, TimeSpan? reuseLeeway = null, IReadOnlyList<string>? tokenExchangeAudiences = null)
     {
-        var idp = new TestIdp(data ?? new TempDirectory("bff-idp"), logs ?? new CapturingLoggerProvider()) { _reuseLeeway = reuseLeeway ?? TimeSpan.Zero };
+        var idp = new TestIdp(data ?? new TempDirectory("bff-idp"), logs ?? new CapturingLoggerProvider())
+        {
+            _reuseLeeway = reuseLeeway ?? TimeSpan.Zero,
+            _tokenExchangeAudiences = tokenExchangeAudiences ?? [],
+        };
         await idp.RunAsync(url ?? "http://127.0.0.1:0");
         return idp;
     }
@@ -56,9 +62,10 @@ public sealed class TestIdp : IAsyncDisposable
     /// <summary>
     /// Registers a confidential client for one BFF under test, so each test sees only its own
     /// traffic. With <paramref name="publicKey"/> the client authenticates with private_key_jwt
-    /// and has no secret.
+    /// and has no secret. With <paramref name="tokenExchangeAudiences"/> it may also use the token
+    /// exchange grant for those audiences (the IdP must have been started with them).
     /// </summary>
-    public async Task<(string ClientId, string ClientSecret)> RegisterClientAsync(string bffUrl, Microsoft.IdentityModel.Tokens.JsonWebKey? publicKey = null)
+    public async Task<(string ClientId, string ClientSecret)> RegisterClientAsync(string bffUrl, Microsoft.IdentityModel.Tokens.JsonWebKey? publicKey = null, IReadOnlyList<string>? tokenExchangeAudiences = null)
     {
         var clientId = $"bff-test-{Guid.NewGuid():N}";
         var secret = publicKey is null ? $"secret-{Guid.NewGuid():N}" : null;
@@ -90,6 +97,12 @@ public sealed class TestIdp : IAsyncDisposable
             },
             Requirements = { Requirements.Features.ProofKeyForCodeExchange },
         };
+        if (tokenExchangeAudiences is { Count: > 0 })
+        {
+            descriptor.Permissions.Add(Permissions.GrantTypes.TokenExchange);
+            descriptor.Permissions.UnionWith(tokenExchangeAudiences.Select(audience => Permissions.Prefixes.Audience + audience));
+        }
+
         descriptor.Properties["backchannel_logout_uri"] = System.Text.Json.JsonSerializer.SerializeToElement($"{bffUrl}/bff/backchannel");
         await manager.CreateAsync(descriptor);
         return (clientId, secret ?? string.Empty);
@@ -137,7 +150,10 @@ public sealed class TestIdp : IAsyncDisposable
     {
         _app = DevIdpApp.Build(
             // No reuse leeway unless asked: a replayed refresh token fails (and revokes its family) so that tests see every replay.
-            ["--urls", url, "--Idp:DataPath", _data.Path, "--environment", "Development", "--Idp:RefreshTokenReuseLeeway", _reuseLeeway.ToString("c", System.Globalization.CultureInfo.InvariantCulture)],
+            [
+                "--urls", url, "--Idp:DataPath", _data.Path, "--environment", "Development", "--Idp:RefreshTokenReuseLeeway", _reuseLeeway.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
+                .. _tokenExchangeAudiences.SelectMany((audience, i) => new[] { $"--Idp:TokenExchangeAudiences:{i}", audience }),
+            ],
             builder =>
             {
                 builder.Logging.ClearProviders();
