@@ -5,7 +5,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { errors } from 'oidc-provider';
 
 import { InteropAdapter } from './adapter.mjs';
-import { findAccount } from './accounts.mjs';
+import { faults, findAccount } from './accounts.mjs';
 import { logoutSource, postLogoutSuccessSource, renderError } from './interactions.mjs';
 import { defaultResourceFor, offlineAccessPolicyFor, resourceById } from './profiles.mjs';
 
@@ -49,6 +49,18 @@ async function loadExistingGrant(ctx) {
   }
   await grant.save();
   return grant;
+}
+
+// The refusedResources fault, raised from the rotateRefreshToken hook: the last step of the
+// refresh_token grant before it consumes (rotates) the refresh token, so the refusal leaves the
+// refresh token usable, as a provider that checks the resource first does. (Raised any later, e.g.
+// from getResourceServerInfo, the rotated token would be lost and the next refresh be a reuse.)
+function rotateRefreshTokenFor(profile) {
+  return async function rotateRefreshToken(ctx) {
+    const refused = [ctx.oidc.params.resource ?? []].flat().find((r) => faults.refusedResources.includes(r));
+    if (refused) throw new errors.InvalidTarget(`the client may no longer get tokens for ${refused}`);
+    return profile.rotateRefreshToken;
+  };
 }
 
 function resourceServerInfoFor(profile) {
@@ -132,7 +144,7 @@ export function buildConfiguration({ profile, jwks, cookieKeys }) {
     loadExistingGrant,
     pkce: { required: () => true },
     renderError,
-    rotateRefreshToken: profile.rotateRefreshToken,
+    rotateRefreshToken: rotateRefreshTokenFor(profile),
     ttl: {
       AccessToken: 600,
       AuthorizationCode: 60,

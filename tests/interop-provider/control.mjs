@@ -79,6 +79,25 @@ async function logoutSubject(host, profile, sub) {
   return { sent, sessions };
 }
 
+// Each member present sets that fault (null or [] ends it); members left out keep theirs.
+function setFaults(input) {
+  const checks = {
+    userinfo_sub: [(v) => v === null || typeof v === 'string', 'a string or null', 'userinfoSub'],
+    userinfo_status: [(v) => v === null || v === 401 || v === 403, '401, 403 or null', 'userinfoStatus'],
+    refused_resources: [(v) => Array.isArray(v) && v.every((r) => typeof r === 'string'), 'an array of resource indicators', 'refusedResources'],
+    authorization_iss: [(v) => v === null || typeof v === 'string', 'a string or null', 'authorizationIss'],
+  };
+  const unknown = Object.keys(input ?? {}).filter((key) => !(key in checks));
+  if (unknown.length) return [400, { error: 'invalid_request', reason: `unknown faults: ${unknown.join(', ')}` }];
+  for (const [key, [valid, expected]] of Object.entries(checks)) {
+    if (key in input && !valid(input[key])) return [400, { error: 'invalid_request', reason: `${key} must be ${expected}` }];
+  }
+  for (const [key, [, , name]] of Object.entries(checks)) {
+    if (key in input) faults[name] = input[key];
+  }
+  return [200, { ...faults }];
+}
+
 export function controlApi({ host, profile }) {
   return async function control(req, res) {
     if (!isLoopback(req.socket.remoteAddress)) {
@@ -100,10 +119,8 @@ export function controlApi({ host, profile }) {
           return sendJson(res, 200, await logoutSubject(host, profile, sub));
         }
         case 'POST /__interop/faults': {
-          const { userinfo_sub: userinfoSub = null } = await readJson(req);
-          if (userinfoSub !== null && typeof userinfoSub !== 'string') return sendJson(res, 400, { error: 'invalid_request', reason: 'userinfo_sub must be a string or null' });
-          faults.userinfoSub = userinfoSub;
-          return sendJson(res, 200, { ...faults });
+          const [status, body] = setFaults(await readJson(req));
+          return sendJson(res, status, body);
         }
         case 'GET /__interop/requests':
           return sendJson(res, 200, listRequests({

@@ -41,6 +41,15 @@ function stripIssParameter(ctx, issuer) {
   }
 }
 
+// The authorization-response fault: another issuer's `iss` in the redirect (query response mode).
+function replaceIssParameter(ctx, issuer, iss) {
+  const url = URL.parse(ctx.response.get('location') ?? '');
+  if (url?.searchParams.get('iss') === issuer) {
+    url.searchParams.set('iss', iss);
+    ctx.response.set('location', url.href);
+  }
+}
+
 // Koa middleware: the answers in which a profile differs from what oidc-provider does by itself.
 function profileResponses(profile, issuer) {
   return async function shapeResponses(ctx, next) {
@@ -49,6 +58,8 @@ function profileResponses(profile, issuer) {
     if (!profile.issParameter) {
       if (route === 'discovery' && ctx.body) delete ctx.body.authorization_response_iss_parameter_supported;
       if (route === 'authorization' || route === 'resume') stripIssParameter(ctx, issuer);
+    } else if (faults.authorizationIss && (route === 'authorization' || route === 'resume')) {
+      replaceIssParameter(ctx, issuer, faults.authorizationIss);
     }
     if (route === 'token' && ctx.status === 200 && ctx.body && typeof ctx.body === 'object') {
       if (ctx.oidc.params?.grant_type === 'refresh_token' && profile.refreshResponse === 'omit') {
@@ -59,6 +70,12 @@ function profileResponses(profile, issuer) {
     // oidc-provider always answers userinfo with the token's own sub; the fault replaces it after.
     if (route === 'userinfo' && faults.userinfoSub && ctx.status === 200 && ctx.body && typeof ctx.body === 'object') {
       ctx.body = { ...ctx.body, sub: faults.userinfoSub };
+    }
+    if (route === 'userinfo' && faults.userinfoStatus) {
+      const error = faults.userinfoStatus === 403 ? 'insufficient_scope' : 'invalid_token';
+      ctx.status = faults.userinfoStatus;
+      ctx.body = { error, error_description: 'the access token is not for the userinfo endpoint' };
+      ctx.set('WWW-Authenticate', `Bearer error="${error}"`);
     }
   };
 }

@@ -10,6 +10,7 @@ const idTokens = []; // { sub, clientId, sid }
 // oidc-provider route name -> endpoint name in the log
 const ENDPOINTS = {
   authorization: 'authorization',
+  resume: 'resume', // the authorization endpoint answering after the login page: the authorization response
   pushed_authorization_request: 'par',
   token: 'token',
   userinfo: 'userinfo',

@@ -146,7 +146,7 @@ internal sealed class UserTokenManager
         {
             result = await _tickets.UpdateAsync(
                 key,
-                ticket => api is null ? RefreshLockedAsync(key, ticket, replace, happened) : GetApiTokenLockedAsync(key, ticket, api, routeId ?? "(local)", replace, happened),
+                ticket => api is null ? RefreshLockedAsync(key, ticket, routeId ?? "(local)", replace, happened) : GetApiTokenLockedAsync(key, ticket, api, routeId ?? "(local)", replace, happened),
                 CancellationToken.None);
         }
         catch (TimeoutException)
@@ -198,8 +198,13 @@ internal sealed class UserTokenManager
         };
     }
 
-    /// <summary>Runs under the session's lock, on the session as stored now.</summary>
-    private async Task<(bool Write, AccessTokenResult Result)> RefreshLockedAsync(string key, AuthenticationTicket? ticket, string? replace, RefreshEvents happened)
+    /// <summary>
+    /// Runs under the session's lock, on the session as stored now. The provider refusing the
+    /// refresh token ends the session; refusing only the resource or scope the main token is for
+    /// (<c>invalid_target</c>, <c>invalid_scope</c>: e.g. the client's access to
+    /// <c>Bff:Oidc:Resources:0</c> was withdrawn) keeps it (502), as for a route's own token.
+    /// </summary>
+    private async Task<(bool Write, AccessTokenResult Result)> RefreshLockedAsync(string key, AuthenticationTicket? ticket, string routeId, string? replace, RefreshEvents happened)
     {
         if (ticket is null)
         {
@@ -225,10 +230,14 @@ internal sealed class UserTokenManager
 
         BffLog.RefreshingUserToken(_logger, subject);
         var resources = _options.CurrentValue.Oidc.Resources;
-        var response = await _tokenClient.RefreshAsync(refreshToken, resources.Count > 0 ? resources[0] : null, scope: null, CancellationToken.None);
+        var resource = resources.Count > 0 ? resources[0] : null;
+        var response = await _tokenClient.RefreshAsync(refreshToken, resource, scope: null, CancellationToken.None);
         _metrics.TokenRefreshed(response.Outcome);
         switch (response.Outcome)
         {
+            case TokenResponseOutcome.Rejected when response.Error is "invalid_target" or "invalid_scope":
+                BffLog.ApiTokenRefused(_logger, routeId, MainTokenDescription(resource), response.Error);
+                return (false, AccessTokenResult.ProviderRejected);
             case TokenResponseOutcome.Rejected:
                 await _tickets.RemoveAsync(key, CancellationToken.None);
                 happened.Refuse(ticket, response.Error ?? "rejected");
@@ -247,6 +256,9 @@ internal sealed class UserTokenManager
         BffLog.UserTokenRefreshed(_logger, subject, expiresAt);
         return (true, AccessTokenResult.Ok(response.AccessToken!, expiresAt));
     }
+
+    private static string MainTokenDescription(string? resource) =>
+        resource is null ? "the session's main token" : $"the session's main token (resource '{resource}', Bff:Oidc:Resources:0)";
 
     /// <summary>
     /// Gets the token of one API with the session's refresh token (RFC 8707 <c>resource</c> and/or

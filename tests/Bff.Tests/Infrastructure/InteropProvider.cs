@@ -148,7 +148,7 @@ public sealed class InteropProvider : IAsyncDisposable
     /// Registers a confidential client for the BFF at <paramref name="bffUrl"/> (redirect,
     /// post-logout and, where <paramref name="backChannelLogout"/>, back-channel logout URIs).
     /// </summary>
-    public async Task<(string ClientId, string ClientSecret)> RegisterClientAsync(string bffUrl, bool backChannelLogout = false, string? clientId = null, string? secret = null, bool endSession = true)
+    public async Task<(string ClientId, string ClientSecret)> RegisterClientAsync(string bffUrl, bool backChannelLogout = false, string? clientId = null, string? secret = null, bool endSession = true, string authentication = "client_secret_post")
     {
         clientId ??= $"bff-{Guid.NewGuid():N}";
         secret ??= $"secret-{Guid.NewGuid():N}";
@@ -157,7 +157,7 @@ public sealed class InteropProvider : IAsyncDisposable
             ["client_id"] = clientId,
             ["client_secret"] = secret,
             ["redirect_uris"] = new JsonArray($"{bffUrl}/signin-oidc"),
-            ["token_endpoint_auth_method"] = "client_secret_post",
+            ["token_endpoint_auth_method"] = authentication,
         };
         if (endSession)
         {
@@ -195,10 +195,19 @@ public sealed class InteropProvider : IAsyncDisposable
     }
 
     /// <summary>Makes the userinfo endpoint answer about <paramref name="sub"/> instead of the token's subject (null: as it should).</summary>
-    public async Task SetUserInfoSubjectFaultAsync(string? sub)
+    public Task SetUserInfoSubjectFaultAsync(string? sub) => SetFaultsAsync(new JsonObject { ["userinfo_sub"] = sub });
+
+    /// <summary>
+    /// Sets provider faults (tests/interop-provider/README.md, <c>/__interop/faults</c>): each member
+    /// given is set, null or an empty array ends it; the others keep their value.
+    /// </summary>
+    public async Task SetFaultsAsync(JsonObject faults)
     {
-        using var response = await Http.PostAsJsonAsync($"{Issuer}/__interop/faults", new JsonObject { ["userinfo_sub"] = sub });
-        response.EnsureSuccessStatusCode();
+        using var response = await Http.PostAsJsonAsync($"{Issuer}/__interop/faults", faults);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"Faults refused ({(int)response.StatusCode}): {await response.Content.ReadAsStringAsync()}");
+        }
     }
 
     /// <summary>What the provider and its API received, in order (optionally of one client).</summary>

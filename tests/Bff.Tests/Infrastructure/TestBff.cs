@@ -143,7 +143,8 @@ public sealed class TestBff : IAsyncDisposable
     /// Starts a BFF with exactly <paramref name="settings"/> (an operator's configuration for
     /// <paramref name="provider"/>, less the client credentials) and registers it at the provider
     /// as a new client with the address it got; with <paramref name="client"/>, as that client
-    /// (already registered, e.g. by another instance sharing the session store).
+    /// (already registered, e.g. by another instance sharing the session store); with
+    /// <paramref name="clientId"/>, registering a new client with that id (for a configuration that names it).
     /// </summary>
     public static async Task<TestBff> StartAsync(
         InteropProvider provider,
@@ -152,10 +153,12 @@ public sealed class TestBff : IAsyncDisposable
         FakeTimeProvider? time = null,
         bool backChannelLogout = false,
         (string Id, string Secret)? client = null,
-        bool endSession = true)
+        bool endSession = true,
+        string? clientId = null)
     {
         time ??= new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var (clientId, secret) = client ?? ($"bff-{Guid.NewGuid():N}", $"secret-{Guid.NewGuid():N}");
+        var (id, secret) = client ?? (clientId ?? $"bff-{Guid.NewGuid():N}", $"secret-{Guid.NewGuid():N}");
+        clientId = id;
         settings = new Dictionary<string, string?>(settings)
         {
             ["Bff:Oidc:ClientId"] = clientId,
@@ -168,7 +171,9 @@ public sealed class TestBff : IAsyncDisposable
         {
             try
             {
-                await provider.RegisterClientAsync(bff.Url, backChannelLogout, clientId, secret, endSession);
+                // Registered with the client authentication the configuration says (as an operator would).
+                var authentication = settings.GetValueOrDefault("Bff:Oidc:ClientAuthentication") ?? "client_secret_post";
+                await provider.RegisterClientAsync(bff.Url, backChannelLogout, clientId, secret, endSession, authentication);
             }
             catch
             {

@@ -93,6 +93,8 @@ public sealed record ApiAnswer
 {
     public string Api { get; init; } = string.Empty;
 
+    public string? Path { get; init; }
+
     public string? Sub { get; init; }
 
     public JsonElement Aud { get; init; }

@@ -23,7 +23,7 @@ public sealed class RotationInteropTests(RotationProvider fixture) : IClassFixtu
         TestBff.StartAsync(Provider, InteropProfiles.Keycloak(Provider, fixture.NewFolder()), new CapturingLoggerProvider(), backChannelLogout: true);
 
     [Fact]
-    public async Task Login_user_api_refresh_second_api_and_logout_work_with_the_provider_clock_4_minutes_ahead()
+    public async Task Login_user_api_refresh_second_api_and_logout_work_with_the_provider_clock_4_minutes_ahead_and_its_keys_rotated_mid_session()
     {
         await using var bff = await StartBffAsync();
         using var browser = new TestBrowser();
@@ -34,11 +34,22 @@ public sealed class RotationInteropTests(RotationProvider fixture) : IClassFixtu
         await walk.CallAsync("/api1/a");
         walk.ExpireTokens();
         await walk.CallAsync("/api1/a");
+
+        var kid = await Provider.RotateKeysAsync(); // mid-session: every token from now on has a kid the session has not seen
+        walk.ExpireTokens();
+        await walk.CallAsync("/api1/a");
         Assert.True((await walk.CallAsync("/api2/b")).HasAudience(Provider.Api2));
-        Assert.Equal(2, (await walk.GrantsAsync("refresh_token")).Count);
-        await walk.LogoutAsync();
+        var grants = await walk.GrantsAsync("refresh_token");
+        Assert.Equal(3, grants.Count);
+        Assert.All(grants, g => Assert.Equal(200, g.Status));
+        Assert.All(grants.Skip(1), g => Assert.Equal(kid, KeyId(g.Response!.Value.GetProperty("access_token").GetString()!))); // signed with the new key
+
+        await walk.LogoutAsync(); // id_token_hint signed with the old key: the provider still publishes it
         Assert.Equal(HttpStatusCode.Unauthorized, await walk.UserStatusAsync());
+        Assert.Single(await Provider.RequestsAsync(bff.ClientId), r => r.Endpoint == "revocation" && r.Status == 200);
     }
+
+    private static string? KeyId(string jwt) => new JsonWebToken(jwt).Kid;
 
     [Fact]
     public async Task A_provider_clock_4_minutes_behind_still_logs_in_and_refreshes()
