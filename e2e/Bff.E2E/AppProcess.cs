@@ -25,6 +25,12 @@ public sealed partial class AppProcess : IAsyncDisposable
     /// <summary>The base URL, with <c>localhost</c> as the host (browsers treat it as a secure context).</summary>
     public string Url { get; private set; } = string.Empty;
 
+    /// <summary>
+    /// The base URL with <c>127.0.0.1</c> as the host: another site than <see cref="Url"/> for the
+    /// browser (SameSite compares hosts, not ports), and still a secure context (a loopback address).
+    /// </summary>
+    public string IpUrl { get; private set; } = string.Empty;
+
     public string Output
     {
         get
@@ -78,6 +84,7 @@ public sealed partial class AppProcess : IAsyncDisposable
 
         var port = new Uri(await app._listening.Task).Port;
         app.Url = $"http://localhost:{port}";
+        app.IpUrl = $"http://127.0.0.1:{port}";
         return app;
     }
 

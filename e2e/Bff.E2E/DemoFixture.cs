@@ -19,6 +19,12 @@ public sealed class DemoFixture : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = null!;
 
+    /// <summary>BFF hosts per session store and SameSite setting, with the IdP on another site.</summary>
+    public CrossSiteBffs CrossSiteBffs { get; private set; } = null!;
+
+    /// <summary>The refresh tokens the IdP issued, as its own database records them.</summary>
+    public IdpRefreshTokens IdpRefreshTokens => new(Path.Combine(_data, "idp", "devidp.db"));
+
     public async Task InitializeAsync()
     {
         Idp = await AppProcess.StartAsync("Bff.DevIdp", "--Idp:DataPath", Path.Combine(_data, "idp"));
@@ -35,6 +41,8 @@ public sealed class DemoFixture : IAsyncLifetime
             "--ReverseProxy:Routes:api:Match:Path", "/api/{**rest}",
             "--ReverseProxy:Routes:api:Metadata:Bff.TokenType", "User",
             "--ReverseProxy:Clusters:api:Destinations:sample:Address", Api.Url);
+
+        CrossSiteBffs = new CrossSiteBffs(Idp, _data);
 
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -57,6 +65,11 @@ public sealed class DemoFixture : IAsyncLifetime
         }
 
         _playwright?.Dispose();
+        if (CrossSiteBffs is not null)
+        {
+            await CrossSiteBffs.DisposeAsync();
+        }
+
         foreach (var app in new[] { Bff, Api, Idp })
         {
             if (app is not null)

@@ -16,13 +16,8 @@ public sealed class LoginJourneyTests(DemoFixture demo)
         return (context, page);
     }
 
-    private static async Task LogInAtTheIdpAsync(IPage page, string username, string password)
-    {
-        await Expect(page.Locator("#login-form")).ToBeVisibleAsync(Visible);
-        await page.FillAsync("#username", username);
-        await page.FillAsync("#password", password);
-        await page.ClickAsync("#login-button");
-    }
+    private static Task LogInAtTheIdpAsync(IPage page, string username, string password) =>
+        IdpLoginPage.LogInAsync(page, username, password);
 
     [Fact]
     public async Task A_user_logs_in_calls_the_api_reloads_and_logs_out_everywhere()

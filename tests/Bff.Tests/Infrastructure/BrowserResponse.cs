@@ -10,6 +10,15 @@ public sealed record BrowserResponse(Uri RequestUri, HttpStatusCode Status, Http
 
     public bool IsRedirect => (int)Status is >= 300 and < 400;
 
+    /// <summary>The <c>Cookie</c> header the browser sent with the request (empty when none).</summary>
+    public string SentCookies { get; init; } = string.Empty;
+
+    /// <summary>
+    /// Whether the request was cross-site: a navigation whose initiator or an earlier hop of its
+    /// redirect chain is another site than <see cref="RequestUri"/>'s.
+    /// </summary>
+    public bool CrossSite { get; init; }
+
     public IEnumerable<string> SetCookies => Headers.TryGetValues("Set-Cookie", out var values) ? values : [];
 
     public string? Header(string name) =>

@@ -6,11 +6,15 @@ namespace Bff.Tests.Infrastructure;
 /// <summary>A form of an HTML page as a browser would submit it: its action and its fields' values.</summary>
 public sealed partial class HtmlForm
 {
-    private HtmlForm(Uri action, Dictionary<string, string> fields)
+    private HtmlForm(Uri page, Uri action, Dictionary<string, string> fields)
     {
+        Page = page;
         Action = action;
         Fields = fields;
     }
+
+    /// <summary>The page the form is on: the initiator of its submission.</summary>
+    public Uri Page { get; }
 
     public Uri Action { get; }
 
@@ -31,7 +35,7 @@ public sealed partial class HtmlForm
             }
         }
 
-        return new HtmlForm(new Uri(page.RequestUri, action), fields);
+        return new HtmlForm(page.RequestUri, new Uri(page.RequestUri, action), fields);
     }
 
     private static string? Attribute(string tag, string name)

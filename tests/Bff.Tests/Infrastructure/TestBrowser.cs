@@ -4,14 +4,20 @@ using System.Text.RegularExpressions;
 namespace Bff.Tests.Infrastructure;
 
 /// <summary>
-/// A minimal browser over real HTTP: a cookie jar shared by every origin on the machine (like a
-/// browser's for one host name), manual redirects, and a record of every answer it saw.
-/// Secure cookies are sent over http://127.0.0.1, as browsers do for loopback.
+/// A minimal browser over real HTTP: a cookie jar keyed by host name, as a browser's (so every port
+/// of 127.0.0.1 shares it, and <c>localhost</c> has its own), manual redirects, and a record of every
+/// answer it saw. Secure cookies are sent over http://127.0.0.1 and http://localhost, as browsers
+/// do for loopback. <c>SameSite</c> is honoured for navigations as Chromium does: a request whose
+/// initiator or an earlier hop of its redirect chain is another site (scheme and host; ports do not
+/// count) carries no <c>Strict</c> cookie, and <c>Lax</c> ones (also cookies without the attribute)
+/// only on a GET. Requests the test makes directly (<see cref="GetAsync"/>, <see cref="ApiAsync"/>)
+/// are same-site, as typed in the address bar or fetched by the page's own script.
 /// </summary>
 public sealed partial class TestBrowser : IDisposable
 {
     private readonly HttpClient _client;
     private readonly List<BrowserResponse> _seen = [];
+    private readonly Dictionary<(string Domain, string Path, string Name), string> _sameSite = [];
 
     public TestBrowser()
     {
@@ -41,11 +47,14 @@ public sealed partial class TestBrowser : IDisposable
     public Task<BrowserResponse> ApiAsync(string url, HttpMethod? method = null, HttpContent? content = null) =>
         SendAsync(method ?? HttpMethod.Get, url, content, ("X-CSRF", "1"));
 
-    public async Task<BrowserResponse> SendAsync(HttpMethod method, string url, HttpContent? content, params (string Name, string Value)[] headers)
+    /// <summary>A same-site request (from the address bar or the page's own script).</summary>
+    public Task<BrowserResponse> SendAsync(HttpMethod method, string url, HttpContent? content, params (string Name, string Value)[] headers) =>
+        SendAsync(method, new Uri(url), content, crossSite: false, headers);
+
+    private async Task<BrowserResponse> SendAsync(HttpMethod method, Uri uri, HttpContent? content, bool crossSite, params (string Name, string Value)[] headers)
     {
-        var uri = new Uri(url);
         using var request = new HttpRequestMessage(method, uri) { Content = content };
-        var cookieHeader = Cookies.GetCookieHeader(uri);
+        var cookieHeader = CookieHeader(uri, method, crossSite);
         if (cookieHeader.Length > 0)
         {
             request.Headers.TryAddWithoutValidation("Cookie", cookieHeader);
@@ -63,11 +72,16 @@ public sealed partial class TestBrowser : IDisposable
             {
                 // Loopback counts as a secure context for browsers; CookieContainer does not know that.
                 Cookies.SetCookies(uri, SecureAttribute().Replace(setCookie, string.Empty));
+                RememberSameSite(uri, setCookie);
             }
         }
 
         var body = await response.Content.ReadAsStringAsync();
-        var result = new BrowserResponse(uri, response.StatusCode, response.Headers, response.Content.Headers, body);
+        var result = new BrowserResponse(uri, response.StatusCode, response.Headers, response.Content.Headers, body)
+        {
+            SentCookies = cookieHeader,
+            CrossSite = crossSite,
+        };
         lock (_seen)
         {
             _seen.Add(result);
@@ -88,7 +102,8 @@ public sealed partial class TestBrowser : IDisposable
                 return response;
             }
 
-            response = await GetAsync(response.Location!.ToString());
+            var next = response.Location!;
+            response = await SendAsync(HttpMethod.Get, next, null, response.CrossSite || !SameSite(response.RequestUri, next));
         }
 
         return response;
@@ -157,12 +172,55 @@ public sealed partial class TestBrowser : IDisposable
 
     /// <summary>Posts <paramref name="form"/> (its fields form-urlencoded) to its action.</summary>
     public Task<BrowserResponse> SubmitAsync(HtmlForm form) =>
-        SendAsync(HttpMethod.Post, form.Action.ToString(), new FormUrlEncodedContent(form.Fields));
+        SendAsync(HttpMethod.Post, form.Action, new FormUrlEncodedContent(form.Fields), !SameSite(form.Page, form.Action));
 
     public string? CookieValue(string url, string name) => Cookies.GetCookies(new Uri(url))[name]?.Value;
 
     public void Dispose() => _client.Dispose();
 
+    /// <summary>Same site: the same scheme and host (the tests' hosts, loopback addresses and <c>localhost</c>, have no registrable domain).</summary>
+    private static bool SameSite(Uri a, Uri b) =>
+        string.Equals(a.Scheme, b.Scheme, StringComparison.OrdinalIgnoreCase) && string.Equals(a.Host, b.Host, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The cookies of <paramref name="uri"/> that this request carries under their <c>SameSite</c> attribute.</summary>
+    private string CookieHeader(Uri uri, HttpMethod method, bool crossSite)
+    {
+        if (!crossSite)
+        {
+            return Cookies.GetCookieHeader(uri);
+        }
+
+        lock (_sameSite)
+        {
+            return string.Join("; ", Cookies.GetCookies(uri)
+                .Where(c => (_sameSite.GetValueOrDefault((c.Domain, c.Path, c.Name)) ?? "lax") switch
+                {
+                    "none" => true,
+                    "strict" => false,
+                    _ => method == HttpMethod.Get, // Lax, and Lax by default: a top-level GET navigation only
+                })
+                .Select(c => $"{c.Name}={c.Value}"));
+        }
+    }
+
+    private void RememberSameSite(Uri uri, string setCookie)
+    {
+        var name = setCookie[..Math.Max(0, setCookie.IndexOf('=', StringComparison.Ordinal))].Trim();
+        if (Cookies.GetCookies(uri)[name] is not { } cookie)
+        {
+            return; // a deletion
+        }
+
+        var sameSite = SameSiteAttribute().Match(setCookie);
+        lock (_sameSite)
+        {
+            _sameSite[(cookie.Domain, cookie.Path, cookie.Name)] = sameSite.Success ? sameSite.Groups[1].Value.ToLowerInvariant() : "lax";
+        }
+    }
+
     [GeneratedRegex(@";\s*secure(?=;|$)", RegexOptions.IgnoreCase)]
     private static partial Regex SecureAttribute();
+
+    [GeneratedRegex(@";\s*samesite\s*=\s*(\w+)", RegexOptions.IgnoreCase)]
+    private static partial Regex SameSiteAttribute();
 }
