@@ -58,6 +58,7 @@ public static class BffServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<OpenIdConnectOptions>, PostConfigureOpenIdConnectOptions>()); // after ASP.NET Core's
         services.TryAddSingleton<UserInfoClaims>();
         services.TryAddSingleton<SessionTerminator>();
+        services.TryAddSingleton<ISessionRevocationService, SessionRevocationService>();
         services.TryAddSingleton<Bff.BffEvents>();
         services.TryAddSingleton<Bff.IReturnUrlValidator, Bff.LocalReturnUrlValidator>();
         services.TryAddSingleton<Bff.Events.BffEventRaiser>();

@@ -26,4 +26,7 @@ public enum BffSessionEndReason
 
     /// <summary>The user had more sessions than <c>Bff:Session:MaxPerUser</c>; the oldest ended.</summary>
     OverLimit,
+
+    /// <summary>The host ended it (<see cref="Sessions.ISessionRevocationService"/>), e.g. an administrator or an account change.</summary>
+    Revoked,
 }
