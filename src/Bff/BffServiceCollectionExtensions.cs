@@ -85,6 +85,8 @@ public static class BffServiceCollectionExtensions
         services.TryAddSingleton<RefreshTokenRevoker>();
         services.TryAddSingleton<BffRouteSettingsCache>();
         services.TryAddSingleton<LogoutTokenValidator>();
+        services.TryAddSingleton<Bff.Authentication.BffOpenIdConnectEvents>();
+        services.TryAddSingleton<Bff.Authentication.BffCookieEvents>();
 
         // The management endpoints: a host's own registration, before or after AddBff(), replaces each.
         services.TryAddSingleton<Bff.ILoginEndpoint, Bff.DefaultLoginEndpoint>();

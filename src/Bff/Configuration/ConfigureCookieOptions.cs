@@ -7,7 +7,8 @@ namespace Bff.Configuration;
 
 /// <summary>
 /// The session cookie: <c>__Host-</c> name, HttpOnly, Secure, Path=/, SameSite=Strict, holding only
-/// the session key (the ticket lives server-side). Challenges and forbids answer 401/403, never a redirect.
+/// the session key (the ticket lives server-side). Only configures: what the handler does beyond
+/// the defaults (401/403, never a redirect; <c>?slide=false</c>) is <see cref="Authentication.BffCookieEvents"/>.
 /// </summary>
 internal sealed class ConfigureCookieOptions : IConfigureNamedOptions<CookieAuthenticationOptions>
 {
@@ -15,9 +16,11 @@ internal sealed class ConfigureCookieOptions : IConfigureNamedOptions<CookieAuth
     private readonly ServerSideTicketStore _ticketStore;
     private readonly TimeProvider _time;
     private readonly BffDataProtection _dataProtection;
+    private readonly Authentication.BffCookieEvents _events;
 
-    public ConfigureCookieOptions(IOptions<BffOptions> bff, ServerSideTicketStore ticketStore, TimeProvider time, BffDataProtection dataProtection)
+    public ConfigureCookieOptions(IOptions<BffOptions> bff, ServerSideTicketStore ticketStore, TimeProvider time, BffDataProtection dataProtection, Authentication.BffCookieEvents events)
     {
+        _events = events;
         _dataProtection = dataProtection;
         _bff = bff;
         _ticketStore = ticketStore;
@@ -47,32 +50,6 @@ internal sealed class ConfigureCookieOptions : IConfigureNamedOptions<CookieAuth
         options.TimeProvider = _time;
         options.DataProtectionProvider = _dataProtection.Provider;
 
-        var userPath = _bff.Value.ManagementBasePath + "/user";
-        options.Events.OnRedirectToLogin = context =>
-        {
-            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-            return Task.CompletedTask;
-        };
-        options.Events.OnRedirectToAccessDenied = context =>
-        {
-            context.Response.StatusCode = StatusCodes.Status403Forbidden;
-            return Task.CompletedTask;
-        };
-        options.Events.OnCheckSlidingExpiration = context =>
-        {
-            // /bff/user?slide=false reads the session without extending it.
-            if (context.Request.Path.Equals(userPath, StringComparison.OrdinalIgnoreCase)
-                && string.Equals(context.Request.Query["slide"], "false", StringComparison.OrdinalIgnoreCase))
-            {
-                context.ShouldRenew = false;
-            }
-
-            if (context.ShouldRenew)
-            {
-                context.HttpContext.Items[BffItems.SessionRenewed] = true;
-            }
-
-            return Task.CompletedTask;
-        };
+        options.Events = _events; // the behaviour: Authentication/BffCookieEvents
     }
 }
