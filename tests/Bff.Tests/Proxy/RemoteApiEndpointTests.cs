@@ -40,6 +40,7 @@ public sealed class RemoteApiEndpointTests(IdpFixture env)
     }
 
     [Fact]
+    [Trait("Category", "Adversarial")]
     public async Task A_remote_api_gets_no_header_the_browser_named_in_its_connection_header()
     {
         await using var host = await StartAsync(app => app.MapRemoteBffApiEndpoint("/open", new Uri(env.Api.Url + "/")).SkipAntiforgery());
