@@ -48,6 +48,13 @@ internal sealed class IdpOptions
     /// </summary>
     public IList<string> TokenExchangeAudiences { get; } = new List<string>();
 
+    /// <summary>
+    /// Write the IdP login session's <c>sid</c> into identity tokens (<c>Idp:SessionIdInIdentityToken</c>).
+    /// <c>false</c> behaves like providers that issue none (the access token keeps it, for back-channel
+    /// logout), so a client's handling of ID tokens without <c>sid</c> can be tried. Default <c>true</c>.
+    /// </summary>
+    public bool SessionIdInIdentityToken { get; set; } = true;
+
     public string ResolveDataPath() =>
         string.IsNullOrWhiteSpace(DataPath)
             ? Path.Combine(AppContext.BaseDirectory, "data")

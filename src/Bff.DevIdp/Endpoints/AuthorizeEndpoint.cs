@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
@@ -29,6 +30,7 @@ internal static class AuthorizeEndpoint
         IOpenIddictScopeManager scopeManager,
         ClientSessionStore clientSessions,
         TimeProvider timeProvider,
+        IOptions<IdpOptions> options,
         ILoggerFactory loggerFactory)
     {
         var request = context.GetOpenIddictServerRequest()
@@ -82,7 +84,7 @@ internal static class AuthorizeEndpoint
         }
 
         identity.SetResources(resources);
-        ClaimDestinations.Apply(identity);
+        ClaimDestinations.Apply(identity, options.Value.SessionIdInIdentityToken);
 
         // Remembered for back-channel logout when this IdP session ends (OpenIddict has already validated the
         // client and its redirect_uri).

@@ -107,6 +107,7 @@ internal sealed class BffOpenIdConnectEvents : OpenIdConnectEvents
     /// </summary>
     private Task AddAuthorizationParameters(RedirectContext context)
     {
+        LoginThrottle.NameCorrelationAfterNonce(context); // the next login start can tell the pending logins' ages
         var oidc = _bff.Value.Oidc;
         foreach (var (name, value) in oidc.AuthorizationParameters)
         {

@@ -17,8 +17,8 @@ public sealed class BffLoginOptions
     /// <summary>
     /// Unfinished logins a browser may have at once (<c>Bff:Login:MaxPendingLogins</c>): each holds a
     /// correlation and a nonce cookie until it completes or 15 minutes pass; a login started with
-    /// this many pending drops them, so abandoned logins can never grow the browser's cookies past
-    /// what the server accepts. Default 3.
+    /// this many pending drops the oldest (a login in progress in another tab goes on), so abandoned
+    /// logins can never grow the browser's cookies past what the server accepts. Default 3.
     /// </summary>
     public int MaxPendingLogins { get; set; } = 3;
 }

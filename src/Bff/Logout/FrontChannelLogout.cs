@@ -1,7 +1,7 @@
+using Bff.Endpoints;
 using Bff.Sessions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
 namespace Bff.Logout;
@@ -11,7 +11,7 @@ namespace Bff.Logout;
 /// is on. ASP.NET Core's own handling ends the session whenever the session has no <c>sid</c> or
 /// <c>iss</c> claim to compare, so any same-site page could log the user out; here a request must
 /// name the provider (<c>iss</c>) and the session (<c>sid</c>, the provider's or the BFF's own),
-/// or it ends nothing (400). A matching request revokes the refresh token and deletes the session.
+/// or it ends nothing (400, a problem naming the parameter). A matching request revokes the refresh token and deletes the session.
 /// </summary>
 internal sealed class FrontChannelLogout
 {
@@ -31,10 +31,17 @@ internal sealed class FrontChannelLogout
         http.Response.Headers.CacheControl = "no-store";
         var message = context.ProtocolMessage;
         var configuration = await context.Options.ConfigurationManager!.GetConfigurationAsync(http.RequestAborted);
-        if (message is null || string.IsNullOrEmpty(message.Sid) || !string.Equals(message.Iss, configuration.Issuer, StringComparison.Ordinal))
+        if (message is null || !string.Equals(message.Iss, configuration.Issuer, StringComparison.Ordinal))
         {
-            BffLog.FrontChannelLogoutRejected(_logger, "iss and sid are required and iss must be the provider's");
-            http.Response.StatusCode = StatusCodes.Status400BadRequest;
+            BffLog.FrontChannelLogoutRejected(_logger, "iss is missing or not the provider's");
+            await BadRequest.WriteAsync(http, "A front-channel logout request must name the provider: iss is missing or not the provider's issuer.", "iss");
+            return;
+        }
+
+        if (string.IsNullOrEmpty(message.Sid))
+        {
+            BffLog.FrontChannelLogoutRejected(_logger, "sid is missing");
+            await BadRequest.WriteAsync(http, "A front-channel logout request must name the session: sid is missing.", "sid");
             return;
         }
 
@@ -47,7 +54,7 @@ internal sealed class FrontChannelLogout
         if (!string.Equals(message.Sid, SessionIds.For(session.Principal!, session.Properties), StringComparison.Ordinal))
         {
             BffLog.FrontChannelLogoutRejected(_logger, "sid is not the session's");
-            http.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await BadRequest.WriteAsync(http, "The sid is not this browser's session; nothing was ended.", "sid");
             return;
         }
 

@@ -62,6 +62,7 @@ internal sealed class BffTransformProvider : ITransformProvider
 
         context.AddRequestTransform(static transformContext =>
         {
+            ProxiedRequest.RemoveConnectionListed(transformContext.HttpContext, transformContext.ProxyRequest.Headers);
             ProxiedRequest.AttachToken(transformContext.HttpContext, transformContext.ProxyRequest.Headers);
             return ValueTask.CompletedTask;
         });

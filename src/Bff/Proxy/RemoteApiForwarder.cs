@@ -63,6 +63,7 @@ internal sealed class RemoteApiForwarder : IDisposable
 
             httpContext.Request.Path.StartsWithSegments(localPath, out var remaining);
             proxyRequest.RequestUri = RequestUtilities.MakeDestinationAddress(destinationPrefix, remaining, httpContext.Request.QueryString);
+            ProxiedRequest.RemoveConnectionListed(httpContext, proxyRequest.Headers);
             ProxiedRequest.AttachToken(httpContext, proxyRequest.Headers);
         }
 

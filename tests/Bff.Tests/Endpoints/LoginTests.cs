@@ -54,6 +54,7 @@ public sealed class LoginTests(IdpFixture env)
     }
 
     [Fact]
+    [Trait("Category", "Adversarial")]
     public async Task Login_correlation_and_nonce_cookies_are_secure_httponly_and_samesite_none()
     {
         await using var bff = await env.StartBffAsync();

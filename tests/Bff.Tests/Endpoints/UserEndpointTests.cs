@@ -26,6 +26,7 @@ public sealed class UserEndpointTests(IdpFixture env)
     }
 
     [Fact]
+    [Trait("Category", "Adversarial")]
     public async Task User_returns_the_users_claims_not_protocol_claims_or_provider_internal_ids()
     {
         await using var bff = await env.StartBffAsync();

@@ -15,6 +15,7 @@ public sealed class TestIdp : IAsyncDisposable
     private WebApplication? _app;
     private TimeSpan _reuseLeeway;
     private IReadOnlyList<string> _tokenExchangeAudiences = [];
+    private bool _sessionIdInIdentityToken = true;
 
     private TestIdp(TempDirectory data, CapturingLoggerProvider logs)
     {
@@ -33,14 +34,16 @@ public sealed class TestIdp : IAsyncDisposable
     /// <summary>
     /// Starts the dev IdP; <paramref name="reuseLeeway"/> is how long a redeemed refresh token is
     /// accepted again (<c>Idp:RefreshTokenReuseLeeway</c>), zero unless a test needs a provider's reuse interval;
-    /// <paramref name="tokenExchangeAudiences"/> turns the token exchange grant on for them (<c>Idp:TokenExchangeAudiences</c>).
+    /// <paramref name="tokenExchangeAudiences"/> turns the token exchange grant on for them (<c>Idp:TokenExchangeAudiences</c>);
+    /// <paramref name="sessionIdInIdentityToken"/> <c>false</c> issues ID tokens without <c>sid</c> (<c>Idp:SessionIdInIdentityToken</c>).
     /// </summary>
-    public static async Task<TestIdp> StartAsync(CapturingLoggerProvider? logs = null, TempDirectory? data = null, string? url = null, TimeSpan? reuseLeeway = null, IReadOnlyList<string>? tokenExchangeAudiences = null)
+    public static async Task<TestIdp> StartAsync(CapturingLoggerProvider? logs = null, TempDirectory? data = null, string? url = null, TimeSpan? reuseLeeway = null, IReadOnlyList<string>? tokenExchangeAudiences = null, bool sessionIdInIdentityToken = true)
     {
         var idp = new TestIdp(data ?? new TempDirectory("bff-idp"), logs ?? new CapturingLoggerProvider())
         {
             _reuseLeeway = reuseLeeway ?? TimeSpan.Zero,
             _tokenExchangeAudiences = tokenExchangeAudiences ?? [],
+            _sessionIdInIdentityToken = sessionIdInIdentityToken,
         };
         await idp.RunAsync(url ?? "http://127.0.0.1:0");
         return idp;
@@ -152,6 +155,7 @@ public sealed class TestIdp : IAsyncDisposable
             // No reuse leeway unless asked: a replayed refresh token fails (and revokes its family) so that tests see every replay.
             [
                 "--urls", url, "--Idp:DataPath", _data.Path, "--environment", "Development", "--Idp:RefreshTokenReuseLeeway", _reuseLeeway.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
+                "--Idp:SessionIdInIdentityToken", _sessionIdInIdentityToken ? "true" : "false",
                 .. _tokenExchangeAudiences.SelectMany((audience, i) => new[] { $"--Idp:TokenExchangeAudiences:{i}", audience }),
             ],
             builder =>

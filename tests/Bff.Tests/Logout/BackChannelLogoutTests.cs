@@ -100,6 +100,7 @@ public sealed class BackChannelLogoutTests(IdpFixture env)
 
     [Theory]
     [MemberData(nameof(InvalidTokens))]
+    [Trait("Category", "Adversarial")]
     public async Task Invalid_token_is_400_and_ends_nothing(string defect)
     {
         await using var s = await ThreeSessionsAsync();
@@ -139,6 +140,7 @@ public sealed class BackChannelLogoutTests(IdpFixture env)
     }
 
     [Fact]
+    [Trait("Category", "Adversarial")]
     public async Task Replayed_token_is_400_the_second_time()
     {
         await using var s = await ThreeSessionsAsync();

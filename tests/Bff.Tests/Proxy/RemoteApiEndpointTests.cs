@@ -40,6 +40,23 @@ public sealed class RemoteApiEndpointTests(IdpFixture env)
     }
 
     [Fact]
+    [Trait("Category", "Adversarial")]
+    public async Task A_remote_api_gets_no_header_the_browser_named_in_its_connection_header()
+    {
+        await using var host = await StartAsync(app => app.MapRemoteBffApiEndpoint("/open", new Uri(env.Api.Url + "/")).SkipAntiforgery());
+        var raw = "GET /open/api/echo HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: X-Hop\r\nX-Hop: 1\r\nX-Custom: kept\r\n\r\n" +
+            "HEAD /open/api/echo HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+
+        var answer = await RawHttp.SendAsync(new Uri(host.Url), System.Text.Encoding.ASCII.GetBytes(raw));
+
+        Assert.Equal(200, RawHttp.Status(answer));
+        var body = RawHttp.Body(answer);
+        var echo = new Echo(body[body.IndexOf('{', StringComparison.Ordinal)..(body.LastIndexOf('}') + 1)]);
+        Assert.False(echo.HasHeader("X-Hop"));
+        Assert.Equal("kept", echo.HeaderValue("X-Custom"));
+    }
+
+    [Fact]
     public async Task A_remote_api_requires_the_anti_forgery_header_unless_skipped_and_a_session_for_a_user_token()
     {
         await using var host = await StartAsync(app =>

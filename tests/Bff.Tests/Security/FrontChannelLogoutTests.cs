@@ -1,5 +1,7 @@
 using System.Net;
+using System.Text.Json;
 using Bff.Tests.Infrastructure;
+using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace Bff.Tests.Security;
 
@@ -29,21 +31,21 @@ public sealed class FrontChannelLogoutTests(IdpFixture env)
     }
 
     [Theory]
-    [InlineData("")] // what a same-site page would send
-    [InlineData("?iss={iss}")]
-    [InlineData("?sid={sid}")]
-    [InlineData("?sid={sid}&iss=http%3A%2F%2Fevil.example%2F")]
-    [InlineData("?sid=another-session&iss={iss}")]
-    public async Task When_on_a_request_not_naming_the_provider_and_the_session_is_400_and_ends_nothing(string query)
+    [InlineData("", "iss")] // what a same-site page would send
+    [InlineData("?iss={iss}", "sid")]
+    [InlineData("?sid={sid}", "iss")]
+    [InlineData("?sid={sid}&iss=http%3A%2F%2Fevil.example%2F", "iss")]
+    [InlineData("?sid=another-session&iss={iss}", "sid")]
+    public async Task When_on_a_request_not_naming_the_provider_and_the_session_is_a_400_problem_and_ends_nothing(string query, string parameter)
     {
         await using var bff = await env.StartBffAsync(settings => settings["Bff:Oidc:FrontChannelLogout"] = "true");
         using var browser = new TestBrowser();
         await browser.LoginAsync(bff.Url);
         var sid = await SidAsync(browser, bff);
 
-        var response = await browser.GetAsync($"{bff.Url}/signout-oidc{query.Replace("{sid}", Uri.EscapeDataString(sid), StringComparison.Ordinal).Replace("{iss}", Uri.EscapeDataString($"{env.Idp.Url}/"), StringComparison.Ordinal)}");
+        var response = await browser.GetAsync($"{bff.Url}/signout-oidc{Fill(query, sid, env.Idp)}");
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        AssertProblemNaming(response, parameter);
         Assert.Equal(HttpStatusCode.OK, (await browser.ApiAsync($"{bff.Url}/bff/user")).Status);
     }
 
@@ -61,5 +63,65 @@ public sealed class FrontChannelLogoutTests(IdpFixture env)
         Assert.Equal(HttpStatusCode.OK, response.Status);
         Assert.Equal(HttpStatusCode.Unauthorized, (await browser.ApiAsync($"{bff.Url}/bff/user")).Status);
         Assert.Single(env.Idp.Recorder.To("/connect/revoke"), r => r.Field("token") == refreshToken && r.Status == 200);
+    }
+
+    /// <summary>
+    /// The reported case: a provider whose ID tokens carry no <c>sid</c>. ASP.NET Core's own handling
+    /// ended such a session for a bare <c>GET /signout-oidc</c>; now it ends nothing, on or off.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Without_a_sid_from_the_provider_a_bare_request_ends_nothing(bool frontChannelLogout)
+    {
+        await using var idp = await TestIdp.StartAsync(sessionIdInIdentityToken: false);
+        await using var bff = await TestBff.StartAsync(idp, env.Api, env.NewFolder(), new CapturingLoggerProvider(),
+            settings => settings["Bff:Oidc:FrontChannelLogout"] = frontChannelLogout ? "true" : "false");
+        using var browser = new TestBrowser();
+        await browser.LoginAsync(bff.Url);
+        Assert.False(new JsonWebToken(IssuedTokens.From(idp, bff.ClientId).IdTokens.Single()).TryGetPayloadValue<string>("sid", out _)); // the provider issued none
+
+        var response = await browser.GetAsync($"{bff.Url}/signout-oidc");
+
+        if (frontChannelLogout)
+        {
+            AssertProblemNaming(response, "iss");
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await browser.ApiAsync($"{bff.Url}/bff/user")).Status);
+        Assert.Empty(idp.Recorder.To("/connect/revoke"));
+    }
+
+    [Fact]
+    public async Task Without_a_sid_from_the_provider_only_the_bffs_own_sid_ends_the_session()
+    {
+        await using var idp = await TestIdp.StartAsync(sessionIdInIdentityToken: false);
+        await using var bff = await TestBff.StartAsync(idp, env.Api, env.NewFolder(), new CapturingLoggerProvider(),
+            settings => settings["Bff:Oidc:FrontChannelLogout"] = "true");
+        using var browser = new TestBrowser();
+        await browser.LoginAsync(bff.Url);
+        var sid = new UserClaims((await browser.ApiAsync($"{bff.Url}/bff/user")).Body).LogoutUrl.Split("sid=")[1]; // the BFF's own
+        var refreshToken = IssuedTokens.From(idp, bff.ClientId).RefreshTokens.Single();
+
+        AssertProblemNaming(await browser.GetAsync($"{bff.Url}/signout-oidc{Fill("?iss={iss}", sid, idp)}"), "sid");
+        AssertProblemNaming(await browser.GetAsync($"{bff.Url}/signout-oidc{Fill("?iss={iss}&sid=guessed", sid, idp)}"), "sid");
+        Assert.Equal(HttpStatusCode.OK, (await browser.ApiAsync($"{bff.Url}/bff/user")).Status);
+
+        var response = await browser.GetAsync($"{bff.Url}/signout-oidc{Fill("?iss={iss}&sid={sid}", sid, idp)}");
+
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.ApiAsync($"{bff.Url}/bff/user")).Status);
+        Assert.Single(idp.Recorder.To("/connect/revoke"), r => r.Field("token") == refreshToken && r.Status == 200);
+    }
+
+    private static string Fill(string query, string sid, TestIdp idp) =>
+        query.Replace("{sid}", Uri.EscapeDataString(sid), StringComparison.Ordinal).Replace("{iss}", Uri.EscapeDataString($"{idp.Url}/"), StringComparison.Ordinal);
+
+    private static void AssertProblemNaming(BrowserResponse response, string parameter)
+    {
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        Assert.Equal("application/problem+json", response.Header("Content-Type"));
+        using var problem = JsonDocument.Parse(response.Body);
+        Assert.Equal(problem.RootElement.GetProperty("detail").GetString(), problem.RootElement.GetProperty("errors").GetProperty(parameter)[0].GetString());
     }
 }

@@ -57,6 +57,30 @@ public sealed class LoginAmplificationTests(IdpFixture env)
     }
 
     [Fact]
+    public async Task A_login_beyond_the_pending_limit_drops_only_the_oldest_and_an_earlier_one_still_completes()
+    {
+        await using var bff = await env.StartBffAsync(settings => settings["Bff:Login:RateLimit"] = "0"); // 3 pending at most
+        using var browser = new TestBrowser();
+        var bffPort = new Uri(bff.Url).Port;
+        bool IsCallback(BrowserResponse r) => r.RequestUri.Port == bffPort && r.RequestUri.AbsolutePath == "/signin-oidc";
+        var loginPages = new List<BrowserResponse>();
+        for (var i = 0; i < 4; i++) // four logins in four tabs: the fourth drops the first's cookies
+        {
+            loginPages.Add(await browser.FollowAsync(await browser.GetAsync($"{bff.Url}/bff/login")));
+        }
+
+        var second = await browser.FollowAsync(await browser.SubmitLoginAsync(loginPages[1], "alice", "alice"), IsCallback);
+        var firstAuthorization = new Uri(loginPages[0].RequestUri, HtmlForm.Parse(loginPages[0], "login-form").Fields["returnUrl"]);
+        var first = await browser.FollowAsync(await browser.GetAsync(firstAuthorization.ToString()), IsCallback); // signed in at the IdP now
+
+        Assert.True(IsCallback(second));
+        Assert.Equal(HttpStatusCode.Redirect, second.Status); // the second login completed: back to its returnUrl
+        Assert.True(IsCallback(first));
+        Assert.NotEqual(HttpStatusCode.Redirect, first.Status); // the oldest was dropped
+        Assert.Equal(HttpStatusCode.OK, (await browser.ApiAsync($"{bff.Url}/bff/user")).Status);
+    }
+
+    [Fact]
     public async Task A_user_beyond_the_session_limit_loses_the_oldest_session_and_its_refresh_token()
     {
         await using var bff = await env.StartBffAsync(settings => settings["Bff:Session:MaxPerUser"] = "2");
