@@ -2,7 +2,7 @@ using System.Security.Claims;
 using Bff.SessionCache;
 using Microsoft.AspNetCore.Authentication;
 
-namespace Bff.Tests.Sessions;
+namespace Bff.Tests.Unit;
 
 /// <summary>The ticket the caches share between concurrent requests cannot be changed by one of them.</summary>
 public sealed class ReadOnlyTicketTests

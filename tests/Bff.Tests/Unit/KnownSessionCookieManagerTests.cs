@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 
-namespace Bff.Tests.Configuration;
+namespace Bff.Tests.Unit;
 
 /// <summary>
 /// The session cookie is found in the Cookie header without ASP.NET Core's parse only when that
