@@ -6,7 +6,7 @@ using Bff.Tests.Infrastructure;
 namespace Bff.Tests.Diagnostics;
 
 /// <summary>Uses an IdP of its own: it is down when the BFF starts and comes up later on the same port.</summary>
-[Collection(IntegrationCollection.Name)]
+[Collection(SerialCollection.Name)]
 public sealed class DiscoveryStartupTests(IdpFixture env)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(45);

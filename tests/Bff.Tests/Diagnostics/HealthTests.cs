@@ -4,7 +4,7 @@ using Bff.Tests.Infrastructure;
 
 namespace Bff.Tests.Diagnostics;
 
-[Collection(IntegrationCollection.Name)]
+[Collection(SerialCollection.Name)]
 public sealed class HealthTests(IdpFixture env)
 {
     [Fact]

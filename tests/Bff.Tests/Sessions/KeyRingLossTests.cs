@@ -8,7 +8,7 @@ namespace Bff.Tests.Sessions;
 /// started since make new keys, and cookies from older instances fail on them. That is now said
 /// (an error naming the cause), and a key ring kept in a shared folder avoids it.
 /// </summary>
-[Collection(IntegrationCollection.Name)]
+[Collection(SerialCollection.Name)]
 public sealed class KeyRingLossTests(IdpFixture env)
 {
     private Task<TestBff> StartOnRedisAsync(RedisServer redis, (string, string)? client = null, string? keysPath = null) =>

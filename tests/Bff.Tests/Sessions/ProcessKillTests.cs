@@ -11,7 +11,7 @@ namespace Bff.Tests.Sessions;
 /// IdP has by default: the restarted BFF's next refresh replays the refresh token it had stored,
 /// within that interval, and no session is lost.
 /// </summary>
-[Collection(IntegrationCollection.Name)]
+[Collection(SerialCollection.Name)]
 public sealed class ProcessKillTests(IdpFixture env, ITestOutputHelper output)
 {
     private const int Sessions = 8;

@@ -12,7 +12,7 @@ namespace Bff.Tests.Sessions;
 /// no Redis round trip per request, and every change made anywhere seen without waiting for the
 /// copy to age out. Real redis-server; Redis is asked what it executed (INFO commandstats).
 /// </summary>
-[Collection(IntegrationCollection.Name)]
+[Collection(SerialCollection.Name)]
 public sealed class RedisLocalCacheTests(IdpFixture env) : IAsyncLifetime
 {
     /// <summary>Far longer than any wait below: only an invalidation can explain a session ending in time.</summary>

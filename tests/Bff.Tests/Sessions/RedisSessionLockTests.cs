@@ -9,7 +9,7 @@ namespace Bff.Tests.Sessions;
 /// The Redis lock that orders a session's refreshes across instances: kept while its holder lives,
 /// free soon after its holder dies. Real redis-server; the lock's lifetime is Redis's (real time).
 /// </summary>
-[Collection(IntegrationCollection.Name)]
+[Collection(SerialCollection.Name)]
 public sealed class RedisSessionLockTests(IdpFixture env) : IAsyncLifetime
 {
     private RedisServer _redis = null!;

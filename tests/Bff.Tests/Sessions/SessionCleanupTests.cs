@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Bff.Tests.Sessions;
 
-[Collection(IntegrationCollection.Name)]
+[Collection(SerialCollection.Name)]
 public sealed class SessionCleanupTests(IdpFixture env)
 {
     [Theory]

@@ -10,7 +10,7 @@ namespace Bff.Tests.Sessions;
 /// 500 after a 5 s timeout), the outage is logged once, a login stops before the password, and the
 /// BFF recovers without a restart.
 /// </summary>
-[Collection(IntegrationCollection.Name)]
+[Collection(SerialCollection.Name)]
 public sealed class SessionStoreOutageTests(IdpFixture env, ITestOutputHelper output)
 {
     [Fact]

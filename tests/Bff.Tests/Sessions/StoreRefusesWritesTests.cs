@@ -12,7 +12,7 @@ namespace Bff.Tests.Sessions;
 /// work, readiness says the store refuses writes, and everything recovers without a restart. The
 /// dev IdP runs without a reuse leeway here: a replayed refresh token would end the session.
 /// </summary>
-[Collection(IntegrationCollection.Name)]
+[Collection(SerialCollection.Name)]
 public sealed class StoreRefusesWritesTests(IdpFixture env)
 {
     private static readonly Action<Dictionary<string, string?>> Sqlite = s => s["Bff:Session:Store"] = "Sqlite";

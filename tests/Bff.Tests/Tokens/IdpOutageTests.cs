@@ -5,7 +5,7 @@ using Bff.Tests.Infrastructure;
 namespace Bff.Tests.Tokens;
 
 /// <summary>Uses an IdP (and API) of its own: the IdP is stopped and restarted on the same port mid-session.</summary>
-[Collection(IntegrationCollection.Name)]
+[Collection(SerialCollection.Name)]
 public sealed class IdpOutageTests(IdpFixture env)
 {
     [Fact]

@@ -1,8 +1,9 @@
 using System.Security.Claims;
 using Bff.SessionCache;
+using Bff.Sessions;
 using Microsoft.AspNetCore.Authentication;
 
-namespace Bff.Tests.Sessions;
+namespace Bff.Tests.Unit;
 
 /// <summary>The ticket the caches share between concurrent requests cannot be changed by one of them.</summary>
 public sealed class ReadOnlyTicketTests
@@ -29,14 +30,25 @@ public sealed class ReadOnlyTicketTests
         Assert.Equal("token", shared.Properties.GetTokenValue("access_token"));
     }
 
+    /// <summary>
+    /// The library's own writer works on a shared ticket through a writable copy (the serializer
+    /// drops the session key and moves JWTs out of the properties), and leaves the shared one as it was.
+    /// </summary>
     [Fact]
-    public void A_writable_copy_of_a_shared_ticket_can_be_changed()
+    public void A_shared_ticket_can_be_serialized_for_the_store_and_is_not_changed_by_it()
     {
-        var copy = ReadOnlyTicket.Copy(NewTicket()).Properties.Clone();
+        const string jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl";
+        var ticket = NewTicket();
+        ticket.Properties.UpdateTokenValue("access_token", jwt);
+        ticket.Properties.Items[SessionProperties.SessionKey] = "key-1";
+        var shared = ReadOnlyTicket.Copy(ticket);
 
-        copy.UpdateTokenValue("access_token", "rotated");
+        var read = SessionTicketFormat.Deserialize(SessionTicketFormat.Serialize(shared))!;
 
-        Assert.Equal("rotated", copy.GetTokenValue("access_token"));
+        Assert.Equal(jwt, read.Properties.GetTokenValue("access_token"));
+        Assert.False(read.Properties.Items.ContainsKey(SessionProperties.SessionKey));
+        Assert.Equal(jwt, shared.Properties.GetTokenValue("access_token"));
+        Assert.Equal("key-1", shared.Properties.Items[SessionProperties.SessionKey]);
     }
 
     private static AuthenticationTicket NewTicket()

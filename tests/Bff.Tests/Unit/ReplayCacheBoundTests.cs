@@ -1,7 +1,7 @@
 using Bff.Sessions;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Bff.Tests.Sessions;
+namespace Bff.Tests.Unit;
 
 /// <summary>
 /// Issue 15, item 7 (memory under churn): the Memory store's replay cache of logout-token

@@ -3,7 +3,7 @@ using Bff.SessionCache;
 using Bff.Sessions;
 using Microsoft.AspNetCore.Authentication;
 
-namespace Bff.Tests.Sessions;
+namespace Bff.Tests.Unit;
 
 /// <summary>
 /// The stored form of a session's ticket: whatever the tokens look like, what is read back is

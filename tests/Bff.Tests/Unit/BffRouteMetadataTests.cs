@@ -1,7 +1,7 @@
 using Bff.Proxy;
 using Yarp.ReverseProxy.Configuration;
 
-namespace Bff.Tests.Proxy;
+namespace Bff.Tests.Unit;
 
 public sealed class BffRouteMetadataTests
 {

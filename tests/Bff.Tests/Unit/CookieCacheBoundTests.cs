@@ -3,7 +3,7 @@ using Bff.SessionCache;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Bff.Tests.SessionCache;
+namespace Bff.Tests.Unit;
 
 /// <summary>
 /// The cookie-value cache at its bound: when every entry is live, the tenth nearest their end make
