@@ -55,7 +55,15 @@ function selfcheckCounts(out) {
 
 await suite('interop provider self-check (oidc-provider, six profiles)', 'node', ['tests/interop-provider/selfcheck.mjs'], selfcheckCounts);
 await suite('client-app unit tests (vitest)', 'npm', ['test', '--workspace', 'client-app'], vitestCounts);
-await suite('integration tests (tests/Bff.Tests)', 'dotnet', ['test', 'tests/Bff.Tests/Bff.Tests.csproj', '-c', configuration, '--no-build', '--nologo', ...filter], vstestCounts);
+// The pyramid's layers, reported apart: unit specifications (no sockets, ~2 s), then integration
+// tests on real sockets. A BFF_TEST_FILTER run keeps one run of the project with that filter.
+const testProject = ['test', 'tests/Bff.Tests/Bff.Tests.csproj', '-c', configuration, '--no-build', '--nologo'];
+if (filter.length) {
+  await suite('unit and integration tests (tests/Bff.Tests)', 'dotnet', [...testProject, ...filter], vstestCounts);
+} else {
+  await suite('unit specifications (tests/Bff.Tests/Unit)', 'dotnet', [...testProject, '--filter', 'FullyQualifiedName~Bff.Tests.Unit.'], vstestCounts);
+  await suite('integration tests (tests/Bff.Tests)', 'dotnet', [...testProject, '--filter', 'FullyQualifiedName!~Bff.Tests.Unit.'], vstestCounts);
+}
 await suite('browser tests (e2e/Bff.E2E)', 'dotnet', ['test', 'e2e/Bff.E2E/Bff.E2E.csproj', '-c', configuration, '--no-build', '--nologo', ...filter], vstestCounts);
 
 console.log('\n[bff] results');
