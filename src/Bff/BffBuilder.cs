@@ -56,7 +56,7 @@ public sealed class BffBuilder
             var options = services.GetRequiredService<IOptions<Bff.BffOptions>>().Value;
             return options.Session.Store == Bff.SessionStoreKinds.Redis
                 ? new RedisSessionLocks(services.GetRequiredService<IConnectionMultiplexer>(), options.Session.RedisKeyPrefix, options.Tokens.RefreshTimeout)
-                : new LocalSessionLocks();
+                : new LocalSessionLocks(services.GetRequiredService<TimeProvider>());
         });
         Services.TryAddSingleton<IReplayCache>(static services =>
             services.GetRequiredService<IUserSessionStore>() as IReplayCache ?? new InMemoryReplayCache());

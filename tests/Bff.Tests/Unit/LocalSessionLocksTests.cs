@@ -5,8 +5,7 @@ namespace Bff.Tests.Unit;
 /// <summary>
 /// <see cref="LocalSessionLocks"/>: one holder per session key at a time, other sessions not held
 /// up, a waiter that gives up leaves without the lock, and a release counts once however often it
-/// is disposed. (The 30-second limit on a wait is real time, not a <see cref="TimeProvider"/>'s:
-/// it is not specified here.)
+/// is disposed, and a wait gives up after 30 s of the application's clock.
 /// </summary>
 public sealed class LocalSessionLocksTests
 {
@@ -78,5 +77,27 @@ public sealed class LocalSessionLocksTests
     {
         static uint Stripe(string k) => (uint)StringComparer.Ordinal.GetHashCode(k) % 256;
         return Enumerable.Range(0, 1000).Select(i => $"other-{i}").First(k => Stripe(k) != Stripe(key));
+    }
+
+    [Fact]
+    public async Task A_wait_gives_up_after_30_seconds_of_the_applications_clock_and_the_holder_keeps_the_lock()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var locks = new LocalSessionLocks(time);
+        var holder = await locks.AcquireAsync("s1", CancellationToken.None);
+
+        var waiter = locks.AcquireAsync("s1", CancellationToken.None);
+        time.Advance(TimeSpan.FromSeconds(29));
+        await Task.Delay(Briefly);
+        Assert.False(waiter.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Same(waiter, await Task.WhenAny(waiter, Task.Delay(Quickly))); // gave up on the fake clock, not after real time
+        await Assert.ThrowsAsync<TimeoutException>(() => waiter);
+        var other = locks.AcquireAsync("s1", CancellationToken.None);
+        await Task.Delay(Briefly);
+        Assert.False(other.IsCompleted); // still held by the holder
+        await holder.DisposeAsync();
+        await (await other.WaitAsync(Quickly)).DisposeAsync();
     }
 }
