@@ -45,7 +45,7 @@ public static class BffEndpointRouteBuilderExtensions
         {
             group.MapGet(DiagnosticsPath, static context => Process<IDiagnosticsEndpoint>(context))
                 .WithMetadata(BffManagementEndpointMetadata.WithAntiForgery);
-            Bff.Diagnostics.OperationsLog.DiagnosticsEndpointMapped(services.GetRequiredService<ILoggerFactory>().CreateLogger("Bff.Diagnostics.DiagnosticsEndpoint"), basePath + DiagnosticsPath);
+            Bff.Core.OperationsLog.DiagnosticsEndpointMapped(services.GetRequiredService<ILoggerFactory>().CreateLogger("Bff.Diagnostics.DiagnosticsEndpoint"), basePath + DiagnosticsPath);
         }
 
         return group;

@@ -47,7 +47,7 @@ public static class BffHttpContextExtensions
 
     private static ApiTokenKey? ApiFor(UserTokenRequestParameters? parameters)
     {
-        if (parameters?.Resource is { } resource && !Configuration.ResourceIndicator.IsValid(resource))
+        if (parameters?.Resource is { } resource && !Core.ResourceIndicator.IsValid(resource))
         {
             throw new ArgumentException($"The resource '{resource}' is not a resource indicator: use an absolute URI without a fragment (RFC 8707), e.g. https://api.example.com/.", nameof(parameters));
         }

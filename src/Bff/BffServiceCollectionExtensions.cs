@@ -1,8 +1,10 @@
 using Bff.Configuration;
+using Bff.Core;
 using Bff.Endpoints;
 using Bff.Logout;
 using Bff.Proxy;
 using Bff.Sessions;
+using Bff.TokenEndpoint;
 using Bff.Tokens;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
@@ -58,6 +60,8 @@ public static class BffServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<OpenIdConnectOptions>, PostConfigureOpenIdConnectOptions>()); // after ASP.NET Core's
         services.TryAddSingleton<UserInfoClaims>();
         services.TryAddSingleton<SessionTerminator>();
+        services.TryAddSingleton<ActiveSessionCounter>();
+        services.TryAddSingleton<Bff.Diagnostics.IActiveSessionSource>(static s => s.GetRequiredService<ActiveSessionCounter>());
         services.TryAddSingleton<ISessionRevocationService, SessionRevocationService>();
         services.TryAddSingleton<Bff.BffEvents>();
         services.TryAddSingleton<Bff.IReturnUrlValidator, Bff.LocalReturnUrlValidator>();
@@ -96,7 +100,7 @@ public static class BffServiceCollectionExtensions
         services.TryAddSingleton<Bff.ISilentLoginCallbackEndpoint, Bff.DefaultSilentLoginCallbackEndpoint>();
         services.TryAddSingleton<Bff.IBackchannelLogoutEndpoint, Bff.DefaultBackchannelLogoutEndpoint>();
         services.TryAddSingleton<Bff.IDiagnosticsEndpoint, Bff.DefaultDiagnosticsEndpoint>();
-        Bff.Diagnostics.BffOperationsServices.Add(services); // metrics, readiness checks, discovery warm-up, diagnostics
+        Bff.Health.BffOperationsServices.Add(services); // metrics, readiness checks, discovery warm-up, diagnostics
 
         // Server-side sessions are the default, without a second call (AddServerSideSessions() stays, and is harmless).
         return new BffBuilder(services).AddServerSideSessions();

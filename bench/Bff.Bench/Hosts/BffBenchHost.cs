@@ -226,7 +226,7 @@ internal static class BffBenchHost
         long? active;
         try
         {
-            active = services.GetRequiredService<Bff.Diagnostics.ActiveSessionCounter>().Count();
+            active = services.GetRequiredService<Bff.Sessions.ActiveSessionCounter>().Count();
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

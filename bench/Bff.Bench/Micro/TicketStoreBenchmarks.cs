@@ -55,7 +55,7 @@ public class TicketStoreBenchmarks
 
         // The cookie handler's own format without the library's cache in front (same purposes as
         // PostConfigureCookieAuthenticationOptions).
-        _rawCookieFormat = new TicketDataFormat(_memory.Services.GetRequiredService<Bff.Configuration.BffDataProtection>().Provider
+        _rawCookieFormat = new TicketDataFormat(_memory.Services.GetRequiredService<Bff.Core.BffDataProtection>().Provider
             .CreateProtector("Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationMiddleware", BffDefaults.CookieScheme, "v2"));
         if (_rawCookieFormat.Unprotect(_memory.CookieValue) is null)
         {
@@ -64,7 +64,7 @@ public class TicketStoreBenchmarks
 
         _evictMemory = Evictor(_memory.Services);
         _evictSqlite = Evictor(_sqlite.Services);
-        _ticketProtector = _memory.Services.GetRequiredService<Bff.Configuration.BffDataProtection>().Provider.CreateProtector(typeof(ServerSideTicketStore).FullName!, "v1");
+        _ticketProtector = _memory.Services.GetRequiredService<Bff.Core.BffDataProtection>().Provider.CreateProtector(typeof(ServerSideTicketStore).FullName!, "v1");
         _session = await _memoryStore.GetAsync(_memory.SessionKey, CancellationToken.None) ?? throw new InvalidOperationException("no session");
         _serialized = _ticketProtector.Unprotect(_session.Ticket);
         _ticket = TicketSerializer.Default.Deserialize(_serialized)!;

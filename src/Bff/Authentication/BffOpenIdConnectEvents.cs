@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
+using Bff.Core;
 using Bff.Endpoints;
 using Bff.Sessions;
+using Bff.TokenEndpoint;
 using Bff.Tokens;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;

@@ -1,3 +1,4 @@
+using Bff.Core;
 using Microsoft.Extensions.Options;
 
 namespace Bff.Configuration;
@@ -168,7 +169,7 @@ internal sealed class BffOptionsValidator : IValidateOptions<BffOptions>
 
         try
         {
-            Tokens.ClientAssertionSigner.LoadCredentials(oidc);
+            TokenEndpoint.ClientAssertionSigner.LoadCredentials(oidc);
         }
         catch (Exception ex) when (ex is ArgumentException or System.Security.Cryptography.CryptographicException or IOException or UnauthorizedAccessException)
         {

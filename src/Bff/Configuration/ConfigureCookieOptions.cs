@@ -1,3 +1,4 @@
+using Bff.Core;
 using Bff.Sessions;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http;

@@ -1,3 +1,4 @@
+using Bff.Core;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using Bff.Tokens;
+using Bff.TokenEndpoint;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -28,7 +28,7 @@ internal sealed class BffInstruments
     private readonly Counter<long> _clientTokenFetches;
     private readonly Counter<long> _proxyRequests;
 
-    public BffInstruments(IMeterFactory meterFactory, ActiveSessionCounter sessions)
+    public BffInstruments(IMeterFactory meterFactory, IActiveSessionSource sessions)
     {
         var meter = meterFactory.Create(BffMetrics.MeterName);
         _logins = meter.CreateCounter<long>(BffMetrics.Logins, "{login}", "Login callbacks, by result.");

@@ -1,4 +1,4 @@
-using Bff.Tokens;
+using Bff.TokenEndpoint;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Http;

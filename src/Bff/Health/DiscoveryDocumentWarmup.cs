@@ -1,4 +1,4 @@
-using Bff.Diagnostics;
+using Bff.Core;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -1,6 +1,6 @@
+using Bff.Core;
 using Bff.Endpoints;
 using Bff.Sessions;
-using Bff.Tokens;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Http;
@@ -17,7 +17,7 @@ namespace Bff;
 /// </summary>
 public class DefaultLogoutEndpoint : ILogoutEndpoint
 {
-    private readonly Logout.RefreshTokenRevoker _revoker;
+    private readonly TokenEndpoint.RefreshTokenRevoker _revoker;
     private readonly ServerSideTicketStore _tickets;
     private readonly IOptionsMonitor<OpenIdConnectOptions> _oidcOptions;
     private readonly IOptions<BffOptions> _bffOptions;
@@ -32,7 +32,7 @@ public class DefaultLogoutEndpoint : ILogoutEndpoint
         _returnUrls = services.GetRequiredService<IReturnUrlValidator>();
         _events = services.GetRequiredService<Events.BffEventRaiser>();
         _bffOptions = services.GetRequiredService<IOptions<BffOptions>>();
-        _revoker = services.GetRequiredService<Logout.RefreshTokenRevoker>();
+        _revoker = services.GetRequiredService<TokenEndpoint.RefreshTokenRevoker>();
         _tickets = services.GetRequiredService<ServerSideTicketStore>();
         _oidcOptions = services.GetRequiredService<IOptionsMonitor<OpenIdConnectOptions>>();
         _logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Bff.Logout.LogoutEndpoint");

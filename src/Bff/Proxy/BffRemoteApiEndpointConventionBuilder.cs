@@ -27,7 +27,7 @@ public sealed class BffRemoteApiEndpointConventionBuilder : IEndpointConventionB
     /// <exception cref="ArgumentException">The resource is not an absolute URI without a fragment, or scope/resource with <see cref="RequiredTokenType.None"/>.</exception>
     public BffRemoteApiEndpointConventionBuilder WithAccessToken(RequiredTokenType type = RequiredTokenType.User, string? scope = null, string? resource = null)
     {
-        if (resource is not null && !Configuration.ResourceIndicator.IsValid(resource))
+        if (resource is not null && !Core.ResourceIndicator.IsValid(resource))
         {
             throw new ArgumentException($"The resource '{resource}' is not an absolute URI without a fragment (RFC 8707).", nameof(resource));
         }

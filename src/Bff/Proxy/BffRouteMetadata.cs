@@ -83,7 +83,7 @@ internal static class BffRouteMetadata
 
         if (metadata.TryGetValue(Resource, out var resource) && !string.IsNullOrWhiteSpace(resource))
         {
-            if (Configuration.ResourceIndicator.IsValid(resource))
+            if (Core.ResourceIndicator.IsValid(resource))
             {
                 settings = settings with { Resource = resource };
             }

@@ -1,3 +1,4 @@
+using Bff.Core;
 using Microsoft.Extensions.Caching.Memory;
 
 namespace Bff.SessionCache;

@@ -1,3 +1,4 @@
+using Bff.Core;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Caching.Memory;
 
@@ -16,7 +17,7 @@ namespace Bff.SessionCache;
 internal sealed class TicketCache : IDisposable
 {
     /// <summary>Tokens only a logout or a refresh needs, which read the session from the store: 1–3 KB per session in use saved.</summary>
-    private static readonly string[] NotShared = [Tokens.TokenNames.IdTokenItem, Tokens.TokenNames.RefreshTokenItem];
+    private static readonly string[] NotShared = [Core.TokenNames.IdTokenItem, Core.TokenNames.RefreshTokenItem];
 
     private readonly MemoryCache _cache;
     private readonly TimeSpan _idleLifetime;

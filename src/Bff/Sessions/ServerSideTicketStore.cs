@@ -38,7 +38,7 @@ internal sealed class ServerSideTicketStore : ITicketStore
         UnsavedSessions unsaved,
         SessionStoreOutage outage,
         Events.BffEventRaiser events,
-        Configuration.BffDataProtection dataProtection,
+        Core.BffDataProtection dataProtection,
         TimeProvider time,
         IOptionsMonitor<BffOptions> options,
         ILogger<ServerSideTicketStore> logger)
@@ -142,7 +142,7 @@ internal sealed class ServerSideTicketStore : ITicketStore
         var stored = await RetrieveAsync(key, fromStore: true, cancellationToken);
         var storedRefreshToken = _unsaved.TryGet(key, out var stillUnsaved)
             ? stillUnsaved.StoredRefreshToken
-            : stored?.Properties.GetTokenValue(Tokens.TokenNames.RefreshToken);
+            : stored?.Properties.GetTokenValue(Core.TokenNames.RefreshToken);
         var (write, result) = await update(stored);
         if (write && stored is not null)
         {
@@ -209,7 +209,7 @@ internal sealed class ServerSideTicketStore : ITicketStore
                 return true;
             }
 
-            if (Unprotect(current)?.Properties.GetTokenValue(Tokens.TokenNames.RefreshToken) != unsaved.StoredRefreshToken)
+            if (Unprotect(current)?.Properties.GetTokenValue(Core.TokenNames.RefreshToken) != unsaved.StoredRefreshToken)
             {
                 _unsaved.Remove(key, unsaved);
                 BffLog.UnsavedSessionDropped(_logger, "another instance stored a newer version of the session");

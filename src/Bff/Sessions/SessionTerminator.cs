@@ -1,4 +1,4 @@
-using Bff.Logout;
+using Bff.TokenEndpoint;
 using Microsoft.AspNetCore.Authentication;
 
 namespace Bff.Sessions;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Bff.TokenEndpoint;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

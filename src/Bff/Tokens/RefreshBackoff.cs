@@ -16,7 +16,7 @@ internal sealed class RefreshBackoff : IDisposable
     private readonly MemoryCache _cache;
 
     public RefreshBackoff(TimeProvider time) =>
-        _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = MaxEntries, Clock = new SessionCache.TimeProviderClock(time) });
+        _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = MaxEntries, Clock = new Core.TimeProviderClock(time) });
 
     /// <summary>True while the refresh named by <paramref name="flight"/> should not be tried again.</summary>
     public bool IsBackingOff(string flight) => _cache.TryGetValue(flight, out _);

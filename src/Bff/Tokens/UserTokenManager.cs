@@ -1,5 +1,7 @@
 using System.Globalization;
+using Bff.Core;
 using Bff.Sessions;
+using Bff.TokenEndpoint;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Bff.Diagnostics;
+using Bff.TokenEndpoint;
 using Bff.Tokens;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.DependencyInjection;
@@ -42,7 +43,7 @@ public sealed class ClientTokenCacheTests : IDisposable
                 new OpenIdConnectConfiguration { Issuer = "https://idp.example", TokenEndpoint = "https://idp.example/token" }),
         };
         var tokenClient = new TokenEndpointClient(new Fixed<OpenIdConnectOptions>(oidc), new Fixed<BffOptions>(bff), new ClientAssertionSigner(Options.Create(bff), _time));
-        var metrics = new BffInstruments(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), new ActiveSessionCounter(_services, _time, NullLogger<ActiveSessionCounter>.Instance));
+        var metrics = new BffInstruments(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), new Bff.Sessions.ActiveSessionCounter(_services, _time, NullLogger<Bff.Sessions.ActiveSessionCounter>.Instance));
         _cache = new ClientTokenCache(tokenClient, _time, new Fixed<BffOptions>(bff), NullLogger<ClientTokenCache>.Instance, metrics);
     }
 

@@ -1,4 +1,4 @@
-namespace Bff.Tokens;
+namespace Bff.TokenEndpoint;
 
 /// <summary>
 /// The provider answered a step of the login (the pushed authorization request) with an OAuth

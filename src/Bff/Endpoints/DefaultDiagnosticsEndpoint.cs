@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
+using Bff.Core;
 using Bff.Sessions;
-using Bff.Tokens;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,8 +1,8 @@
-using Bff.Tokens;
+using Bff.Core;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Logging;
 
-namespace Bff.Logout;
+namespace Bff.TokenEndpoint;
 
 /// <summary>Revokes a session's refresh token at the provider (RFC 7009); never stops a logout.</summary>
 internal sealed class RefreshTokenRevoker

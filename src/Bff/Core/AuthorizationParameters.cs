@@ -1,4 +1,4 @@
-namespace Bff.Configuration;
+namespace Bff.Core;
 
 /// <summary>
 /// The rules for <c>Bff:Oidc:AuthorizationParameters</c>: which names the BFF sets itself (and a

@@ -1,4 +1,4 @@
-namespace Bff.Tokens;
+namespace Bff.TokenEndpoint;
 
 /// <summary>The three things a token request can end in.</summary>
 internal enum TokenResponseOutcome

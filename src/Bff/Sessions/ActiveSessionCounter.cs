@@ -1,18 +1,18 @@
 using System.Diagnostics.Metrics;
-using Bff.Sessions;
+using Bff.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Bff.Diagnostics;
+namespace Bff.Sessions;
 
 /// <summary>
-/// Counts the sessions that have not expired, for the <see cref="BffMetrics.ActiveSessions"/> gauge,
+/// Counts the sessions that have not expired, for the <see cref="BffMetrics.ActiveSessions"/> gauge (<see cref="Diagnostics.IActiveSessionSource"/>),
 /// with one cheap query to a store that can count (<see cref="ICountsSessions"/>): <c>COUNT(*)</c>
 /// on SQLite, <c>ZCOUNT</c> on the Redis expiry index, a pass over the in-memory dictionary. The
 /// SQLite and Redis counts are those of the shared store, the same on every instance. A store that
 /// cannot count is not counted (the gauge reports nothing).
 /// </summary>
-internal sealed class ActiveSessionCounter
+internal sealed class ActiveSessionCounter : Diagnostics.IActiveSessionSource
 {
     private readonly IServiceProvider _services;
     private readonly TimeProvider _time;

@@ -1,4 +1,4 @@
-namespace Bff.Tokens;
+namespace Bff.TokenEndpoint;
 
 /// <summary>What the token endpoint answered, reduced to what the BFF needs.</summary>
 internal sealed record TokenResponse

@@ -1,10 +1,10 @@
-using Bff.Health;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Bff.Diagnostics;
+using Bff.Diagnostics;
+
+namespace Bff.Health;
 
 /// <summary>
 /// Registers the operator features <c>AddBff()</c> brings: the <c>Bff</c> meter's instruments, the
@@ -18,7 +18,6 @@ internal static class BffOperationsServices
     public static void Add(IServiceCollection services)
     {
         services.AddMetrics();
-        services.TryAddSingleton<ActiveSessionCounter>();
         services.AddHostedService<DiscoveryDocumentWarmup>();
         services.AddHostedService<PublicOriginWarning>();
         if (services.Any(d => d.ServiceType == typeof(BffInstruments)))
