@@ -93,7 +93,8 @@ public static class BffHostApp
     /// Logs with the request's trace id in their scope (JSON lines with <c>Bff:Telemetry:JsonLogs=true</c>);
     /// OpenTelemetry metrics (ASP.NET Core, HttpClient, the <c>Bff</c> meter) and traces, exported over
     /// OTLP when <c>Bff:Telemetry:OtlpEndpoint</c> or <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, and to
-    /// the console when <c>Bff:Telemetry:Console</c> is true (the default in Development only).
+    /// the console only when <c>Bff:Telemetry:Console</c> is true (opt-in: its dumps of every span
+    /// and metric would bury the demo's own output).
     /// </summary>
     private static void AddTelemetry(WebApplicationBuilder builder)
     {
@@ -115,7 +116,7 @@ public static class BffHostApp
 
         var otlpEndpoint = settings["OtlpEndpoint"];
         var otlp = !string.IsNullOrWhiteSpace(otlpEndpoint) || !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
-        var console = settings.GetValue<bool?>("Console") ?? builder.Environment.IsDevelopment();
+        var console = settings.GetValue<bool>("Console");
         if (!otlp && !console)
         {
             return;
