@@ -12,11 +12,16 @@ namespace Bff.Tests.Infrastructure;
 public sealed partial class BffProcess : IAsyncDisposable
 {
     private readonly IReadOnlyDictionary<string, string?> _settings;
+    private readonly string _hostDll;
     private readonly StringBuilder _output = new();
     private Process? _process;
     private TaskCompletionSource<string> _listening = NewListening();
 
-    private BffProcess(IReadOnlyDictionary<string, string?> settings) => _settings = settings;
+    private BffProcess(IReadOnlyDictionary<string, string?> settings, string hostDll)
+    {
+        _settings = settings;
+        _hostDll = hostDll;
+    }
 
     /// <summary>The base URL; the same after every restart.</summary>
     public string Url { get; private set; } = "http://127.0.0.1:0";
@@ -33,9 +38,11 @@ public sealed partial class BffProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<BffProcess> StartAsync(IReadOnlyDictionary<string, string?> settings)
+    /// <param name="settings">The host's configuration, as command-line arguments.</param>
+    /// <param name="hostDll">The host to run: the build's (default) or, e.g., a published one.</param>
+    public static async Task<BffProcess> StartAsync(IReadOnlyDictionary<string, string?> settings, string? hostDll = null)
     {
-        var bff = new BffProcess(settings);
+        var bff = new BffProcess(settings, hostDll ?? RepoPaths.HostDll());
         await bff.RunAsync();
         return bff;
     }
@@ -69,7 +76,7 @@ public sealed partial class BffProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(RepoPaths.HostDll());
+        info.ArgumentList.Add(_hostDll);
         info.ArgumentList.Add("--urls");
         info.ArgumentList.Add(Url);
         foreach (var (key, value) in _settings)
