@@ -8,8 +8,8 @@ namespace Bff.Tests.Host;
 /// <summary>
 /// The README's <c>dotnet publish src/Bff.Host</c> gives a host that serves the SPA: the publish
 /// builds client-app into the published <c>wwwroot</c> (<c>-p:BuildSpa=false</c> leaves it out).
-/// In the serial collection: the test empties the source tree's wwwroot, as a fresh clone has it,
-/// and the publish builds it again.
+/// Published from a fresh clone of the repository's HEAD (committed files only, no wwwroot), with
+/// the repository's node_modules, so the source tree is left as it is.
 /// </summary>
 [Collection(SerialCollection.Name)]
 public sealed partial class PublishTests(IdpFixture env)
@@ -17,14 +17,16 @@ public sealed partial class PublishTests(IdpFixture env)
     [Fact]
     public async Task The_published_host_serves_the_spa_and_its_assets()
     {
+        using var clone = new TempDirectory("bff-clone");
         using var output = new TempDirectory("bff-publish");
-        var wwwroot = Path.Combine(RepoPaths.Root(), "src", "Bff.Host", "wwwroot");
-        if (Directory.Exists(wwwroot))
+        await RunAsync("git", "clone", "--quiet", "--depth", "1", "file://" + RepoPaths.Root(), clone.Path); // a fresh clone: no wwwroot
+        foreach (var modules in new[] { "node_modules", Path.Combine("client-app", "node_modules") }.Where(m => Directory.Exists(Path.Combine(RepoPaths.Root(), m))))
         {
-            Directory.Delete(wwwroot, recursive: true); // as in a fresh clone: only the publish can build it
+            File.CreateSymbolicLink(Path.Combine(clone.Path, modules), Path.Combine(RepoPaths.Root(), modules)); // as npm ci leaves them
         }
+        Assert.False(Directory.Exists(Path.Combine(clone.Path, "src", "Bff.Host", "wwwroot")));
 
-        await PublishAsync(output.Path);
+        await RunAsync("dotnet", "publish", Path.Combine(clone.Path, "src", "Bff.Host"), "-c", "Release", "-o", output.Path, "-nologo");
 
         var settings = TestBff.DefaultSettings(env.Idp.Url, env.Api.Url, env.NewFolder());
         settings.Remove("Bff:Spa:Path"); // the published wwwroot, as a deployment has it
@@ -40,19 +42,19 @@ public sealed partial class PublishTests(IdpFixture env)
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync($"{bff.Url}{script.Groups[1].Value}")).Status);
     }
 
-    private static async Task PublishAsync(string output)
+    private static async Task RunAsync(string command, params string[] arguments)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { "publish", Path.Combine(RepoPaths.Root(), "src", "Bff.Host"), "-c", "Release", "-o", output, "-nologo" })
+        var info = new ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
         }
 
-        using var publish = Process.Start(info)!;
-        var stdout = publish.StandardOutput.ReadToEndAsync();
-        var stderr = publish.StandardError.ReadToEndAsync();
-        await publish.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(5));
-        Assert.True(publish.ExitCode == 0, await stdout + await stderr);
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(5));
+        Assert.True(process.ExitCode == 0, $"{command} {string.Join(' ', arguments)}\n{await stdout}{await stderr}");
     }
 
     [GeneratedRegex(@"<script[^>]+src=""(/[^""]+\.js)""")]
