@@ -8,8 +8,8 @@ namespace Bff.Tests.Host;
 /// <summary>
 /// The README's <c>dotnet publish src/Bff.Host</c> gives a host that serves the SPA: the publish
 /// builds client-app into the published <c>wwwroot</c> (<c>-p:BuildSpa=false</c> leaves it out).
-/// Published from a fresh clone of the repository's HEAD (committed files only, no wwwroot), with
-/// the repository's node_modules, so the source tree is left as it is.
+/// Published from a copy of the sources as a fresh clone has them (no build output, no wwwroot),
+/// with the repository's node_modules linked, so the source tree is left as it is.
 /// </summary>
 [Collection(SerialCollection.Name)]
 public sealed partial class PublishTests(IdpFixture env)
@@ -19,11 +19,12 @@ public sealed partial class PublishTests(IdpFixture env)
     {
         using var clone = new TempDirectory("bff-clone");
         using var output = new TempDirectory("bff-publish");
-        await RunAsync("git", "clone", "--quiet", "--depth", "1", "file://" + RepoPaths.Root(), clone.Path); // a fresh clone: no wwwroot
+        CopySources(RepoPaths.Root(), clone.Path); // as a fresh clone has them: no build output, no wwwroot
         foreach (var modules in new[] { "node_modules", Path.Combine("client-app", "node_modules") }.Where(m => Directory.Exists(Path.Combine(RepoPaths.Root(), m))))
         {
             File.CreateSymbolicLink(Path.Combine(clone.Path, modules), Path.Combine(RepoPaths.Root(), modules)); // as npm ci leaves them
         }
+
         Assert.False(Directory.Exists(Path.Combine(clone.Path, "src", "Bff.Host", "wwwroot")));
 
         await RunAsync("dotnet", "publish", Path.Combine(clone.Path, "src", "Bff.Host"), "-c", "Release", "-o", output.Path, "-nologo");
@@ -40,6 +41,34 @@ public sealed partial class PublishTests(IdpFixture env)
         Assert.Equal(HttpStatusCode.OK, page.Status);
         Assert.True(script.Success, page.Body);
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync($"{bff.Url}{script.Groups[1].Value}")).Status);
+    }
+
+    /// <summary>The files a publish of the host reads: the root's files, the library, the host and the SPA's sources.</summary>
+    private static void CopySources(string root, string target)
+    {
+        foreach (var file in Directory.EnumerateFiles(root))
+        {
+            File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
+        }
+
+        foreach (var folder in new[] { Path.Combine("src", "Bff"), Path.Combine("src", "Bff.Host"), "client-app" })
+        {
+            CopyFolder(Path.Combine(root, folder), Path.Combine(target, folder));
+        }
+    }
+
+    private static void CopyFolder(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.EnumerateFiles(from))
+        {
+            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        }
+
+        foreach (var folder in Directory.EnumerateDirectories(from).Where(d => Path.GetFileName(d) is not ("bin" or "obj" or "node_modules" or "wwwroot" or "dist")))
+        {
+            CopyFolder(folder, Path.Combine(to, Path.GetFileName(folder)));
+        }
     }
 
     private static async Task RunAsync(string command, params string[] arguments)

@@ -82,9 +82,12 @@ public sealed class ProcessKillTests(IdpFixture env, ITestOutputHelper output)
                     unauthorized++;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception ex) when (ex is HttpRequestException or System.Net.Sockets.SocketException or IOException)
             {
-                return unauthorized; // killed
+                // Killed. A kill that lands while HttpClient is connecting surfaces as a bare
+                // SocketException ("Transport endpoint is not connected", from reading the new
+                // socket's remote end point), not wrapped in an HttpRequestException.
+                return unauthorized;
             }
         }
 
