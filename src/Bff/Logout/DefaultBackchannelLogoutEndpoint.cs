@@ -15,7 +15,6 @@ namespace Bff;
 public class DefaultBackchannelLogoutEndpoint : IBackchannelLogoutEndpoint
 {
     private readonly Logout.LogoutTokenValidator _validator;
-    private readonly IUserSessionStore _store;
     private readonly SessionTerminator _terminator;
     private readonly ILogger _logger;
 
@@ -24,7 +23,6 @@ public class DefaultBackchannelLogoutEndpoint : IBackchannelLogoutEndpoint
     {
         ArgumentNullException.ThrowIfNull(services);
         _validator = services.GetRequiredService<Logout.LogoutTokenValidator>();
-        _store = services.GetRequiredService<IUserSessionStore>();
         _terminator = services.GetRequiredService<SessionTerminator>();
         _logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Bff.Logout.BackChannelLogoutEndpoint");
     }
@@ -65,9 +63,7 @@ public class DefaultBackchannelLogoutEndpoint : IBackchannelLogoutEndpoint
 
         // The provider ended its session; the refresh tokens still die with ours (and a provider that
         // keeps offline grants alive past its session learns that this client is done with them).
-        var sessions = await _store.FindAsync(result.Sessions!, cancellationToken);
-        await Task.WhenAll(sessions.Select(session => _terminator.EndAsync(session, BffSessionEndReason.BackChannelLogout, cancellationToken)));
-        var ended = sessions.Count;
+        var ended = await _terminator.EndAllAsync(result.Sessions!, BffSessionEndReason.BackChannelLogout, cancellationToken);
         Diagnostics.BffInstruments.Of(context).BackChannelLoggedOut(ended);
         BffLog.BackChannelLogout(_logger, ended);
         context.Response.StatusCode = StatusCodes.Status200OK;

@@ -13,9 +13,11 @@ internal sealed class SessionTerminator
     private readonly ServerSideTicketStore _tickets;
     private readonly RefreshTokenRevoker _revoker;
     private readonly Events.BffEventRaiser _events;
+    private readonly IUserSessionStore _store;
 
-    public SessionTerminator(ServerSideTicketStore tickets, RefreshTokenRevoker revoker, Events.BffEventRaiser events)
+    public SessionTerminator(ServerSideTicketStore tickets, RefreshTokenRevoker revoker, Events.BffEventRaiser events, IUserSessionStore store)
     {
+        _store = store;
         _tickets = tickets;
         _revoker = revoker;
         _events = events;
@@ -34,6 +36,14 @@ internal sealed class SessionTerminator
         await _tickets.RemoveAsync(key, cancellationToken);
         await _events.SessionEndedAsync(Ended(ticket, reason), cancellationToken);
         return ticket;
+    }
+
+    /// <summary>Ends every session <paramref name="filter"/> selects (back-channel logout, a host's revocation); returns how many.</summary>
+    public async Task<int> EndAllAsync(UserSessionFilter filter, BffSessionEndReason reason, CancellationToken cancellationToken)
+    {
+        var sessions = await _store.FindAsync(filter, cancellationToken);
+        await Task.WhenAll(sessions.Select(session => EndAsync(session, reason, cancellationToken)));
+        return sessions.Count;
     }
 
     /// <summary>The event of a session ending, from its ticket.</summary>

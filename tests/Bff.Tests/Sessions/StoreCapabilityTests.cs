@@ -65,34 +65,20 @@ public sealed class StoreCapabilityTests(IdpFixture env)
     }
 
     /// <summary>A host's store: the in-memory one behind its own type, with both capabilities.</summary>
-    private sealed class CustomStore : IUserSessionStore, ICountsSessions, IReportsAvailability
+    private sealed class CustomStore : InMemoryBackedStore, ICountsSessions, IReportsAvailability
     {
         public const long Marker = 1000;
-        private readonly InMemoryUserSessionStore _inner = new();
 
         public bool Available { get; set; } = true;
 
         public bool IsAvailable => Available;
 
-        public long CountActiveSessions(DateTimeOffset now) => _inner.CountActiveSessions(now) + Marker;
-
-        public Task<UserSession?> GetAsync(string key, CancellationToken cancellationToken) => _inner.GetAsync(key, cancellationToken);
-
-        public Task SetAsync(UserSession session, CancellationToken cancellationToken) => _inner.SetAsync(session, cancellationToken);
-
-        public Task DeleteAsync(string key, CancellationToken cancellationToken) => _inner.DeleteAsync(key, cancellationToken);
-
-        public Task<IReadOnlyList<UserSession>> FindAsync(UserSessionFilter filter, CancellationToken cancellationToken) => _inner.FindAsync(filter, cancellationToken);
-
-        public Task<int> DeleteAsync(UserSessionFilter filter, CancellationToken cancellationToken) => _inner.DeleteAsync(filter, cancellationToken);
-
-        public Task<IReadOnlyList<UserSession>> FindExpiredAsync(DateTimeOffset now, int max, CancellationToken cancellationToken) => _inner.FindExpiredAsync(now, max, cancellationToken);
+        public long CountActiveSessions(DateTimeOffset now) => Inner.CountActiveSessions(now) + Marker;
     }
 
     /// <summary>A host's store for several instances: its own locks, replay cache and uncached reads.</summary>
-    private sealed class SharedStore : IUserSessionStore, ISessionLocks, IReplayCache, ICachingUserSessionStore
+    private sealed class SharedStore : InMemoryBackedStore, ISessionLocks, IReplayCache, ICachingUserSessionStore
     {
-        private readonly InMemoryUserSessionStore _inner = new();
         private readonly LocalSessionLocks _locks = new();
         private readonly InMemoryReplayCache _used = new();
         private int _locksTaken;
@@ -125,19 +111,25 @@ public sealed class StoreCapabilityTests(IdpFixture env)
         public Task<UserSession?> GetFromStoreAsync(string key, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _readsFromStore);
-            return _inner.GetAsync(key, cancellationToken);
+            return Inner.GetAsync(key, cancellationToken);
         }
+    }
 
-        public Task<UserSession?> GetAsync(string key, CancellationToken cancellationToken) => _inner.GetAsync(key, cancellationToken);
+    /// <summary>A host's own store type, keeping its sessions in the in-memory store.</summary>
+    private abstract class InMemoryBackedStore : IUserSessionStore
+    {
+        protected InMemoryUserSessionStore Inner { get; } = new();
 
-        public Task SetAsync(UserSession session, CancellationToken cancellationToken) => _inner.SetAsync(session, cancellationToken);
+        public Task<UserSession?> GetAsync(string key, CancellationToken cancellationToken) => Inner.GetAsync(key, cancellationToken);
 
-        public Task DeleteAsync(string key, CancellationToken cancellationToken) => _inner.DeleteAsync(key, cancellationToken);
+        public Task SetAsync(UserSession session, CancellationToken cancellationToken) => Inner.SetAsync(session, cancellationToken);
 
-        public Task<IReadOnlyList<UserSession>> FindAsync(UserSessionFilter filter, CancellationToken cancellationToken) => _inner.FindAsync(filter, cancellationToken);
+        public Task DeleteAsync(string key, CancellationToken cancellationToken) => Inner.DeleteAsync(key, cancellationToken);
 
-        public Task<int> DeleteAsync(UserSessionFilter filter, CancellationToken cancellationToken) => _inner.DeleteAsync(filter, cancellationToken);
+        public Task<IReadOnlyList<UserSession>> FindAsync(UserSessionFilter filter, CancellationToken cancellationToken) => Inner.FindAsync(filter, cancellationToken);
 
-        public Task<IReadOnlyList<UserSession>> FindExpiredAsync(DateTimeOffset now, int max, CancellationToken cancellationToken) => _inner.FindExpiredAsync(now, max, cancellationToken);
+        public Task<int> DeleteAsync(UserSessionFilter filter, CancellationToken cancellationToken) => Inner.DeleteAsync(filter, cancellationToken);
+
+        public Task<IReadOnlyList<UserSession>> FindExpiredAsync(DateTimeOffset now, int max, CancellationToken cancellationToken) => Inner.FindExpiredAsync(now, max, cancellationToken);
     }
 }
