@@ -9,7 +9,7 @@
 //   5. a remote API mapped in C# that gets the user's token (/api/remote)
 //
 // Run it against the dev IdP and the sample API: see "Sample host" in docs/extending.md.
-using Bff;
+using OpenBff;
 using Bff.Sample;
 using Microsoft.Extensions.Options;
 

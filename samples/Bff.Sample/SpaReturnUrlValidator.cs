@@ -1,3 +1,4 @@
+using OpenBff;
 using Microsoft.Extensions.Options;
 
 namespace Bff.Sample;

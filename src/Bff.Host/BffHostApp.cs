@@ -1,3 +1,4 @@
+using OpenBff;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;

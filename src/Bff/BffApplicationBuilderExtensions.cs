@@ -1,4 +1,4 @@
-using Bff;
+using OpenBff;
 
 namespace Microsoft.AspNetCore.Builder;
 

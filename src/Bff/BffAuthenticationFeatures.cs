@@ -2,7 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Features.Authentication;
 
-namespace Bff;
+namespace OpenBff;
 
 /// <summary>
 /// The result of the default scheme's authentication, as <see cref="BffAuthenticationMiddleware"/>

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http.Features.Authentication;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace Bff;
+namespace OpenBff;
 
 /// <summary>
 /// ASP.NET Core's <see cref="AuthenticationMiddleware"/>, step for step, but without creating the

@@ -1,5 +1,5 @@
-using Bff.Proxy;
-using Bff.Sessions;
+using OpenBff.Proxy;
+using OpenBff.Sessions;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -23,24 +23,24 @@ public sealed class BffBuilder
     {
         Services.TryAddSingleton<IConnectionMultiplexer>(static services =>
         {
-            var session = services.GetRequiredService<IOptions<Bff.BffOptions>>().Value.Session;
+            var session = services.GetRequiredService<IOptions<OpenBff.BffOptions>>().Value.Session;
             return ConnectionMultiplexer.Connect(RedisConnection.Parse(session.Redis!));
         });
         Services.TryAddSingleton<IUserSessionStore>(static services =>
         {
-            var options = services.GetRequiredService<IOptions<Bff.BffOptions>>().Value;
+            var options = services.GetRequiredService<IOptions<OpenBff.BffOptions>>().Value;
             return options.Session.Store switch
             {
-                Bff.SessionStoreKinds.Memory => new InMemoryUserSessionStore(),
-                Bff.SessionStoreKinds.Redis => new RedisUserSessionStore(
+                OpenBff.SessionStoreKinds.Memory => new InMemoryUserSessionStore(),
+                OpenBff.SessionStoreKinds.Redis => new RedisUserSessionStore(
                     services.GetRequiredService<IConnectionMultiplexer>(),
                     options.Session.RedisKeyPrefix,
                     options.Session.RedisLocalCacheLifetime,
                     options.Session.RedisOutageLifetime,
                     services.GetRequiredService<TimeProvider>(),
                     services.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RedisUserSessionStore>>(),
-                    services.GetRequiredService<Bff.SessionCache.SessionCacheOptions>()),
-                _ => new SqliteUserSessionStore(Path.Combine(options.ResolveDataPath(), "sessions.db"), services.GetRequiredService<TimeProvider>(), services.GetRequiredService<Bff.SessionCache.SessionCacheOptions>()),
+                    services.GetRequiredService<OpenBff.SessionCache.SessionCacheOptions>()),
+                _ => new SqliteUserSessionStore(Path.Combine(options.ResolveDataPath(), "sessions.db"), services.GetRequiredService<TimeProvider>(), services.GetRequiredService<OpenBff.SessionCache.SessionCacheOptions>()),
             };
         });
         // The store's capabilities decide, never its type: a store with its own locks or replay
@@ -53,8 +53,8 @@ public sealed class BffBuilder
                 return own;
             }
 
-            var options = services.GetRequiredService<IOptions<Bff.BffOptions>>().Value;
-            return options.Session.Store == Bff.SessionStoreKinds.Redis
+            var options = services.GetRequiredService<IOptions<OpenBff.BffOptions>>().Value;
+            return options.Session.Store == OpenBff.SessionStoreKinds.Redis
                 ? new RedisSessionLocks(services.GetRequiredService<IConnectionMultiplexer>(), options.Session.RedisKeyPrefix, options.Tokens.RefreshTimeout)
                 : new LocalSessionLocks(services.GetRequiredService<TimeProvider>());
         });

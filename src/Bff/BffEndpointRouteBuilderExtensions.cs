@@ -1,5 +1,5 @@
-using Bff;
-using Bff.AntiForgery;
+using OpenBff;
+using OpenBff.AntiForgery;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
@@ -45,7 +45,7 @@ public static class BffEndpointRouteBuilderExtensions
         {
             group.MapGet(DiagnosticsPath, static context => Process<IDiagnosticsEndpoint>(context))
                 .WithMetadata(BffManagementEndpointMetadata.WithAntiForgery);
-            Bff.Core.OperationsLog.DiagnosticsEndpointMapped(services.GetRequiredService<ILoggerFactory>().CreateLogger("Bff.Diagnostics.DiagnosticsEndpoint"), basePath + DiagnosticsPath);
+            OpenBff.Core.OperationsLog.DiagnosticsEndpointMapped(services.GetRequiredService<ILoggerFactory>().CreateLogger("OpenBff.Diagnostics.DiagnosticsEndpoint"), basePath + DiagnosticsPath);
         }
 
         return group;
@@ -80,9 +80,9 @@ public static class BffEndpointRouteBuilderExtensions
             throw new ArgumentException($"The local path '{localPath}' must start with '/' and not end with one, e.g. /api/orders.", nameof(localPath));
         }
 
-        var forwarder = endpoints.ServiceProvider.GetService<Bff.Proxy.RemoteApiForwarder>()
+        var forwarder = endpoints.ServiceProvider.GetService<OpenBff.Proxy.RemoteApiForwarder>()
             ?? throw new InvalidOperationException("MapRemoteBffApiEndpoint needs the BFF's remote API services: call services.AddBff().AddRemoteApis().");
-        var metadata = new Bff.Proxy.BffRemoteApiEndpointMetadata(localPath.Value!);
+        var metadata = new OpenBff.Proxy.BffRemoteApiEndpointMetadata(localPath.Value!);
         var inner = endpoints.Map(
             RoutePatternFactory.Parse(localPath.Value + "/{**bffRemotePath}"),
             context => forwarder.ForwardAsync(context, localPath, apiAddress));

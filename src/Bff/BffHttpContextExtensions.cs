@@ -1,8 +1,8 @@
-using Bff.Tokens;
+using OpenBff.Tokens;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Bff;
+namespace OpenBff;
 
 /// <summary>
 /// Access tokens for the host's own code (a minimal API, a controller, a SignalR hub) that calls a

@@ -1,13 +1,13 @@
-using Bff.AntiForgery;
-using Bff.Proxy;
-using Bff.Tokens;
+using OpenBff.AntiForgery;
+using OpenBff.Proxy;
+using OpenBff.Tokens;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Model;
 
-namespace Bff;
+namespace OpenBff;
 
 /// <summary>
 /// Runs after routing and authentication. For BFF endpoints and proxied routes it enforces the

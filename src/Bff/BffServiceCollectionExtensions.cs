@@ -1,11 +1,11 @@
-using Bff.Configuration;
-using Bff.Core;
-using Bff.Endpoints;
-using Bff.Logout;
-using Bff.Proxy;
-using Bff.Sessions;
-using Bff.TokenEndpoint;
-using Bff.Tokens;
+using OpenBff.Configuration;
+using OpenBff.Core;
+using OpenBff.Endpoints;
+using OpenBff.Logout;
+using OpenBff.Proxy;
+using OpenBff.Sessions;
+using OpenBff.TokenEndpoint;
+using OpenBff.Tokens;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -20,11 +20,11 @@ public static class BffServiceCollectionExtensions
     /// Adds the BFF: cookie session + OpenID Connect client, token management and the management
     /// endpoints' services. Options are validated when the host starts, and every problem is reported.
     /// </summary>
-    public static BffBuilder AddBff(this IServiceCollection services, Action<Bff.BffOptions>? configure = null)
+    public static BffBuilder AddBff(this IServiceCollection services, Action<OpenBff.BffOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
 
-        var options = services.AddOptions<Bff.BffOptions>();
+        var options = services.AddOptions<OpenBff.BffOptions>();
         if (configure is not null)
         {
             options.Configure(configure);
@@ -38,7 +38,7 @@ public static class BffServiceCollectionExtensions
         services.AddSingleton<BffMarker>();
 
         options.ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Bff.BffOptions>, BffOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OpenBff.BffOptions>, BffOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
 
         // The BFF's payloads use data protection of their own (BffDataProtection): the host's is
@@ -48,12 +48,12 @@ public static class BffServiceCollectionExtensions
 
         services.AddAuthentication(o =>
             {
-                o.DefaultScheme = Bff.BffDefaults.CookieScheme;
-                o.DefaultChallengeScheme = Bff.BffDefaults.CookieScheme; // 401 for APIs; /bff/login challenges oidc itself
-                o.DefaultSignOutScheme = Bff.BffDefaults.CookieScheme;
+                o.DefaultScheme = OpenBff.BffDefaults.CookieScheme;
+                o.DefaultChallengeScheme = OpenBff.BffDefaults.CookieScheme; // 401 for APIs; /bff/login challenges oidc itself
+                o.DefaultSignOutScheme = OpenBff.BffDefaults.CookieScheme;
             })
-            .AddCookie(Bff.BffDefaults.CookieScheme)
-            .AddOpenIdConnect(Bff.BffDefaults.OidcScheme, _ => { });
+            .AddCookie(OpenBff.BffDefaults.CookieScheme)
+            .AddOpenIdConnect(OpenBff.BffDefaults.OidcScheme, _ => { });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<CookieAuthenticationOptions>, ConfigureCookieOptions>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<CookieAuthenticationOptions>, PostConfigureCookieTicketFormat>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<OpenIdConnectOptions>, ConfigureOpenIdConnectOptions>());
@@ -61,11 +61,11 @@ public static class BffServiceCollectionExtensions
         services.TryAddSingleton<UserInfoClaims>();
         services.TryAddSingleton<SessionTerminator>();
         services.TryAddSingleton<ActiveSessionCounter>();
-        services.TryAddSingleton<Bff.Diagnostics.IActiveSessionSource>(static s => s.GetRequiredService<ActiveSessionCounter>());
+        services.TryAddSingleton<OpenBff.Diagnostics.IActiveSessionSource>(static s => s.GetRequiredService<ActiveSessionCounter>());
         services.TryAddSingleton<ISessionRevocationService, SessionRevocationService>();
-        services.TryAddSingleton<Bff.BffEvents>();
-        services.TryAddSingleton<Bff.IReturnUrlValidator, Bff.LocalReturnUrlValidator>();
-        services.TryAddSingleton<Bff.Events.BffEventRaiser>();
+        services.TryAddSingleton<OpenBff.BffEvents>();
+        services.TryAddSingleton<OpenBff.IReturnUrlValidator, OpenBff.LocalReturnUrlValidator>();
+        services.TryAddSingleton<OpenBff.Events.BffEventRaiser>();
         services.TryAddSingleton<LostKeyRingDetector>();
         services.TryAddSingleton<SessionStoreOutage>();
         services.TryAddSingleton<PreviousSessionEnder>();
@@ -78,9 +78,9 @@ public static class BffServiceCollectionExtensions
         services.TryAddSingleton<ServerSideTicketStore>();
         services.TryAddSingleton<UnsavedSessions>();
         services.AddHostedService<UnsavedSessionWriter>();
-        services.TryAddSingleton<Bff.SessionCache.SessionCacheOptions>(); // every session-cache bound, in one place
-        services.TryAddSingleton<Bff.SessionCache.TicketCache>();
-        services.TryAddSingleton<Bff.SessionCache.InterningTicketSerializer>();
+        services.TryAddSingleton<OpenBff.SessionCache.SessionCacheOptions>(); // every session-cache bound, in one place
+        services.TryAddSingleton<OpenBff.SessionCache.TicketCache>();
+        services.TryAddSingleton<OpenBff.SessionCache.InterningTicketSerializer>();
         services.TryAddSingleton<TokenEndpointClient>();
         services.TryAddSingleton<ClientAssertionSigner>();
         services.TryAddSingleton<UserTokenManager>();
@@ -89,18 +89,18 @@ public static class BffServiceCollectionExtensions
         services.TryAddSingleton<RefreshTokenRevoker>();
         services.TryAddSingleton<BffRouteSettingsCache>();
         services.TryAddSingleton<LogoutTokenValidator>();
-        services.TryAddSingleton<Bff.Authentication.BffOpenIdConnectEvents>();
-        services.TryAddSingleton<Bff.Authentication.BffCookieEvents>();
+        services.TryAddSingleton<OpenBff.Authentication.BffOpenIdConnectEvents>();
+        services.TryAddSingleton<OpenBff.Authentication.BffCookieEvents>();
 
         // The management endpoints: a host's own registration, before or after AddBff(), replaces each.
-        services.TryAddSingleton<Bff.ILoginEndpoint, Bff.DefaultLoginEndpoint>();
-        services.TryAddSingleton<Bff.IUserEndpoint, Bff.DefaultUserEndpoint>();
-        services.TryAddSingleton<Bff.ILogoutEndpoint, Bff.DefaultLogoutEndpoint>();
-        services.TryAddSingleton<Bff.ISilentLoginEndpoint, Bff.DefaultSilentLoginEndpoint>();
-        services.TryAddSingleton<Bff.ISilentLoginCallbackEndpoint, Bff.DefaultSilentLoginCallbackEndpoint>();
-        services.TryAddSingleton<Bff.IBackchannelLogoutEndpoint, Bff.DefaultBackchannelLogoutEndpoint>();
-        services.TryAddSingleton<Bff.IDiagnosticsEndpoint, Bff.DefaultDiagnosticsEndpoint>();
-        Bff.Health.BffOperationsServices.Add(services); // metrics, readiness checks, discovery warm-up, diagnostics
+        services.TryAddSingleton<OpenBff.ILoginEndpoint, OpenBff.DefaultLoginEndpoint>();
+        services.TryAddSingleton<OpenBff.IUserEndpoint, OpenBff.DefaultUserEndpoint>();
+        services.TryAddSingleton<OpenBff.ILogoutEndpoint, OpenBff.DefaultLogoutEndpoint>();
+        services.TryAddSingleton<OpenBff.ISilentLoginEndpoint, OpenBff.DefaultSilentLoginEndpoint>();
+        services.TryAddSingleton<OpenBff.ISilentLoginCallbackEndpoint, OpenBff.DefaultSilentLoginCallbackEndpoint>();
+        services.TryAddSingleton<OpenBff.IBackchannelLogoutEndpoint, OpenBff.DefaultBackchannelLogoutEndpoint>();
+        services.TryAddSingleton<OpenBff.IDiagnosticsEndpoint, OpenBff.DefaultDiagnosticsEndpoint>();
+        OpenBff.Health.BffOperationsServices.Add(services); // metrics, readiness checks, discovery warm-up, diagnostics
 
         // Server-side sessions are the default, without a second call (AddServerSideSessions() stays, and is harmless).
         return new BffBuilder(services).AddServerSideSessions();

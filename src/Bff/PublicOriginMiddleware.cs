@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Bff;
+namespace OpenBff;
 
 /// <summary>
 /// With <c>Bff:PublicOrigin</c> set: a request whose <c>Host</c> is not the public origin's gets 400

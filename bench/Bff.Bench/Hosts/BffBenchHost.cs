@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Bff.Host;
-using Bff.Sessions;
+using OpenBff.Sessions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
@@ -168,7 +168,7 @@ internal static class BffBenchHost
 
         // The library's cache of decrypted tickets (internal; looked up by name so that this
         // measurement keeps working whether or not a build has it).
-        var cacheType = typeof(ServerSideTicketStore).Assembly.GetType("Bff.Sessions.TicketCache");
+        var cacheType = typeof(ServerSideTicketStore).Assembly.GetType("OpenBff.Sessions.TicketCache");
         var cache = cacheType is null ? null : services.GetService(cacheType);
         var remove = cacheType?.GetMethod("Remove", [typeof(string)]);
         if (cache is not null && remove is not null)
@@ -226,7 +226,7 @@ internal static class BffBenchHost
         long? active;
         try
         {
-            active = services.GetRequiredService<Bff.Sessions.ActiveSessionCounter>().Count();
+            active = services.GetRequiredService<OpenBff.Sessions.ActiveSessionCounter>().Count();
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -250,8 +250,8 @@ internal static class BffBenchHost
             ["caches"] = new Dictionary<string, int?>
             {
                 ["cookieTickets"] = CountOf(cookieFormat, "_entries"),
-                ["decryptedTickets"] = CountOf(Service(services, "Bff.Sessions.TicketCache"), "_cache"),
-                ["refreshBackoff"] = CountOf(Service(services, "Bff.Tokens.RefreshBackoff"), "_cache"),
+                ["decryptedTickets"] = CountOf(Service(services, "OpenBff.Sessions.TicketCache"), "_cache"),
+                ["refreshBackoff"] = CountOf(Service(services, "OpenBff.Tokens.RefreshBackoff"), "_cache"),
                 ["storeReadCache"] = CountOf(Field(Field(store, "_cache"), "_cache"), null),
                 ["memoryStoreSessions"] = CountOf(store, "_sessions"),
                 ["memoryReplayCache"] = CountOf(services.GetService<IReplayCache>(), "_used"),

@@ -3,7 +3,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using Bff.Host;
-using Bff.Sessions;
+using OpenBff.Sessions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Data.Sqlite;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Bff.Sessions;
+using OpenBff.Sessions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
@@ -22,7 +22,7 @@ internal static class FinalizerProbe
         await using var bff = await BffFixture.CreateAsync("Memory", BffFixture.DevIdpTokens);
         var services = bff.Services;
         var cookieFormat = services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get(BffDefaults.CookieScheme).TicketDataFormat;
-        var protector = services.GetRequiredService<Bff.Core.BffDataProtection>().Provider.CreateProtector(typeof(ServerSideTicketStore).FullName!, "v1");
+        var protector = services.GetRequiredService<OpenBff.Core.BffDataProtection>().Provider.CreateProtector(ServerSideTicketStore.PurposeName, "v1");
         var store = services.GetRequiredService<IUserSessionStore>();
         var session = await store.GetAsync(bff.SessionKey, CancellationToken.None) ?? throw new InvalidOperationException("no session");
         var serialized = protector.Unprotect(session.Ticket);

@@ -1,8 +1,8 @@
 using System.Net.Http.Headers;
 using BenchmarkDotNet.Attributes;
-using Bff.AntiForgery;
-using Bff.Proxy;
-using Bff.Tokens;
+using OpenBff.AntiForgery;
+using OpenBff.Proxy;
+using OpenBff.Tokens;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.IO.Compression;
 using BenchmarkDotNet.Attributes;
-using Bff.Sessions;
+using OpenBff.Sessions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
@@ -55,7 +55,7 @@ public class TicketStoreBenchmarks
 
         // The cookie handler's own format without the library's cache in front (same purposes as
         // PostConfigureCookieAuthenticationOptions).
-        _rawCookieFormat = new TicketDataFormat(_memory.Services.GetRequiredService<Bff.Core.BffDataProtection>().Provider
+        _rawCookieFormat = new TicketDataFormat(_memory.Services.GetRequiredService<OpenBff.Core.BffDataProtection>().Provider
             .CreateProtector("Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationMiddleware", BffDefaults.CookieScheme, "v2"));
         if (_rawCookieFormat.Unprotect(_memory.CookieValue) is null)
         {
@@ -64,7 +64,7 @@ public class TicketStoreBenchmarks
 
         _evictMemory = Evictor(_memory.Services);
         _evictSqlite = Evictor(_sqlite.Services);
-        _ticketProtector = _memory.Services.GetRequiredService<Bff.Core.BffDataProtection>().Provider.CreateProtector(typeof(ServerSideTicketStore).FullName!, "v1");
+        _ticketProtector = _memory.Services.GetRequiredService<OpenBff.Core.BffDataProtection>().Provider.CreateProtector(ServerSideTicketStore.PurposeName, "v1");
         _session = await _memoryStore.GetAsync(_memory.SessionKey, CancellationToken.None) ?? throw new InvalidOperationException("no session");
         _serialized = _ticketProtector.Unprotect(_session.Ticket);
         _ticket = TicketSerializer.Default.Deserialize(_serialized)!;
@@ -163,7 +163,7 @@ public class TicketStoreBenchmarks
     /// <summary>Removes a session from the library's ticket cache (internal; found by name, a no-op in a build without it).</summary>
     private static Action<string> Evictor(IServiceProvider services)
     {
-        var type = typeof(ServerSideTicketStore).Assembly.GetType("Bff.Sessions.TicketCache");
+        var type = typeof(ServerSideTicketStore).Assembly.GetType("OpenBff.Sessions.TicketCache");
         var cache = type is null ? null : services.GetService(type);
         var remove = type?.GetMethod("Remove", [typeof(string)]);
         return cache is null || remove is null ? static _ => { } : (Action<string>)Delegate.CreateDelegate(typeof(Action<string>), cache, remove);

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 
-namespace Bff.AntiForgery;
+namespace OpenBff.AntiForgery;
 
 /// <summary>
 /// The BFF's CSRF defence: a custom request header (<c>X-CSRF: 1</c>) that a cross-site page

@@ -1,4 +1,4 @@
-namespace Bff;
+namespace OpenBff;
 
 /// <summary>
 /// Marks an MVC controller or action as a BFF API endpoint, as <c>.AsBffApiEndpoint()</c> marks a

@@ -1,4 +1,4 @@
-namespace Bff.AntiForgery;
+namespace OpenBff.AntiForgery;
 
 /// <summary>Marks a local endpoint as a BFF API endpoint: anti-forgery header required, 401 instead of a redirect.</summary>
 internal sealed class BffApiEndpointMetadata

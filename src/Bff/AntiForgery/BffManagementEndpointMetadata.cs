@@ -1,4 +1,4 @@
-namespace Bff.AntiForgery;
+namespace OpenBff.AntiForgery;
 
 /// <summary>
 /// Marks a BFF management endpoint (<c>/bff/*</c>): never cached, never sniffed, never framed

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 
-namespace Bff.AntiForgery;
+namespace OpenBff.AntiForgery;
 
 /// <summary>
 /// A second CSRF line behind the <c>X-CSRF</c> header, for state-changing requests (not GET, HEAD,

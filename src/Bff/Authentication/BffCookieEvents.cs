@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
-namespace Bff.Authentication;
+namespace OpenBff.Authentication;
 
 /// <summary>
 /// What the session cookie's handler does beyond ASP.NET Core's defaults: a challenge or a forbid

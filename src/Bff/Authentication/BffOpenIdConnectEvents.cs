@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
-using Bff.Core;
-using Bff.Endpoints;
-using Bff.Sessions;
-using Bff.TokenEndpoint;
-using Bff.Tokens;
+using OpenBff.Core;
+using OpenBff.Endpoints;
+using OpenBff.Sessions;
+using OpenBff.TokenEndpoint;
+using OpenBff.Tokens;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Http;
@@ -12,7 +12,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
-namespace Bff.Authentication;
+namespace OpenBff.Authentication;
 
 /// <summary>
 /// What the OpenID Connect handler does beyond ASP.NET Core's defaults, for the BFF: the
@@ -34,7 +34,7 @@ internal sealed class BffOpenIdConnectEvents : OpenIdConnectEvents
     {
         _bff = bff;
         _time = time;
-        _logger = loggers.CreateLogger("Bff.Configuration.ConfigureOpenIdConnectOptions"); // the category the log lines always had
+        _logger = loggers.CreateLogger("OpenBff.Configuration.ConfigureOpenIdConnectOptions"); // the category the log lines always had
         OnRemoteSignOut = static context => context.HttpContext.RequestServices.GetRequiredService<Logout.FrontChannelLogout>().HandleAsync(context);
         OnRedirectToIdentityProvider = AddAuthorizationParameters;
         OnMessageReceived = ValidateIssuerParameterAsync;

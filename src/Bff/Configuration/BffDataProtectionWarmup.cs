@@ -1,8 +1,8 @@
-using Bff.Core;
+using OpenBff.Core;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Bff.Configuration;
+namespace OpenBff.Configuration;
 
 /// <summary>
 /// Loads the BFF's key ring (creating the first key when there is none) while the host starts, as

@@ -1,7 +1,7 @@
-using Bff.Core;
+using OpenBff.Core;
 using Microsoft.Extensions.Options;
 
-namespace Bff.Configuration;
+namespace OpenBff.Configuration;
 
 /// <summary>
 /// Validates <see cref="BffOptions"/> at start-up. Collects every failure, each naming the

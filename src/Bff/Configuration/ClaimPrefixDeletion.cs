@@ -2,7 +2,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Authentication.OAuth.Claims;
 
-namespace Bff.Configuration;
+namespace OpenBff.Configuration;
 
 /// <summary>A claim action removing every claim whose type starts with its <see cref="ClaimAction.ClaimType"/> (a provider's internal ids).</summary>
 internal sealed class ClaimPrefixDeletion(string prefix) : ClaimAction(prefix, ClaimValueTypes.String)

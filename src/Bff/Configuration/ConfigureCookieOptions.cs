@@ -1,10 +1,10 @@
-using Bff.Core;
-using Bff.Sessions;
+using OpenBff.Core;
+using OpenBff.Sessions;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
-namespace Bff.Configuration;
+namespace OpenBff.Configuration;
 
 /// <summary>
 /// The session cookie: <c>__Host-</c> name, HttpOnly, Secure, Path=/, SameSite=Strict, holding only

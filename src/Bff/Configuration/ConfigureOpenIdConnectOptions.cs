@@ -1,11 +1,11 @@
-using Bff.Core;
+using OpenBff.Core;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
-namespace Bff.Configuration;
+namespace OpenBff.Configuration;
 
 /// <summary>
 /// The OpenID Connect client: authorization code flow with PKCE (S256), <c>state</c> and

@@ -1,8 +1,8 @@
-using Bff.Core;
+using OpenBff.Core;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging;
 
-namespace Bff.Configuration;
+namespace OpenBff.Configuration;
 
 /// <summary>
 /// Says why a session cookie could not be read when the reason is an operator's to fix: it was

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols;
 
-namespace Bff.Configuration;
+namespace OpenBff.Configuration;
 
 /// <summary>
 /// Runs after ASP.NET Core's own post-configuration (which derives the metadata address and the

@@ -2,7 +2,7 @@ using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Bff.Configuration;
+namespace OpenBff.Configuration;
 
 /// <summary>
 /// The provider's discovery document and signing keys, with one difference from IdentityModel's

@@ -1,4 +1,4 @@
-namespace Bff;
+namespace OpenBff;
 
 /// <summary>What <c>/bff/user</c> answers without a session (<c>Bff:AnonymousSessionResponse</c>).</summary>
 public enum AnonymousSessionResponse

@@ -1,4 +1,4 @@
-namespace Bff.Core;
+namespace OpenBff.Core;
 
 /// <summary>
 /// The rules for <c>Bff:Oidc:AuthorizationParameters</c>: which names the BFF sets itself (and a

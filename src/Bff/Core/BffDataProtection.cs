@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
-namespace Bff.Core;
+namespace OpenBff.Core;
 
 /// <summary>
 /// The BFF's own data protection, for its session cookie, the OpenID Connect state, nonce and

@@ -1,4 +1,4 @@
-namespace Bff;
+namespace OpenBff;
 
 /// <summary>Names the BFF registers.</summary>
 public static class BffDefaults

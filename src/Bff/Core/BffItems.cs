@@ -1,4 +1,4 @@
-namespace Bff;
+namespace OpenBff;
 
 /// <summary>
 /// Every key the BFF puts in <c>HttpContext.Items</c> or in <c>AuthenticationProperties.Items</c>,

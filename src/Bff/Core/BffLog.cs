@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Bff;
+namespace OpenBff;
 
 /// <summary>
 /// Source-generated log messages. Event ids: 1000s sessions, 2000s tokens, 3000s proxy and

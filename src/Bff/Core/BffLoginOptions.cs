@@ -1,4 +1,4 @@
-namespace Bff;
+namespace OpenBff;
 
 /// <summary>Limits on starting logins (<c>Bff:Login</c>), against unauthenticated amplification.</summary>
 public sealed class BffLoginOptions

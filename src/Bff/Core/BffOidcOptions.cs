@@ -1,4 +1,4 @@
-namespace Bff;
+namespace OpenBff;
 
 /// <summary>The BFF's OpenID Connect confidential client (<c>Bff:Oidc</c>).</summary>
 public sealed class BffOidcOptions

@@ -1,4 +1,4 @@
-namespace Bff;
+namespace OpenBff;
 
 /// <summary>
 /// Options of the BFF, bound from the <c>Bff</c> configuration section by the host.

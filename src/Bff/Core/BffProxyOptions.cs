@@ -1,4 +1,4 @@
-namespace Bff;
+namespace OpenBff;
 
 /// <summary>What the proxy forwards of the browser's request (<c>Bff:Proxy</c>).</summary>
 public sealed class BffProxyOptions

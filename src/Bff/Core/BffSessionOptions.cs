@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 
-namespace Bff;
+namespace OpenBff;
 
 /// <summary>Server-side session settings (<c>Bff:Session</c>).</summary>
 public sealed class BffSessionOptions

@@ -1,4 +1,4 @@
-namespace Bff;
+namespace OpenBff;
 
 /// <summary>Token management settings (<c>Bff:Tokens</c>).</summary>
 public sealed class BffTokenOptions

@@ -1,4 +1,4 @@
-namespace Bff;
+namespace OpenBff;
 
 /// <summary>Token endpoint client authentication methods the BFF supports.</summary>
 public static class ClientAuthenticationMethods

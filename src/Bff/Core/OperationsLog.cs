@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Bff.Core;
+namespace OpenBff.Core;
 
 /// <summary>
 /// Source-generated log messages of the operator features (event ids 5000s): discovery at start-up,

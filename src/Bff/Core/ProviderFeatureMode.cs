@@ -1,4 +1,4 @@
-namespace Bff;
+namespace OpenBff;
 
 /// <summary>When to use an optional protocol feature of the provider.</summary>
 public enum ProviderFeatureMode

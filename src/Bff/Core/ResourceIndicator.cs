@@ -1,4 +1,4 @@
-namespace Bff.Core;
+namespace OpenBff.Core;
 
 /// <summary>RFC 8707 §2: a resource indicator is an absolute URI without a fragment.</summary>
 internal static class ResourceIndicator

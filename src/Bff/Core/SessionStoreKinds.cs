@@ -1,4 +1,4 @@
-namespace Bff;
+namespace OpenBff;
 
 /// <summary>The values of <c>Bff:Session:Store</c>.</summary>
 public static class SessionStoreKinds

@@ -1,4 +1,4 @@
-namespace Bff.Core;
+namespace OpenBff.Core;
 
 #pragma warning disable CS0618 // ISystemClock is what MemoryCacheOptions.Clock takes
 /// <summary>Lets a <c>MemoryCache</c> expire entries by the application's <see cref="TimeProvider"/>.</summary>

@@ -1,4 +1,4 @@
-namespace Bff.Core;
+namespace OpenBff.Core;
 
 /// <summary>Names under which the OpenID Connect handler saves tokens in the session.</summary>
 internal static class TokenNames

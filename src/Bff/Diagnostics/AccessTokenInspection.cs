@@ -1,7 +1,7 @@
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Bff.Diagnostics;
+namespace OpenBff.Diagnostics;
 
 /// <summary>
 /// What may be shown about an access token without showing it: its format and, for a signed JWT,

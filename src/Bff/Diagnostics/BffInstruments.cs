@@ -1,9 +1,9 @@
 using System.Diagnostics.Metrics;
-using Bff.TokenEndpoint;
+using OpenBff.TokenEndpoint;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Bff.Diagnostics;
+namespace OpenBff.Diagnostics;
 
 /// <summary>
 /// The instruments of the <see cref="BffMetrics.MeterName"/> meter, created through the

@@ -1,4 +1,4 @@
-namespace Bff;
+namespace OpenBff;
 
 /// <summary>
 /// The names of the BFF's metrics: one <see cref="System.Diagnostics.Metrics.Meter"/> named

@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 
-namespace Bff.Diagnostics;
+namespace OpenBff.Diagnostics;
 
 /// <summary>
 /// Where the <see cref="BffMetrics.ActiveSessions"/> gauge reads its value: the sessions side

@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Http;
 
-namespace Bff.Diagnostics;
+namespace OpenBff.Diagnostics;
 
 /// <summary>What <see cref="BffInstruments"/> needs to count a proxied request when its answer completes.</summary>
 internal sealed record ProxyRequestState(Counter<long> Counter, HttpContext Context, string RouteId);

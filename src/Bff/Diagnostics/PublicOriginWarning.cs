@@ -1,9 +1,9 @@
-using Bff.Core;
+using OpenBff.Core;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Bff.Diagnostics;
+namespace OpenBff.Diagnostics;
 
 /// <summary>At start in Production: one warning when <c>Bff:PublicOrigin</c> is not set, saying why it matters.</summary>
 internal sealed class PublicOriginWarning(IOptions<BffOptions> options, IHostEnvironment environment, ILogger<PublicOriginWarning> logger) : IHostedService

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
-namespace Bff.Endpoints;
+namespace OpenBff.Endpoints;
 
 /// <summary>
 /// A 400 answer with an RFC 9457 problem body whose <c>detail</c> a developer can act on, never a

@@ -1,4 +1,4 @@
-namespace Bff;
+namespace OpenBff;
 
 /// <summary>
 /// One entry of <c>/bff/user</c>'s answer, <c>{"type":..,"value":..}</c>. <see cref="Value"/> is

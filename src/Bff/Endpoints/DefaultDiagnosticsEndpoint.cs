@@ -1,12 +1,12 @@
 using System.Globalization;
 using System.Text.Json;
-using Bff.Core;
-using Bff.Sessions;
+using OpenBff.Core;
+using OpenBff.Sessions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Bff;
+namespace OpenBff;
 
 /// <summary>
 /// <c>GET /bff/diagnostics</c> (with <c>X-CSRF: 1</c>), mapped only in the Development environment:

@@ -1,11 +1,11 @@
-using Bff.Endpoints;
+using OpenBff.Endpoints;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Bff;
+namespace OpenBff;
 
 /// <summary>
 /// <c>GET /bff/login?returnUrl=/path[&amp;prompt=login]</c>: starts the authorization code flow (PKCE,
@@ -33,7 +33,7 @@ public class DefaultLoginEndpoint : ILoginEndpoint
         _storeOutage = services.GetRequiredService<Sessions.SessionStoreOutage>();
         _returnUrls = services.GetRequiredService<IReturnUrlValidator>();
         _options = services.GetRequiredService<IOptions<BffOptions>>();
-        _logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Bff.Endpoints.LoginEndpoint");
+        _logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("OpenBff.Endpoints.LoginEndpoint");
     }
 
     /// <inheritdoc/>

@@ -3,7 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 
-namespace Bff;
+namespace OpenBff;
 
 /// <summary>
 /// <c>GET /bff/silent-login-callback</c>: the page a silent login ends on, inside the SPA's hidden

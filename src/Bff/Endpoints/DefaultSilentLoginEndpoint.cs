@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Bff;
+namespace OpenBff;
 
 /// <summary>
 /// <c>GET /bff/silent-login</c>: a <c>prompt=none</c> login for a hidden iframe. The provider
@@ -24,7 +24,7 @@ public class DefaultSilentLoginEndpoint : ISilentLoginEndpoint
         ArgumentNullException.ThrowIfNull(services);
         _options = services.GetRequiredService<IOptions<BffOptions>>();
         _throttle = services.GetRequiredService<Endpoints.LoginThrottle>();
-        _logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Bff.Endpoints.SilentLoginEndpoint");
+        _logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("OpenBff.Endpoints.SilentLoginEndpoint");
     }
 
     /// <inheritdoc/>

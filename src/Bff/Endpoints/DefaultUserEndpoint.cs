@@ -1,11 +1,11 @@
 using System.Text.Json;
-using Bff.Sessions;
+using OpenBff.Sessions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace Bff;
+namespace OpenBff;
 
 /// <summary>
 /// <c>GET /bff/user</c> (with <c>X-CSRF: 1</c>): the user's claims as <c>[{"type":..,"value":..}]</c>

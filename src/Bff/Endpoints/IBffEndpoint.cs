@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 
-namespace Bff;
+namespace OpenBff;
 
 /// <summary>
 /// One BFF management endpoint (<c>/bff/login</c>, <c>/bff/user</c>, ...). Each has its own

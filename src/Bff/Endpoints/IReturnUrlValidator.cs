@@ -1,4 +1,4 @@
-namespace Bff;
+namespace OpenBff;
 
 /// <summary>
 /// Decides whether a <c>returnUrl</c> given to <c>/bff/login</c> or <c>/bff/logout</c> may be

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 
-namespace Bff;
+namespace OpenBff;
 
 /// <summary>
 /// Adds to, changes or removes the claims <c>/bff/user</c> returns (Duende.BFF's interface of the

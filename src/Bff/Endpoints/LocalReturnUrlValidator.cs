@@ -1,4 +1,4 @@
-namespace Bff;
+namespace OpenBff;
 
 /// <summary>
 /// The default <see cref="IReturnUrlValidator"/>: local paths only (<c>/orders?id=1</c>), refusing

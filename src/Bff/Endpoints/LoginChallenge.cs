@@ -1,10 +1,10 @@
-using Bff.TokenEndpoint;
+using OpenBff.TokenEndpoint;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace Bff.Endpoints;
+namespace OpenBff.Endpoints;
 
 /// <summary>
 /// Sends the browser to the provider, for /bff/login and /bff/silent-login alike: a provider that

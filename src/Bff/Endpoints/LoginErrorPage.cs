@@ -1,7 +1,7 @@
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Http;
 
-namespace Bff.Endpoints;
+namespace OpenBff.Endpoints;
 
 /// <summary>The page shown when the login callback fails: no session, no details an attacker could use.</summary>
 internal static class LoginErrorPage

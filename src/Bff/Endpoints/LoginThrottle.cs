@@ -6,9 +6,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-using static Bff.Configuration.ConfigureOpenIdConnectOptions;
+using static OpenBff.Configuration.ConfigureOpenIdConnectOptions;
 
-namespace Bff.Endpoints;
+namespace OpenBff.Endpoints;
 
 /// <summary>
 /// Anonymous requests must not make the BFF work for free: each login start costs a pushed

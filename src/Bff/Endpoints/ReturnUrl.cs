@@ -1,4 +1,4 @@
-namespace Bff.Endpoints;
+namespace OpenBff.Endpoints;
 
 /// <summary>
 /// Decides whether a <c>returnUrl</c> is a local path the BFF may redirect to. Anything else

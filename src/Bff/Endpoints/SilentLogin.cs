@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 
-namespace Bff.Endpoints;
+namespace OpenBff.Endpoints;
 
 /// <summary>What makes a login silent, for /bff/silent-login, /bff/login?prompt=none and the failure path.</summary>
 internal static class SilentLogin

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Bff.Events;
+namespace OpenBff.Events;
 
 /// <summary>Runs the host's <see cref="BffEvents"/> handlers; a handler that throws is logged, never the caller's failure.</summary>
 internal sealed class BffEventRaiser(BffEvents events, ILogger<BffEventRaiser> logger)

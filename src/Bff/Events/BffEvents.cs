@@ -1,4 +1,4 @@
-namespace Bff;
+namespace OpenBff;
 
 /// <summary>
 /// What happens to sessions and tokens, for a host's audit log or integrations. Derive from it,

@@ -1,4 +1,4 @@
-namespace Bff;
+namespace OpenBff;
 
 /// <summary>The provider refused a session's refresh token (<see cref="BffEvents.RefreshRefusedAsync"/>).</summary>
 public sealed class BffRefreshRefused

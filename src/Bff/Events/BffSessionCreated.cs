@@ -1,4 +1,4 @@
-namespace Bff;
+namespace OpenBff;
 
 /// <summary>A login completed and its session was stored (<see cref="BffEvents.SessionCreatedAsync"/>).</summary>
 public sealed class BffSessionCreated

@@ -1,4 +1,4 @@
-namespace Bff;
+namespace OpenBff;
 
 /// <summary>Why a session ended.</summary>
 public enum BffSessionEndReason

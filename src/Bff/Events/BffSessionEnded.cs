@@ -1,4 +1,4 @@
-namespace Bff;
+namespace OpenBff;
 
 /// <summary>A session ended (<see cref="BffEvents.SessionEndedAsync"/>).</summary>
 public sealed class BffSessionEnded

@@ -1,4 +1,4 @@
-namespace Bff;
+namespace OpenBff;
 
 /// <summary>A session's access token was refreshed (<see cref="BffEvents.TokenRefreshedAsync"/>).</summary>
 public sealed class BffTokenRefreshed

@@ -1,4 +1,4 @@
-using Bff.Health;
+using OpenBff.Health;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Routing;
 

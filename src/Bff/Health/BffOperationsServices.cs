@@ -2,9 +2,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-using Bff.Diagnostics;
+using OpenBff.Diagnostics;
 
-namespace Bff.Health;
+namespace OpenBff.Health;
 
 /// <summary>
 /// Registers the operator features <c>AddBff()</c> brings: the <c>Bff</c> meter's instruments, the

@@ -1,10 +1,10 @@
-using Bff.Core;
+using OpenBff.Core;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Bff.Health;
+namespace OpenBff.Health;
 
 /// <summary>
 /// Loads the OpenID Provider's discovery document in the background when the host starts, so the

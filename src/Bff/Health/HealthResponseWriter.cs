@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Bff.Health;
+namespace OpenBff.Health;
 
 /// <summary>
 /// The JSON answer of the health endpoints: <c>{"status":"Unhealthy","checks":[{"name":..,"status":..,"description":..,"duration_ms":..}]}</c>.

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
-namespace Bff.Health;
+namespace OpenBff.Health;
 
 /// <summary>
 /// Readiness: the OpenID Provider's discovery document is loaded, and the provider answers now (a

@@ -1,7 +1,7 @@
-using Bff.Sessions;
+using OpenBff.Sessions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Bff.Health;
+namespace OpenBff.Health;
 
 /// <summary>
 /// Readiness: the session store takes one write and answers one read (a probe record under a key

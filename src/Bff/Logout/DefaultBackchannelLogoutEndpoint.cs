@@ -1,10 +1,10 @@
 using System.Text.Json;
-using Bff.Sessions;
+using OpenBff.Sessions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Bff;
+namespace OpenBff;
 
 /// <summary>
 /// <c>POST /bff/backchannel</c> (OIDC Back-Channel Logout 1.0): the provider posts a
@@ -24,7 +24,7 @@ public class DefaultBackchannelLogoutEndpoint : IBackchannelLogoutEndpoint
         ArgumentNullException.ThrowIfNull(services);
         _validator = services.GetRequiredService<Logout.LogoutTokenValidator>();
         _terminator = services.GetRequiredService<SessionTerminator>();
-        _logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Bff.Logout.BackChannelLogoutEndpoint");
+        _logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("OpenBff.Logout.BackChannelLogoutEndpoint");
     }
 
     /// <inheritdoc/>

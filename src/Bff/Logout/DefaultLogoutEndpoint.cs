@@ -1,6 +1,6 @@
-using Bff.Core;
-using Bff.Endpoints;
-using Bff.Sessions;
+using OpenBff.Core;
+using OpenBff.Endpoints;
+using OpenBff.Sessions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Http;
@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Bff;
+namespace OpenBff;
 
 /// <summary>
 /// <c>GET /bff/logout?sid=..&amp;returnUrl=/</c>: checks <c>sid</c> against the session (400 when it
@@ -35,7 +35,7 @@ public class DefaultLogoutEndpoint : ILogoutEndpoint
         _revoker = services.GetRequiredService<TokenEndpoint.RefreshTokenRevoker>();
         _tickets = services.GetRequiredService<ServerSideTicketStore>();
         _oidcOptions = services.GetRequiredService<IOptionsMonitor<OpenIdConnectOptions>>();
-        _logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Bff.Logout.LogoutEndpoint");
+        _logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("OpenBff.Logout.LogoutEndpoint");
     }
 
     /// <inheritdoc/>

@@ -1,10 +1,10 @@
-using Bff.Endpoints;
-using Bff.Sessions;
+using OpenBff.Endpoints;
+using OpenBff.Sessions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.Logging;
 
-namespace Bff.Logout;
+namespace OpenBff.Logout;
 
 /// <summary>
 /// OIDC Front-Channel Logout 1.0 at <c>/signout-oidc</c>, when <c>Bff:Oidc:FrontChannelLogout</c>

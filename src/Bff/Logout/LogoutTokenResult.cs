@@ -1,6 +1,6 @@
-using Bff.Sessions;
+using OpenBff.Sessions;
 
-namespace Bff.Logout;
+namespace OpenBff.Logout;
 
 /// <summary>A validated logout token's sessions to end, or why it was refused.</summary>
 internal sealed record LogoutTokenResult(UserSessionFilter? Sessions, string? Error)

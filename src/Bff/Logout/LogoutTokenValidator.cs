@@ -1,14 +1,14 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Bff.Sessions;
+using OpenBff.Sessions;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Bff.Logout;
+namespace OpenBff.Logout;
 
 /// <summary>
 /// Validates an OIDC Back-Channel Logout 1.0 <c>logout_token</c>, every check in order:

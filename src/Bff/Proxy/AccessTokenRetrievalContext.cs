@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 
-namespace Bff;
+namespace OpenBff;
 
 /// <summary>What an <see cref="IAccessTokenRetriever"/> is asked for: the request and its route's settings.</summary>
 public sealed class AccessTokenRetrievalContext

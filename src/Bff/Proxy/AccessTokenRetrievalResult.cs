@@ -1,4 +1,4 @@
-namespace Bff;
+namespace OpenBff;
 
 /// <summary>
 /// An <see cref="IAccessTokenRetriever"/>'s answer: a token to send as <c>Authorization: Bearer</c>,

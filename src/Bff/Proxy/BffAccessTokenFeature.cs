@@ -1,4 +1,4 @@
-namespace Bff.Proxy;
+namespace OpenBff.Proxy;
 
 /// <summary>The access token the BFF resolved for the current proxied request.</summary>
 internal sealed class BffAccessTokenFeature

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 
-namespace Bff.Proxy;
+namespace OpenBff.Proxy;
 
 /// <summary>
 /// Keeps an API from setting the BFF's own cookies: a proxied answer's <c>Set-Cookie</c> for the

@@ -1,7 +1,7 @@
-using Bff.Proxy;
+using OpenBff.Proxy;
 using Microsoft.AspNetCore.Builder;
 
-namespace Bff;
+namespace OpenBff;
 
 /// <summary>
 /// Configures a remote API endpoint mapped with <c>MapRemoteBffApiEndpoint</c>: which token it

@@ -1,4 +1,4 @@
-namespace Bff.Proxy;
+namespace OpenBff.Proxy;
 
 /// <summary>
 /// Marks an endpoint mapped with <c>MapRemoteBffApiEndpoint</c>: the BFF middleware treats it as

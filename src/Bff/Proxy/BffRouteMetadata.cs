@@ -1,6 +1,6 @@
 using Yarp.ReverseProxy.Configuration;
 
-namespace Bff.Proxy;
+namespace OpenBff.Proxy;
 
 /// <summary>
 /// Reads and validates the <c>Bff.*</c> metadata of a YARP route (and the Duende.BFF aliases).

@@ -1,6 +1,6 @@
-using Bff.Tokens;
+using OpenBff.Tokens;
 
-namespace Bff.Proxy;
+namespace OpenBff.Proxy;
 
 /// <summary>The BFF settings of one proxied route, read from its YARP metadata.</summary>
 internal sealed record BffRouteSettings

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using Yarp.ReverseProxy.Configuration;
 
-namespace Bff.Proxy;
+namespace OpenBff.Proxy;
 
 /// <summary>Parses each route's metadata once per configuration version, not per request.</summary>
 internal sealed class BffRouteSettingsCache

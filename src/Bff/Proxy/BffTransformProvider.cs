@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Transforms;
 using Yarp.ReverseProxy.Transforms.Builder;
 
-namespace Bff.Proxy;
+namespace OpenBff.Proxy;
 
 /// <summary>
 /// Validates every route's <c>Bff.*</c> metadata when YARP loads its configuration (a bad value

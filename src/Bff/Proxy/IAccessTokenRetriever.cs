@@ -1,4 +1,4 @@
-namespace Bff;
+namespace OpenBff;
 
 /// <summary>
 /// Decides the access token a proxied route sends, instead of the BFF's own choice, for the routes

@@ -1,9 +1,9 @@
 using System.Net.Http.Headers;
-using Bff.Tokens;
+using OpenBff.Tokens;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 
-namespace Bff.Proxy;
+namespace OpenBff.Proxy;
 
 /// <summary>
 /// What every call the BFF forwards to an API gets, whether through a YARP route or a remote API

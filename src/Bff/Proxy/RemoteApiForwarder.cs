@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Forwarder;
 
-namespace Bff.Proxy;
+namespace OpenBff.Proxy;
 
 /// <summary>
 /// Forwards the calls of endpoints mapped with <c>MapRemoteBffApiEndpoint</c> with YARP's

@@ -1,4 +1,4 @@
-namespace Bff;
+namespace OpenBff;
 
 /// <summary>Which access token a route attaches (Duende.BFF's enum of the same name; <c>Bff.TokenType</c>).</summary>
 public enum RequiredTokenType

@@ -1,4 +1,4 @@
-namespace Bff.Proxy;
+namespace OpenBff.Proxy;
 
 /// <summary>Which access token a proxied route attaches (route metadata <c>Bff.TokenType</c>).</summary>
 internal enum RouteTokenType

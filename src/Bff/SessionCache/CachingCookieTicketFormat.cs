@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Authentication;
 
-namespace Bff.SessionCache;
+namespace OpenBff.SessionCache;
 
 /// <summary>
 /// Remembers what each session cookie decrypted to. With server-side sessions a cookie holds only

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 
-namespace Bff.SessionCache;
+namespace OpenBff.SessionCache;
 
 /// <summary>
 /// ASP.NET Core's ticket format, reading each claim's type, value type and issuers as one shared

@@ -1,7 +1,7 @@
 using System.Collections.ObjectModel;
 using Microsoft.AspNetCore.Authentication;
 
-namespace Bff.SessionCache;
+namespace OpenBff.SessionCache;
 
 /// <summary>A ticket the library's caches hand to every request that needs it: its properties throw on any change.</summary>
 internal static class ReadOnlyTicket

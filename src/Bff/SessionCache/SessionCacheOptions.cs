@@ -1,4 +1,4 @@
-namespace Bff.SessionCache;
+namespace OpenBff.SessionCache;
 
 /// <summary>
 /// Every bound of the session caches, in one place: the cookie-value cache

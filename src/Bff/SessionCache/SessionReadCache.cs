@@ -1,7 +1,7 @@
-using Bff.Core;
+using OpenBff.Core;
 using Microsoft.Extensions.Caching.Memory;
 
-namespace Bff.SessionCache;
+namespace OpenBff.SessionCache;
 
 /// <summary>
 /// A store's copy, in process memory, of the sessions it read recently, so a request for a

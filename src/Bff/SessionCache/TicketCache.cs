@@ -1,8 +1,8 @@
-using Bff.Core;
+using OpenBff.Core;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Caching.Memory;
 
-namespace Bff.SessionCache;
+namespace OpenBff.SessionCache;
 
 /// <summary>
 /// The hot path's shortcut: the decrypted, deserialized ticket of each recently used session,

@@ -1,9 +1,9 @@
 using System.Diagnostics.Metrics;
-using Bff.Core;
+using OpenBff.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Bff.Sessions;
+namespace OpenBff.Sessions;
 
 /// <summary>
 /// Counts the sessions that have not expired, for the <see cref="BffMetrics.ActiveSessions"/> gauge (<see cref="Diagnostics.IActiveSessionSource"/>),

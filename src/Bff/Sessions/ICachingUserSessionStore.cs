@@ -1,4 +1,4 @@
-namespace Bff.Sessions;
+namespace OpenBff.Sessions;
 
 /// <summary>
 /// A capability a session store may have: it answers <see cref="IUserSessionStore.GetAsync"/>

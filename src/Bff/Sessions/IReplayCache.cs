@@ -1,4 +1,4 @@
-namespace Bff.Sessions;
+namespace OpenBff.Sessions;
 
 /// <summary>
 /// A capability a session store may have: remembering one-time identifiers (a back-channel logout

@@ -1,4 +1,4 @@
-namespace Bff.Sessions;
+namespace OpenBff.Sessions;
 
 /// <summary>
 /// Exclusive access to one session for a read-modify-write (a token refresh, a sliding renewal),

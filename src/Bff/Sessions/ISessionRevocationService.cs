@@ -1,4 +1,4 @@
-namespace Bff.Sessions;
+namespace OpenBff.Sessions;
 
 /// <summary>
 /// Ends sessions on the host's behalf (an administrator, a disabled account, a changed password),

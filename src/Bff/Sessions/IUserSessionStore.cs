@@ -1,4 +1,4 @@
-namespace Bff.Sessions;
+namespace OpenBff.Sessions;
 
 /// <summary>
 /// Keeps server-side sessions. Implementations: SQLite (embedded default), memory, Redis.

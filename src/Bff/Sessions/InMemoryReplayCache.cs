@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Bff.Sessions;
+namespace OpenBff.Sessions;
 
 /// <summary>
 /// The replay cache of a single process (used with the Memory store). An identifier is kept until

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Bff.Sessions;
+namespace OpenBff.Sessions;
 
 /// <summary>Keeps sessions in process memory: fast, lost at restart, not shared between instances.</summary>
 internal sealed class InMemoryUserSessionStore : IUserSessionStore, ICountsSessions

@@ -1,4 +1,4 @@
-namespace Bff.Sessions;
+namespace OpenBff.Sessions;
 
 /// <summary>
 /// Striped in-process locks: one of a fixed set of semaphores per session key, at a constant

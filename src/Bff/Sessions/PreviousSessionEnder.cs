@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Bff.Sessions;
+namespace OpenBff.Sessions;
 
 /// <summary>
 /// A completed login always starts a new session: the session the browser held before (alice's,

@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using StackExchange.Redis;
 
-namespace Bff.Sessions;
+namespace OpenBff.Sessions;
 
 /// <summary>
 /// Reads <c>Bff:Session:Redis</c>: a StackExchange.Redis connection string, where an endpoint may

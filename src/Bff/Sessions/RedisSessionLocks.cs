@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using StackExchange.Redis;
 
-namespace Bff.Sessions;
+namespace OpenBff.Sessions;
 
 /// <summary>
 /// A Redis lock per session (<c>{prefix}lock:{key}</c>, <c>SET NX PX</c> with a random owner token,

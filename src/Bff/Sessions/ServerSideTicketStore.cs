@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Bff.Sessions;
+namespace OpenBff.Sessions;
 
 /// <summary>
 /// The cookie handler's <see cref="ITicketStore"/>: the cookie carries only a random session key,
@@ -16,6 +16,12 @@ namespace Bff.Sessions;
 /// </summary>
 internal sealed class ServerSideTicketStore : ITicketStore
 {
+    /// <summary>
+    /// The data-protection purpose of stored tickets: the type's name before the library's
+    /// namespace became <c>OpenBff</c>. Fixed, so sessions stored by any version stay readable.
+    /// </summary>
+    internal const string PurposeName = "Bff.Sessions.ServerSideTicketStore";
+
     private readonly IUserSessionStore _store;
     private readonly IDataProtector _protector;
     private readonly SessionCache.InterningTicketSerializer _serializer;
@@ -51,7 +57,7 @@ internal sealed class ServerSideTicketStore : ITicketStore
         _unsaved = unsaved;
         _outage = outage;
         _events = events;
-        _protector = dataProtection.Provider.CreateProtector(typeof(ServerSideTicketStore).FullName!, "v1");
+        _protector = dataProtection.Provider.CreateProtector(PurposeName, "v1");
         _time = time;
         _options = options;
         _logger = logger;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Bff.Sessions;
+namespace OpenBff.Sessions;
 
 /// <summary>
 /// Ends expired sessions for good: revokes each one's refresh token at the provider (RFC 7009),

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Bff.Sessions;
+namespace OpenBff.Sessions;
 
 /// <summary>Runs <see cref="SessionCleanup"/> every <c>Bff:Session:CleanupInterval</c>.</summary>
 internal sealed class SessionCleanupService : BackgroundService

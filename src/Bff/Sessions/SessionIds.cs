@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 
-namespace Bff.Sessions;
+namespace OpenBff.Sessions;
 
 /// <summary>
 /// The session id the logout URL carries: the provider's <c>sid</c> claim when it issued one,

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Authentication;
 
-namespace Bff.Sessions;
+namespace OpenBff.Sessions;
 
 /// <summary>The BFF's own entries in a session's <see cref="AuthenticationProperties"/>.</summary>
 internal static class SessionProperties

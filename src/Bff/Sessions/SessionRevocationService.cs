@@ -1,4 +1,4 @@
-namespace Bff.Sessions;
+namespace OpenBff.Sessions;
 
 /// <summary>The default <see cref="ISessionRevocationService"/>: ends each session it selects as a back-channel logout does.</summary>
 internal sealed class SessionRevocationService(SessionTerminator terminator) : ISessionRevocationService

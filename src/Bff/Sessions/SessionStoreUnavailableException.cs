@@ -1,4 +1,4 @@
-namespace Bff.Sessions;
+namespace OpenBff.Sessions;
 
 /// <summary>The session store cannot be used right now (Redis not connected): answered 503 at once, not after a timeout.</summary>
 internal sealed class SessionStoreUnavailableException : Exception

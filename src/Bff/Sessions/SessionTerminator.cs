@@ -1,7 +1,7 @@
-using Bff.TokenEndpoint;
+using OpenBff.TokenEndpoint;
 using Microsoft.AspNetCore.Authentication;
 
-namespace Bff.Sessions;
+namespace OpenBff.Sessions;
 
 /// <summary>
 /// Ends a session for good, the one way every path does it (a replacing login, the per-user limit,

@@ -2,7 +2,7 @@ using System.Buffers.Text;
 using System.IO.Compression;
 using Microsoft.AspNetCore.Authentication;
 
-namespace Bff.Sessions;
+namespace OpenBff.Sessions;
 
 /// <summary>
 /// The bytes a session's ticket is stored as (before data protection encrypts them). A stored

@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 
-namespace Bff.Sessions;
+namespace OpenBff.Sessions;
 
 /// <summary>
 /// Keeps sessions in an embedded SQLite database (WAL mode) under <c>Bff:DataPath</c>, so a

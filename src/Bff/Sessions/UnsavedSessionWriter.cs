@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Bff.Sessions;
+namespace OpenBff.Sessions;
 
 /// <summary>
 /// Writes the sessions the store refused (<see cref="UnsavedSessions"/>) every <see cref="Interval"/>

@@ -1,4 +1,4 @@
-namespace Bff.Sessions;
+namespace OpenBff.Sessions;
 
 /// <summary>One server-side user session, as a session store keeps it.</summary>
 /// <remarks>The times are kept as UTC ticks (read back with offset zero): a store holds thousands of these.</remarks>

@@ -1,4 +1,4 @@
-namespace Bff.Sessions;
+namespace OpenBff.Sessions;
 
 /// <summary>Selects sessions by subject and/or provider session id. At least one must be set.</summary>
 public sealed record UserSessionFilter

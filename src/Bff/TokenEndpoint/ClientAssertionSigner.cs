@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Bff.TokenEndpoint;
+namespace OpenBff.TokenEndpoint;
 
 /// <summary>
 /// <c>private_key_jwt</c> client authentication (RFC 7523): a short-lived JWT signed with the

@@ -1,4 +1,4 @@
-namespace Bff.TokenEndpoint;
+namespace OpenBff.TokenEndpoint;
 
 /// <summary>
 /// The provider answered a step of the login (the pushed authorization request) with an OAuth

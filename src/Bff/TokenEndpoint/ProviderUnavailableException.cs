@@ -1,4 +1,4 @@
-namespace Bff.TokenEndpoint;
+namespace OpenBff.TokenEndpoint;
 
 /// <summary>The provider could not be used for a step of the login (discovery, PAR): the user sees 502, not 500.</summary>
 internal sealed class ProviderUnavailableException : Exception

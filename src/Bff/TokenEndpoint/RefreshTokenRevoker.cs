@@ -1,8 +1,8 @@
-using Bff.Core;
+using OpenBff.Core;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Logging;
 
-namespace Bff.TokenEndpoint;
+namespace OpenBff.TokenEndpoint;
 
 /// <summary>Revokes a session's refresh token at the provider (RFC 7009); never stops a logout.</summary>
 internal sealed class RefreshTokenRevoker

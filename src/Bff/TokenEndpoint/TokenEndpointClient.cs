@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
-namespace Bff.TokenEndpoint;
+namespace OpenBff.TokenEndpoint;
 
 /// <summary>
 /// Talks to the provider's token and revocation endpoints as the BFF's confidential client,

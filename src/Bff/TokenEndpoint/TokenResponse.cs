@@ -1,4 +1,4 @@
-namespace Bff.TokenEndpoint;
+namespace OpenBff.TokenEndpoint;
 
 /// <summary>What the token endpoint answered, reduced to what the BFF needs.</summary>
 internal sealed record TokenResponse

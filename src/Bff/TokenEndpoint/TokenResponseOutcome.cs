@@ -1,4 +1,4 @@
-namespace Bff.TokenEndpoint;
+namespace OpenBff.TokenEndpoint;
 
 /// <summary>The three things a token request can end in.</summary>
 internal enum TokenResponseOutcome

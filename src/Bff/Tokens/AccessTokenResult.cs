@@ -1,4 +1,4 @@
-namespace Bff.Tokens;
+namespace OpenBff.Tokens;
 
 /// <summary>The outcome of asking for an access token to attach to an outgoing call.</summary>
 internal readonly record struct AccessTokenResult(AccessTokenStatus Status, string? AccessToken = null, DateTimeOffset? ExpiresAt = null)

@@ -1,4 +1,4 @@
-namespace Bff.Tokens;
+namespace OpenBff.Tokens;
 
 /// <summary>Why an access token is or is not available; each maps to one HTTP answer.</summary>
 internal enum AccessTokenStatus

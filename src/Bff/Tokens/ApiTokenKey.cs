@@ -1,4 +1,4 @@
-namespace Bff.Tokens;
+namespace OpenBff.Tokens;
 
 /// <summary>
 /// Names the user access token of one API (an RFC 8707 resource and/or a scope) inside a session:

@@ -1,4 +1,4 @@
-namespace Bff;
+namespace OpenBff;
 
 /// <summary>
 /// An access token for local code, or why there is none (<see cref="Error"/>). The token is a

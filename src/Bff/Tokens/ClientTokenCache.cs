@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
-using Bff.TokenEndpoint;
+using OpenBff.TokenEndpoint;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Bff.Tokens;
+namespace OpenBff.Tokens;
 
 /// <summary>
 /// Client-credentials access tokens of the BFF's own client, cached in memory per scope and

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Bff.Tokens;
+namespace OpenBff.Tokens;
 
 /// <summary>
 /// Runs at most one operation per key at a time: callers that arrive while it runs share its

@@ -1,6 +1,6 @@
 using Microsoft.IdentityModel.JsonWebTokens;
 
-namespace Bff.Tokens;
+namespace OpenBff.Tokens;
 
 /// <summary>
 /// When an access token expires: <c>expires_in</c> from the token response (RFC 6749 §5.1, by our

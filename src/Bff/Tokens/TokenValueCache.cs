@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 
-namespace Bff.Tokens;
+namespace OpenBff.Tokens;
 
 /// <summary>
 /// What the hot path derives from a token string (the <c>Authorization</c> header value, the

@@ -1,4 +1,4 @@
-namespace Bff;
+namespace OpenBff;
 
 /// <summary>
 /// The current user's access token for local code (<see cref="BffHttpContextExtensions.GetUserAccessTokenAsync"/>),

@@ -1,13 +1,13 @@
 using System.Globalization;
-using Bff.Core;
-using Bff.Sessions;
-using Bff.TokenEndpoint;
+using OpenBff.Core;
+using OpenBff.Sessions;
+using OpenBff.TokenEndpoint;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Bff.Tokens;
+namespace OpenBff.Tokens;
 
 /// <summary>
 /// Gives the current user's access token, refreshing it first when it is within

@@ -1,4 +1,4 @@
-namespace Bff;
+namespace OpenBff;
 
 /// <summary>
 /// What local code asks of <see cref="BffHttpContextExtensions.GetUserAccessTokenAsync"/> and

@@ -1,5 +1,5 @@
 using System.Net;
-using Bff.SessionCache;
+using OpenBff.SessionCache;
 using Bff.Tests.Infrastructure;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using Bff.Health;
+using OpenBff.Health;
 using Bff.Tests.Infrastructure;
 
 namespace Bff.Tests.Diagnostics;

@@ -95,5 +95,5 @@ public sealed class HealthTests(IdpFixture env)
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync($"{bff.Url}/health/ready")).Status);
     }
 
-    private static TimeSpan IdentityProviderHealthCheckCacheFor() => Bff.Health.IdentityProviderHealthCheck.CacheFor;
+    private static TimeSpan IdentityProviderHealthCheckCacheFor() => OpenBff.Health.IdentityProviderHealthCheck.CacheFor;
 }

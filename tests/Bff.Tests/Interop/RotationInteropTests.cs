@@ -1,6 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
-using Bff.Configuration;
+using OpenBff.Configuration;
 using Bff.Tests.Infrastructure;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,5 @@
 using System.Net;
-using Bff.Sessions;
+using OpenBff.Sessions;
 using Bff.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Xml.Linq;
-using Bff.Sessions;
+using OpenBff.Sessions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
-using Bff.Sessions;
+using OpenBff.Sessions;
 using Bff.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,4 +1,4 @@
-using Bff.Sessions;
+using OpenBff.Sessions;
 
 namespace Bff.Tests.Sessions;
 

@@ -1,4 +1,4 @@
-using Bff.Sessions;
+using OpenBff.Sessions;
 using Bff.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;

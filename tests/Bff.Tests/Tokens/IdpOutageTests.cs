@@ -93,7 +93,7 @@ public sealed class IdpOutageTests(IdpFixture env)
         Assert.Single(bffLogs.Lines, l => l.Contains("the session's token is still valid and is used", StringComparison.Ordinal));
 
         await idp.RestartAsync();
-        bff.Time.Advance(Bff.Tokens.RefreshBackoff.Delay);
+        bff.Time.Advance(OpenBff.Tokens.RefreshBackoff.Delay);
         Assert.Equal(HttpStatusCode.OK, (await browser.ApiAsync($"{bff.Url}/api/hello")).Status);
         Assert.Single(idp.Grants(bff.ClientId, "refresh_token"), r => r.Status == 200);
 

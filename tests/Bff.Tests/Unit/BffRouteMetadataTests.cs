@@ -1,4 +1,4 @@
-using Bff.Proxy;
+using OpenBff.Proxy;
 using Yarp.ReverseProxy.Configuration;
 
 namespace Bff.Tests.Unit;

@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using Bff.SessionCache;
+using OpenBff.SessionCache;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text;
-using Bff.Diagnostics;
-using Bff.TokenEndpoint;
-using Bff.Tokens;
+using OpenBff.Diagnostics;
+using OpenBff.TokenEndpoint;
+using OpenBff.Tokens;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -43,7 +43,7 @@ public sealed class ClientTokenCacheTests : IDisposable
                 new OpenIdConnectConfiguration { Issuer = "https://idp.example", TokenEndpoint = "https://idp.example/token" }),
         };
         var tokenClient = new TokenEndpointClient(new Fixed<OpenIdConnectOptions>(oidc), new Fixed<BffOptions>(bff), new ClientAssertionSigner(Options.Create(bff), _time));
-        var metrics = new BffInstruments(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), new Bff.Sessions.ActiveSessionCounter(_services, _time, NullLogger<Bff.Sessions.ActiveSessionCounter>.Instance));
+        var metrics = new BffInstruments(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), new OpenBff.Sessions.ActiveSessionCounter(_services, _time, NullLogger<OpenBff.Sessions.ActiveSessionCounter>.Instance));
         _cache = new ClientTokenCache(tokenClient, _time, new Fixed<BffOptions>(bff), NullLogger<ClientTokenCache>.Instance, metrics);
     }
 

@@ -1,6 +1,6 @@
 using System.Security.Claims;
-using Bff.Configuration;
-using Bff.SessionCache;
+using OpenBff.Configuration;
+using OpenBff.SessionCache;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using Bff.Logout;
-using Bff.Sessions;
+using OpenBff.Logout;
+using OpenBff.Sessions;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;

@@ -1,4 +1,4 @@
-using Bff.Tokens;
+using OpenBff.Tokens;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Bff.Tests.Unit;

@@ -1,4 +1,4 @@
-using Bff.Sessions;
+using OpenBff.Sessions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Bff.Tests.Unit;

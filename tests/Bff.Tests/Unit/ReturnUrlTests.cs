@@ -1,4 +1,4 @@
-using Bff.Endpoints;
+using OpenBff.Endpoints;
 using Microsoft.Extensions.Primitives;
 
 namespace Bff.Tests.Unit;

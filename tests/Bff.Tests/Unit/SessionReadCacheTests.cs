@@ -1,5 +1,5 @@
-using Bff.SessionCache;
-using Bff.Sessions;
+using OpenBff.SessionCache;
+using OpenBff.Sessions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Bff.Tests.Unit;

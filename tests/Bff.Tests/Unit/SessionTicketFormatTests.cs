@@ -1,6 +1,6 @@
 using System.Security.Claims;
-using Bff.SessionCache;
-using Bff.Sessions;
+using OpenBff.SessionCache;
+using OpenBff.Sessions;
 using Microsoft.AspNetCore.Authentication;
 
 namespace Bff.Tests.Unit;

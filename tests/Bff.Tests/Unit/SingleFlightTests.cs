@@ -1,4 +1,4 @@
-using Bff.Tokens;
+using OpenBff.Tokens;
 
 namespace Bff.Tests.Unit;
 

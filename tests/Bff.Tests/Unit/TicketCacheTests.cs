@@ -1,6 +1,6 @@
 using System.Security.Claims;
-using Bff.Core;
-using Bff.SessionCache;
+using OpenBff.Core;
+using OpenBff.SessionCache;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Time.Testing;
 
