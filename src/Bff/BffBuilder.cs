@@ -3,7 +3,6 @@ using OpenBff.Sessions;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
-using Yarp.ReverseProxy.Transforms.Builder;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -66,12 +65,12 @@ public sealed class BffBuilder
     }
 
     /// <summary>
-    /// Integrates YARP: validates each route's <c>Bff.TokenType</c> / <c>Bff.AntiForgery</c>
-    /// metadata at load, strips browser credentials and attaches the route's access token.
+    /// Adds what <c>MapRemoteBffApiEndpoint</c> needs (an HTTP forwarder). The YARP integration
+    /// (each route's <c>Bff.TokenType</c> / <c>Bff.AntiForgery</c> metadata validated at load,
+    /// browser credentials stripped, the route's access token attached) comes with <c>AddBff()</c>.
     /// </summary>
     public BffBuilder AddRemoteApis()
     {
-        Services.TryAddEnumerable(ServiceDescriptor.Singleton<ITransformProvider, BffTransformProvider>());
         Services.AddHttpForwarder(); // MapRemoteBffApiEndpoint
         Services.TryAddSingleton<RemoteApiForwarder>();
         return this;

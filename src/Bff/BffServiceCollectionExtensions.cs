@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Transforms.Builder;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -101,6 +102,12 @@ public static class BffServiceCollectionExtensions
         services.TryAddSingleton<OpenBff.IBackchannelLogoutEndpoint, OpenBff.DefaultBackchannelLogoutEndpoint>();
         services.TryAddSingleton<OpenBff.IDiagnosticsEndpoint, OpenBff.DefaultDiagnosticsEndpoint>();
         OpenBff.Health.BffOperationsServices.Add(services); // metrics, readiness checks, discovery warm-up, diagnostics
+
+        // The YARP integration: a proxied route's Bff.* metadata (token type, anti-forgery) applies
+        // whether or not AddRemoteApis() is called. Without it, UseBff() checked X-CSRF on YARP
+        // routes but the forwarded request carried no token: a route marked User reached its API
+        // anonymously, and the README's few lines did exactly that.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ITransformProvider, BffTransformProvider>());
 
         // Server-side sessions are the default, without a second call (AddServerSideSessions() stays, and is harmless).
         return new BffBuilder(services).AddServerSideSessions();

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.RegularExpressions;
 using Bff.Tests.Infrastructure;
@@ -27,7 +26,7 @@ public sealed partial class PublishTests(IdpFixture env)
 
         Assert.False(Directory.Exists(Path.Combine(clone.Path, "src", "Bff.Host", "wwwroot")));
 
-        await RunAsync("dotnet", "publish", Path.Combine(clone.Path, "src", "Bff.Host"), "-c", "Release", "-o", output.Path, "-nologo");
+        await Cli.RunAsync(null, "dotnet", "publish", Path.Combine(clone.Path, "src", "Bff.Host"), "-c", "Release", "-o", output.Path, "-nologo");
 
         var settings = TestBff.DefaultSettings(env.Idp.Url, env.Api.Url, env.NewFolder());
         settings.Remove("Bff:Spa:Path"); // the published wwwroot, as a deployment has it
@@ -69,21 +68,6 @@ public sealed partial class PublishTests(IdpFixture env)
         {
             CopyFolder(folder, Path.Combine(to, Path.GetFileName(folder)));
         }
-    }
-
-    private static async Task RunAsync(string command, params string[] arguments)
-    {
-        var info = new ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(5));
-        Assert.True(process.ExitCode == 0, $"{command} {string.Join(' ', arguments)}\n{await stdout}{await stderr}");
     }
 
     [GeneratedRegex(@"<script[^>]+src=""(/[^""]+\.js)""")]

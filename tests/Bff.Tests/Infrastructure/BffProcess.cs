@@ -13,14 +13,16 @@ public sealed partial class BffProcess : IAsyncDisposable
 {
     private readonly IReadOnlyDictionary<string, string?> _settings;
     private readonly string _hostDll;
+    private readonly string? _workingDirectory;
     private readonly StringBuilder _output = new();
     private Process? _process;
     private TaskCompletionSource<string> _listening = NewListening();
 
-    private BffProcess(IReadOnlyDictionary<string, string?> settings, string hostDll)
+    private BffProcess(IReadOnlyDictionary<string, string?> settings, string hostDll, string? workingDirectory)
     {
         _settings = settings;
         _hostDll = hostDll;
+        _workingDirectory = workingDirectory;
     }
 
     /// <summary>The base URL; the same after every restart.</summary>
@@ -40,9 +42,10 @@ public sealed partial class BffProcess : IAsyncDisposable
 
     /// <param name="settings">The host's configuration, as command-line arguments.</param>
     /// <param name="hostDll">The host to run: the build's (default) or, e.g., a published one.</param>
-    public static async Task<BffProcess> StartAsync(IReadOnlyDictionary<string, string?> settings, string? hostDll = null)
+    /// <param name="workingDirectory">The process's current folder, which is an ASP.NET Core app's content root (its appsettings.json); the test's by default.</param>
+    public static async Task<BffProcess> StartAsync(IReadOnlyDictionary<string, string?> settings, string? hostDll = null, string? workingDirectory = null)
     {
-        var bff = new BffProcess(settings, hostDll ?? RepoPaths.HostDll());
+        var bff = new BffProcess(settings, hostDll ?? RepoPaths.HostDll(), workingDirectory);
         await bff.RunAsync();
         return bff;
     }
@@ -75,6 +78,7 @@ public sealed partial class BffProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            WorkingDirectory = _workingDirectory ?? Environment.CurrentDirectory,
         };
         info.ArgumentList.Add(_hostDll);
         info.ArgumentList.Add("--urls");
