@@ -68,8 +68,11 @@ export async function ensureNodeModules() {
   await mustRun('npm', ['ci', '--no-audit', '--no-fund']);
 }
 
+/** Builds the client package (packages/client), then the demo SPA that imports it, into the host's wwwroot. */
 export async function buildClient() {
-  log('building client-app into src/Bff.Host/wwwroot');
+  log('building @openbff/client (packages/client) and client-app into src/Bff.Host/wwwroot');
+  // client-app's prebuild script builds @openbff/client first, so `dotnet publish` (which runs
+  // this same script) and a fresh clone get the package's dist/ before Vite resolves it.
   await mustRun('npm', ['run', 'build', '--workspace', 'client-app']);
 }
 

@@ -54,6 +54,7 @@ function selfcheckCounts(out) {
 }
 
 await suite('interop provider self-check (oidc-provider, six profiles)', 'node', ['tests/interop-provider/selfcheck.mjs'], selfcheckCounts);
+await suite('client package unit tests (vitest)', 'npm', ['test', '--workspace', '@openbff/client'], vitestCounts);
 await suite('client-app unit tests (vitest)', 'npm', ['test', '--workspace', 'client-app'], vitestCounts);
 // The pyramid's layers, reported apart: unit specifications (no sockets, ~2 s), then integration
 // tests on real sockets. A BFF_TEST_FILTER run keeps one run of the project with that filter.

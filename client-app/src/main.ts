@@ -15,7 +15,7 @@ import {
   logout,
   onLoggedOut,
   watchSession,
-} from './bff';
+} from '@openbff/client';
 
 const app = document.querySelector<HTMLElement>('#app')!;
 

@@ -42,7 +42,7 @@ public sealed partial class PublishTests(IdpFixture env)
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync($"{bff.Url}{script.Groups[1].Value}")).Status);
     }
 
-    /// <summary>The files a publish of the host reads: the root's files, the library, the host and the SPA's sources.</summary>
+    /// <summary>The files a publish of the host reads: the root's files, the library, the host, the SPA's sources and the client package it imports.</summary>
     private static void CopySources(string root, string target)
     {
         foreach (var file in Directory.EnumerateFiles(root))
@@ -50,7 +50,7 @@ public sealed partial class PublishTests(IdpFixture env)
             File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
         }
 
-        foreach (var folder in new[] { Path.Combine("src", "Bff"), Path.Combine("src", "Bff.Host"), "client-app" })
+        foreach (var folder in new[] { Path.Combine("src", "Bff"), Path.Combine("src", "Bff.Host"), "client-app", Path.Combine("packages", "client") })
         {
             CopyFolder(Path.Combine(root, folder), Path.Combine(target, folder));
         }

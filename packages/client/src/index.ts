@@ -1,6 +1,6 @@
 /**
- * Tiny client for a Backend-for-Frontend (BFF) token handler that follows the
- * Duende.BFF endpoint contract.
+ * `@openbff/client`: a small client for a Backend-for-Frontend (BFF) token
+ * handler that follows the Duende.BFF endpoint contract.
  *
  * The SPA never holds OAuth tokens: the BFF keeps them server side and the
  * browser only has an HttpOnly session cookie. This module therefore never
@@ -12,7 +12,8 @@
  * - the `bff:logout_url` claim value: full-page navigation.
  * - `{basePath}/api/…` through {@link bffFetch}.
  *
- * No dependencies; works in any modern browser.
+ * No dependencies; works in any modern browser. Importing it touches no
+ * browser global, so it can be imported during server-side rendering.
  *
  * @packageDocumentation
  */
@@ -139,9 +140,18 @@ function withBase(path: string): string {
   return path.startsWith('/') && !path.startsWith('//') ? basePath + path : path;
 }
 
-/** True for a local, root-relative path such as `/orders?id=1` (not `//evil.example`, not `https://…`). */
+/**
+ * True for a local, root-relative path such as `/orders?id=1`: not `//evil.example`,
+ * `/\evil.example` or `https://…`, and no control characters (browsers drop tabs and
+ * line breaks from URLs, so `/\t/evil.example` would become `//evil.example`).
+ */
 function isLocalPath(url: string): boolean {
-  return url.startsWith('/') && !url.startsWith('//') && !url.startsWith('/\\');
+  return (
+    url.startsWith('/') &&
+    !url.startsWith('//') &&
+    !url.startsWith('/\\') &&
+    !/[\u0000-\u001f\u007f]/.test(url)
+  );
 }
 
 function isClaim(value: unknown): value is Claim {
@@ -185,27 +195,38 @@ export async function getUser(options: GetUserOptions = {}): Promise<BffUser | n
 }
 
 /**
+ * The URL that starts the login flow: `{basePath}/bff/login?returnUrl=…`.
+ * Use it for a link (`<a href>`); {@link login} navigates to it.
+ *
+ * @param returnUrl local path to come back to after login; defaults to the current page.
+ * @throws TypeError if `returnUrl` is not a local path (the BFF would reject it with 400 anyway).
+ */
+export function getLoginUrl(returnUrl: string = location.pathname + location.search): string {
+  if (!isLocalPath(returnUrl)) {
+    throw new TypeError(`returnUrl must be a local path starting with '/', got '${returnUrl}'`);
+  }
+  return withBase('/bff/login') + '?returnUrl=' + encodeURIComponent(returnUrl);
+}
+
+/**
  * Starts the login flow by navigating the whole page to `/bff/login`.
  * Never `fetch` the login endpoint: it redirects to the identity provider.
  *
  * @param returnUrl local path to come back to after login; defaults to the current page.
  * @throws TypeError if `returnUrl` is not a local path (the BFF would reject it anyway).
  */
-export function login(returnUrl: string = location.pathname + location.search): void {
-  if (!isLocalPath(returnUrl)) {
-    throw new TypeError(`returnUrl must be a local path starting with '/', got '${returnUrl}'`);
-  }
-  location.assign(withBase('/bff/login') + '?returnUrl=' + encodeURIComponent(returnUrl));
+export function login(returnUrl?: string): void {
+  location.assign(getLoginUrl(returnUrl));
 }
 
 /**
- * Logs out by navigating the whole page to the user's `bff:logout_url`
- * (which carries the session id the BFF requires), adding `returnUrl` unless
- * the URL already has one.
+ * The URL that logs the user out: their `bff:logout_url` claim (which carries
+ * the session id, `sid`, that the BFF requires), with `returnUrl` added unless
+ * the URL already has one. {@link logout} navigates to it.
  *
  * @throws Error if the user has no `bff:logout_url` claim or it points to another origin.
  */
-export function logout(user: BffUser, returnUrl = '/'): void {
+export function getLogoutUrl(user: BffUser, returnUrl = '/'): string {
   const logoutUrl = user.logoutUrl;
   if (!logoutUrl) {
     throw new Error(`The user has no '${LOGOUT_URL_CLAIM}' claim; cannot log out.`);
@@ -215,10 +236,19 @@ export function logout(user: BffUser, returnUrl = '/'): void {
     throw new Error(`Refusing to navigate to a cross-origin logout URL: ${logoutUrl}`);
   }
   const hasReturnUrl = [...parsed.searchParams.keys()].some((k) => k.toLowerCase() === 'returnurl');
-  const target = hasReturnUrl
+  return hasReturnUrl
     ? logoutUrl
     : logoutUrl + (logoutUrl.includes('?') ? '&' : '?') + 'returnUrl=' + encodeURIComponent(returnUrl);
-  location.assign(target);
+}
+
+/**
+ * Logs out by navigating the whole page to the user's `bff:logout_url`
+ * (see {@link getLogoutUrl}).
+ *
+ * @throws Error if the user has no `bff:logout_url` claim or it points to another origin.
+ */
+export function logout(user: BffUser, returnUrl = '/'): void {
+  location.assign(getLogoutUrl(user, returnUrl));
 }
 
 /**

@@ -1,4 +1,4 @@
-// Unit tests for bff.ts (vitest, Node environment: fetch and location are stubbed).
+// Unit tests for the core, src/index.ts (vitest, Node environment: fetch and location are stubbed).
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   BffError,
@@ -6,13 +6,15 @@ import {
   BffUser,
   bffFetch,
   configureBff,
+  getLoginUrl,
+  getLogoutUrl,
   getUser,
   login,
   logout,
   onLoggedOut,
   watchSession,
   type Claim,
-} from './bff';
+} from '../src/index.js';
 
 const claims: Claim[] = [
   { type: 'sub', value: '1' },
@@ -116,6 +118,30 @@ describe('login / logout', () => {
   it('login rejects non-local return URLs', () => {
     expect(() => login('https://evil.example/')).toThrow(TypeError);
     expect(() => login('//evil.example/')).toThrow(TypeError);
+    expect(() => login('/\\evil.example/')).toThrow(TypeError);
+    expect(() => login('orders')).toThrow(TypeError);
+    expect(assign).not.toHaveBeenCalled();
+  });
+
+  it('login rejects control characters, which browsers drop (/<tab>/evil.example is //evil.example)', () => {
+    for (const bad of ['/\t/evil.example', '/\n/evil.example', '/orders\r\n', '/a\u0000', '/a\u007f']) {
+      expect(() => login(bad), JSON.stringify(bad)).toThrow(TypeError);
+    }
+    expect(assign).not.toHaveBeenCalled();
+  });
+
+  it('getLoginUrl builds the login URL without navigating, with the base path', () => {
+    configureBff({ basePath: '/my-app' });
+    expect(getLoginUrl('/orders?id=1&x=ü')).toBe('/my-app/bff/login?returnUrl=%2Forders%3Fid%3D1%26x%3D%C3%BC');
+    expect(getLoginUrl()).toBe('/my-app/bff/login?returnUrl=%2Forders%3Fid%3D7');
+    expect(() => getLoginUrl('https://evil.example/')).toThrow(TypeError);
+    expect(assign).not.toHaveBeenCalled();
+  });
+
+  it('getLogoutUrl builds the logout URL from the sid-carrying claim without navigating', () => {
+    expect(getLogoutUrl(new BffUser(claims))).toBe('/bff/logout?sid=abc&returnUrl=%2F');
+    expect(getLogoutUrl(new BffUser(claims), '/bye?x=1')).toBe('/bff/logout?sid=abc&returnUrl=%2Fbye%3Fx%3D1');
+    expect(() => getLogoutUrl(new BffUser([]))).toThrow(/bff:logout_url/);
     expect(assign).not.toHaveBeenCalled();
   });
 
