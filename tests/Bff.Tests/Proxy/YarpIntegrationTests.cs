@@ -41,4 +41,20 @@ public sealed class YarpIntegrationTests(IdpFixture env)
 
         Assert.Contains("Usr", error.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Duendes_AddBffExtensions_is_accepted_and_adds_the_integration_once()
+    {
+        var builder = await LibraryHost.CreateBuilderAsync(env);
+        builder.Services.AddReverseProxy().AddBffExtensions().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
+        await using var app = await LibraryHost.StartAsync(builder, a => a.MapReverseProxy());
+        var url = app.Urls.Single();
+        using var browser = new TestBrowser();
+        await browser.LoginAsync(url);
+
+        var hello = await browser.ApiAsync($"{url}/api/hello");
+
+        Assert.Equal(HttpStatusCode.OK, hello.Status);
+        Assert.Single(app.Services.GetServices<Yarp.ReverseProxy.Transforms.Builder.ITransformProvider>(), p => p.GetType().Name == "BffTransformProvider");
+    }
 }
