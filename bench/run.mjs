@@ -19,6 +19,7 @@ import { wrk } from './lib/wrk.mjs';
 import { cpuInterval, cpuSnapshot, threadTicks, ticksToMs } from './lib/cpu.mjs';
 import { apiPath, benchDir, bffArgs, build, commandExists, cookieName, dll, gitCommit, host, idpArgs, machine, quietAspNet, reverseProxyArgs, startBff, startRedis } from './lib/hosts.mjs';
 import { soakMarkdown, soakStore } from './lib/soak.mjs';
+import { defaultScaleCounts, runScale, scaleMarkdown } from './lib/scale.mjs';
 import { fmt, markdown, throughputTable, latencyTable, loginsTable, stormTable, targetsTable } from './lib/report.mjs';
 
 const startedAt = performance.now();
@@ -61,6 +62,12 @@ const help = `npm run bench [-- options]
                            choose; several are soaked one after another)
   --soak-rate N            logins started per second in the soak (default 5)
   --sample SEC             seconds between soak samples (default 10)
+  --scale [LIST]           the cost per proxied request spread over many sessions instead (issue 17,
+                           item 2): for each store, sessions signed in through the real cookie
+                           handler up to each count of LIST (default 1,1000,10000,100000), wrk
+                           cycling through their cookies, bare YARP with the same script as the
+                           floor, and the cache-miss path (store read + decrypt) per session.
+                           Writes results/<ts>-scale.*
   --micro [BDN args]       run the BenchmarkDotNet micro-benchmarks instead (default --filter '*');
                            every later argument but --no-build goes to BenchmarkDotNet (e.g.
                            --filter '*HotPath*', --job short)`;
@@ -89,6 +96,7 @@ function parseOptions(argv) {
     soak: 0,
     soakRate: 5,
     sampleSec: 10,
+    scale: null,
   };
   const numeric = {
     '--duration': 'durationSec',
@@ -131,6 +139,10 @@ function parseOptions(argv) {
 
     } else if (arg === '--strict') {
       o.strict = true;
+    } else if (arg === '--scale') {
+      const list = argv[i + 1] && !argv[i + 1].startsWith('--') ? argv[++i].split(',').map((n) => Number(n.trim())) : defaultScaleCounts;
+      if (!list.length || list.some((n) => !Number.isInteger(n) || n < 1 || n > 1_000_000)) throw new Error('--scale needs counts from 1 to 1000000, e.g. --scale 1,1000,10000');
+      o.scale = [...new Set(list)].sort((a, b) => a - b);
     } else if (numeric[arg]) {
       const value = Number(argv[++i]);
       if (!Number.isFinite(value) || value < 0) throw new Error(`${arg} needs a number`);
@@ -398,6 +410,30 @@ async function runMicro(o) {
   return code === 0 ? 0 : 1;
 }
 
+async function runScaleRun(o) {
+  if (o.build) await build(say);
+  const commit = gitCommit();
+  const redisOnPath = commandExists('redis-server');
+  const stores = o.stores ?? ['Memory', 'Sqlite', ...(redisOnPath ? ['Redis'] : [])];
+  for (const store of stores) {
+    if (!['Memory', 'Sqlite', 'Redis'].includes(store)) throw new Error(`unknown store '${store}' in --stores (Memory, Sqlite, Redis)`);
+  }
+  await ensureSystemPackages([{ name: 'wrk', check: () => commandExists('wrk') }]);
+  const tmp = mkdtempSync(join(tmpdir(), 'bff-scale-'));
+  onCleanup(() => rmSync(tmp, { recursive: true, force: true }));
+  const scale = await runScale(o, { tmp, stores, redisOnPath, say });
+  const timestamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const run = { timestamp, commit, machine: machine(), settings: { scale: o.scale, durationSec: o.durationSec, threads: o.threads, connections: o.connections }, ...scale };
+  mkdirSync(resultsDir, { recursive: true });
+  const base = join(resultsDir, `${timestamp.replace(/:/g, '-')}-scale`);
+  const report = `# Scale: proxied requests spread over many sessions (${timestamp}, ${commit})\n\n\`npm run bench -- --scale ${o.scale.join(',')}\` (wrk ${o.threads} threads, ${o.connections} connections, ${o.durationSec} s per count)\n\n${scaleMarkdown(scale)}`;
+  writeFileSync(`${base}.md`, report);
+  writeFileSync(`${base}.json`, `${JSON.stringify(run, null, 2)}\n`);
+  console.log(`\n${scaleMarkdown(scale)}`);
+  say(`scale results: ${relative(root, base)}.md and .json`);
+  return 0;
+}
+
 async function runSoak(o) {
   if (o.build) await build(say);
   const commit = gitCommit(); // what was built: HEAD may move during a long soak
@@ -452,6 +488,7 @@ async function main() {
 
   if (o.micro) return runMicro(o);
   if (o.soak > 0) return runSoak(o);
+  if (o.scale) return runScaleRun(o);
 
   const durations = {};
   let t = performance.now();

@@ -47,8 +47,8 @@ export async function send(url, { method = 'GET', jar, headers = {}, body, timeo
   return { url: new URL(url), status: response.status, headers: response.headers, text };
 }
 
-export async function getJson(url, { method = 'GET', jar, headers } = {}) {
-  const answer = await send(url, { method, jar, headers });
+export async function getJson(url, { method = 'GET', jar, headers, timeoutMs } = {}) {
+  const answer = await send(url, { method, jar, headers, timeoutMs });
   if (answer.status !== 200) {
     throw new Error(`${method} ${url} answered ${answer.status}: ${answer.text.slice(0, 300)}`);
   }

@@ -45,15 +45,16 @@ export function parseWrk(output) {
 }
 
 /** One wrk run; bounded: killed if it has not finished `durationSec + 30` seconds after it started. */
-export async function wrk(url, { threads, connections, durationSec, headers = [], timeoutSec = 5 }) {
+export async function wrk(url, { threads, connections, durationSec, headers = [], timeoutSec = 5, script }) {
   const args = [`-t${threads}`, `-c${connections}`, `-d${durationSec}s`, '--latency', '--timeout', `${timeoutSec}s`];
   for (const header of headers) args.push('-H', header);
+  if (script) args.push('-s', script); // a Lua script (e.g. lib/scale.mjs's, cycling session cookies)
   args.push(url);
   // Through bash so that `times` reports wrk's own CPU time (the driver subtracts it when it
   // computes how much of the machine other processes used).
   // The trap passes a SIGTERM from the driver's clean-up on to wrk.
-  const script = 'trap \'kill -TERM $pid 2>/dev/null; exit 143\' TERM INT HUP; wrk "$@" & pid=$!; wait $pid; status=$?; times; exit $status';
-  const child = new Child('wrk', 'bash', ['-c', script, 'wrk', ...args]);
+  const shell = 'trap \'kill -TERM $pid 2>/dev/null; exit 143\' TERM INT HUP; wrk "$@" & pid=$!; wait $pid; status=$?; times; exit $status';
+  const child = new Child('wrk', 'bash', ['-c', shell, 'wrk', ...args]);
   child.stopSignal = 'SIGTERM';
   const limit = setTimeout(() => child.process.kill('SIGTERM'), (durationSec + 30) * 1000);
   const code = await child.exitedPromise;

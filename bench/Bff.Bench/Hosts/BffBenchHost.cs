@@ -14,6 +14,12 @@ namespace Bff.Bench.Hosts;
 /// <item><c>GET /__bench/session</c>: sizes of the caller's stored session (ticket, tokens);</item>
 /// <item><c>POST /__bench/sessions?count=N</c>: stores N copies of the caller's real session
 /// ticket through the real ticket store and reports the managed-heap growth per session.</item>
+/// <item><c>POST /__bench/cookies?count=N&amp;file=PATH</c>: signs in N more sessions, each a copy of
+/// the caller's real ticket with a subject and session id of its own, through the real cookie
+/// handler and ticket store, and writes their session cookies (<c>name=value</c>, one per line) to
+/// PATH, for the scale run's wrk script (lib/scale.mjs).</item>
+/// <item><c>POST /__bench/misses?count=K</c>: the cache-miss path of K of those sessions: each
+/// evicted from the decrypted-ticket cache, then read from the store itself and decrypted.</item>
 /// <item><c>GET /__bench/heap</c>: the managed heap after full blocking compacting collections,
 /// the process's RSS, the active sessions of the store and the entries of the library's in-memory
 /// caches (the soak samples it).</item>
@@ -89,7 +95,117 @@ internal static class BffBenchHost
             return true;
         }
 
+        if (path.Equals("/__bench/cookies", StringComparison.Ordinal) && HttpMethods.IsPost(context.Request.Method))
+        {
+            var (_, ticket) = await CurrentSessionAsync(context);
+            var file = context.Request.Query["file"].ToString();
+            if (ticket is null || !int.TryParse(context.Request.Query["count"], out var count) || count is < 1 or > 1_000_000 || !Path.IsPathFullyQualified(file))
+            {
+                context.Response.StatusCode = ticket is null ? StatusCodes.Status401Unauthorized : StatusCodes.Status400BadRequest;
+                return true;
+            }
+
+            await BenchStats.WriteJsonAsync(context, await SignInSessionsAsync(context, ticket, count, file));
+            return true;
+        }
+
+        if (path.Equals("/__bench/misses", StringComparison.Ordinal) && HttpMethods.IsPost(context.Request.Method))
+        {
+            var count = int.TryParse(context.Request.Query["count"], out var k) && k > 0 ? k : 1_000;
+            await BenchStats.WriteJsonAsync(context, await MeasureMissesAsync(context, count));
+            return true;
+        }
+
         return false;
+    }
+
+    /// <summary>The keys of the sessions <see cref="SignInSessionsAsync"/> made, in order.</summary>
+    private static readonly List<string> SignedInKeys = [];
+
+    /// <summary>
+    /// Signs in <paramref name="count"/> sessions through the real cookie handler (its events, the
+    /// server-side ticket store, the session cookie it writes), each with its own <c>sub</c> and
+    /// <c>sid</c> so that no per-user limit applies, and appends their cookies to <paramref name="file"/>.
+    /// </summary>
+    private static async Task<Dictionary<string, object?>> SignInSessionsAsync(HttpContext context, AuthenticationTicket ticket, int count, string file)
+    {
+        var serialized = TicketSerializer.Default.Serialize(ticket);
+        var prefix = $"{context.RequestServices.GetRequiredService<IOptions<BffOptions>>().Value.Session.CookieName}=";
+        var cookieFormat = context.RequestServices.GetRequiredService<IOptionsMonitor<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>>()
+            .Get(BffDefaults.CookieScheme).TicketDataFormat;
+        var stopwatch = Stopwatch.StartNew();
+        await using var writer = new StreamWriter(file, append: true);
+        for (var i = 0; i < count; i++)
+        {
+            var login = TicketSerializer.Default.Deserialize(serialized)!;
+            var n = SignedInKeys.Count;
+            var identity = new System.Security.Claims.ClaimsIdentity(
+                login.Principal.Claims.Select(c => c.Type switch
+                {
+                    "sub" => new System.Security.Claims.Claim("sub", $"bench-user-{n}", c.ValueType, c.Issuer),
+                    "sid" => new System.Security.Claims.Claim("sid", $"bench-sid-{n}", c.ValueType, c.Issuer),
+                    _ => c,
+                }),
+                login.Principal.Identity?.AuthenticationType,
+                "name",
+                "role");
+            // A scope of its own: the handler provider is scoped and keeps the handler it made for
+            // the caller's request (which answered CurrentSessionAsync), bound to that request.
+            await using var scope = context.RequestServices.CreateAsyncScope();
+            var signIn = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
+            signIn.Request.Scheme = context.Request.Scheme;
+            signIn.Request.Host = context.Request.Host;
+            signIn.Request.Path = "/signin-oidc";
+            await signIn.SignInAsync(BffDefaults.CookieScheme, new System.Security.Claims.ClaimsPrincipal(identity), login.Properties);
+            var cookies = signIn.Response.Headers.SetCookie.Where(c => c is not null && c.StartsWith(prefix, StringComparison.Ordinal)).ToArray();
+            if (cookies.Length != 1)
+            {
+                throw new InvalidOperationException($"the sign-in wrote {cookies.Length} session cookies (status {signIn.Response.StatusCode}, headers {string.Join(" | ", signIn.Response.Headers.Select(h => $"{h.Key}: {h.Value}"))})");
+            }
+
+            var cookie = cookies[0]![..cookies[0]!.IndexOf(';', StringComparison.Ordinal)];
+            await writer.WriteLineAsync(cookie);
+            var cookieTicket = cookieFormat.Unprotect(cookie[prefix.Length..]);
+            SignedInKeys.Add(cookieTicket?.Principal.FindFirst("Microsoft.AspNetCore.Authentication.Cookies-SessionId")?.Value
+                ?? throw new InvalidOperationException("the session cookie carries no session id"));
+        }
+
+        return new Dictionary<string, object?>
+        {
+            ["sessions"] = SignedInKeys.Count,
+            ["added"] = count,
+            ["signInMicrosecondsPerSession"] = stopwatch.Elapsed.TotalMicroseconds / count,
+        };
+    }
+
+    /// <summary>
+    /// The cache-miss path of a session: out of the decrypted-ticket cache, read from the store
+    /// itself (never a local copy) and decrypted, for <paramref name="count"/> sessions spread over
+    /// those signed in.
+    /// </summary>
+    private static async Task<Dictionary<string, object?>> MeasureMissesAsync(HttpContext context, int count)
+    {
+        var services = context.RequestServices;
+        var tickets = services.GetRequiredService<ServerSideTicketStore>();
+        var cache = services.GetRequiredService<OpenBff.SessionCache.TicketCache>();
+        var keys = Enumerable.Range(0, count).Select(i => SignedInKeys[(int)((long)i * SignedInKeys.Count / count)]).ToArray();
+        foreach (var key in keys)
+        {
+            cache.Remove(key);
+        }
+
+        var stopwatch = Stopwatch.StartNew();
+        foreach (var key in keys)
+        {
+            _ = await tickets.RetrieveFromStoreAsync(key, context.RequestAborted) ?? throw new InvalidOperationException($"session {key} is not in the store");
+        }
+
+        stopwatch.Stop();
+        return new Dictionary<string, object?>
+        {
+            ["misses"] = count,
+            ["microsecondsPerMiss"] = stopwatch.Elapsed.TotalMicroseconds / count,
+        };
     }
 
     private static async Task<(string? Key, AuthenticationTicket? Ticket)> CurrentSessionAsync(HttpContext context)
@@ -168,7 +284,7 @@ internal static class BffBenchHost
 
         // The library's cache of decrypted tickets (internal; looked up by name so that this
         // measurement keeps working whether or not a build has it).
-        var cacheType = typeof(ServerSideTicketStore).Assembly.GetType("OpenBff.Sessions.TicketCache");
+        var cacheType = typeof(ServerSideTicketStore).Assembly.GetType("OpenBff.SessionCache.TicketCache");
         var cache = cacheType is null ? null : services.GetService(cacheType);
         var remove = cacheType?.GetMethod("Remove", [typeof(string)]);
         if (cache is not null && remove is not null)
@@ -250,7 +366,7 @@ internal static class BffBenchHost
             ["caches"] = new Dictionary<string, int?>
             {
                 ["cookieTickets"] = CountOf(cookieFormat, "_entries"),
-                ["decryptedTickets"] = CountOf(Service(services, "OpenBff.Sessions.TicketCache"), "_cache"),
+                ["decryptedTickets"] = CountOf(Service(services, "OpenBff.SessionCache.TicketCache"), "_cache"),
                 ["refreshBackoff"] = CountOf(Service(services, "OpenBff.Tokens.RefreshBackoff"), "_cache"),
                 ["storeReadCache"] = CountOf(Field(Field(store, "_cache"), "_cache"), null),
                 ["memoryStoreSessions"] = CountOf(store, "_sessions"),

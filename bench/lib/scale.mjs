@@ -1,0 +1,178 @@
+// `npm run bench -- --scale [LIST]`: the cost of a proxied request when the requests are spread
+// over 1, 1,000, 10,000 and 100,000 sessions (issue 17, item 2), for every store.
+//
+// Per store: the real BFF host, one real code-flow login through the dev IdP, then sessions signed
+// in through the real cookie handler and ticket store (POST /__bench/cookies: each a copy of the
+// login's ticket with a subject and sid of its own) up to each count in turn. wrk then drives
+// GET /api/data with a Lua script that gives every request the next session cookie in the list,
+// each thread starting at another point of it: a round robin over all the sessions, so with more
+// sessions than a cache holds every request misses it (the worst case for bounded caches, not a
+// typical traffic mix). Bare YARP runs the same script, before and after each store, as the floor.
+// Also per store and count: the cache-miss path alone (POST /__bench/misses: a session out of the
+// decrypted-ticket cache, read from the store itself and decrypted), in microseconds.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { getJson, login, send } from './http.mjs';
+import { apiPath, bffArgs, cookieName, host, idpArgs, quietAspNet, reverseProxyArgs, startBff, startRedis } from './hosts.mjs';
+import { cpuInterval, cpuSnapshot, threadTicks, ticksToMs } from './cpu.mjs';
+import { runningChildren, stopAll } from './processes.mjs';
+import { wrk } from './wrk.mjs';
+import { fmt, table } from './report.mjs';
+
+export const defaultScaleCounts = [1, 1_000, 10_000, 100_000];
+const signInBatch = 5_000;
+
+/** The wrk script: the session cookies of `cookiesFile`, one per request, in turn. */
+function luaScript(cookiesFile) {
+  return `-- written by bench/lib/scale.mjs
+local cookies = {}
+for line in io.lines(${JSON.stringify(cookiesFile)}) do cookies[#cookies + 1] = line end
+local threads = 0
+function setup(thread)
+  thread:set("first", threads)
+  threads = threads + 1
+end
+local i = 0
+function init(args)
+  i = math.floor((first or 0) * #cookies / 2)
+end
+function request()
+  i = i + 1
+  return wrk.format("GET", nil, { ["Cookie"] = cookies[(i % #cookies) + 1], ["X-CSRF"] = "1" })
+end
+`;
+}
+
+async function stats(url) {
+  return getJson(`${url}/__bench/stats`);
+}
+
+/**
+ * The first measurement of a process: wrk at 4 connections in 1-second steps until its JIT's
+ * background compiler is done (under 50 ms in a step) or 15 s, as the main run's warm-up does.
+ */
+async function warmUpJit(child, url, script) {
+  for (let seconds = 0; seconds < 15; seconds++) {
+    const before = threadTicks(child.pid, '.NET Tiered Com');
+    await wrk(`${url}${apiPath}`, { threads: 1, connections: 4, durationSec: 1, script });
+    if (seconds >= 2 && !(ticksToMs(threadTicks(child.pid, '.NET Tiered Com') - before) >= 50)) return;
+  }
+}
+
+/** wrk with the script: a short warm-up, then `durationSec` measured; CPU per request from the process's own counters. */
+async function measure(url, script, o, label, say) {
+  await wrk(`${url}${apiPath}`, { threads: o.threads, connections: o.connections, durationSec: 2, script });
+  const before = await stats(url);
+  const cpuBefore = cpuSnapshot(runningChildren().map((c) => c.pid));
+  const result = await wrk(`${url}${apiPath}`, { threads: o.threads, connections: o.connections, durationSec: o.durationSec, script });
+  const cpu = cpuInterval(cpuBefore, cpuSnapshot(runningChildren().map((c) => c.pid)), result.wrkCpuSeconds);
+  const after = await stats(url);
+  if (result.non2xx > 0 || result.socketErrors > 0) {
+    throw new Error(`${label}: ${result.non2xx} non-2xx answers and ${result.socketErrors} socket errors out of ${result.requests} requests`);
+  }
+  const r = {
+    rps: result.rps,
+    p50Ms: result.p50Ms,
+    p99Ms: result.p99Ms,
+    cpuUsPerRequest: ((after.cpuMs - before.cpuMs) * 1000) / result.requests,
+    allocPerRequest: (after.allocatedBytes - before.allocatedBytes) / result.requests,
+    workingSetBytes: after.workingSetBytes,
+    foreignCpuPct: cpu.foreignPct,
+  };
+  say(`  ${label}: ${fmt.int(r.rps)} req/s, p50 ${fmt.ms(r.p50Ms)}, p99 ${fmt.ms(r.p99Ms)}, ${fmt.us(r.cpuUsPerRequest)} CPU/req, ${fmt.bytes(r.allocPerRequest)}/req; other processes used ${r.foreignCpuPct.toFixed(0)} % of the machine`);
+  return r;
+}
+
+/** Runs the scale measurement; answers the run's record (the caller writes the report). */
+export async function runScale(o, { tmp, stores, redisOnPath, say }) {
+  const counts = o.scale;
+  say(`scale: ${counts.map(fmt.int).join(', ')} sessions, stores ${stores.join(', ')}`);
+  const upstream = host('upstream', 'upstream', ['--Logging:LogLevel:Default=Warning', '--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information']);
+  const idp = host('idp', 'idp', idpArgs(join(tmp, 'idp')));
+  const redis = stores.includes('Redis') && redisOnPath ? await startRedis(tmp) : null;
+  const [upstreamUrl, idpUrl] = await Promise.all([upstream.listening(), idp.listening()]);
+  const yarp = host('yarp', 'yarp', [...quietAspNet, ...reverseProxyArgs(upstreamUrl)]);
+  const yarpUrl = await yarp.listening();
+
+  const results = [];
+  for (const store of stores) {
+    if (store === 'Redis' && !redis) {
+      results.push({ store, unavailable: 'redis-server not on PATH' });
+      continue;
+    }
+
+    const args = bffArgs({ idpUrl, upstreamUrl, store, spaPath: tmp, redis: redis?.socket, dataPath: join(tmp, `bff-scale-${store}`), extra: ['--Logging:LogLevel:OpenBff=Warning'] });
+    const { child } = await startBff(`bff-scale-${store.toLowerCase()}`, args, { optional: false });
+    const jar = await login(child.url);
+    const cookieHeader = `${cookieName}=${jar.get(cookieName)}`;
+    const cookiesDir = join(tmp, `scale-${store}`);
+    mkdirSync(cookiesDir, { recursive: true });
+    const cookiesFile = join(cookiesDir, 'cookies.txt');
+    writeFileSync(cookiesFile, '');
+    const script = join(cookiesDir, 'cycle.lua');
+    writeFileSync(script, luaScript(cookiesFile));
+
+    let signedIn = 0;
+    const signInUpTo = async (count) => {
+      let us = 0;
+      while (signedIn < count) {
+        const batch = Math.min(signInBatch, count - signedIn);
+        const answer = await getJson(`${child.url}/__bench/cookies?count=${batch}&file=${encodeURIComponent(cookiesFile)}`, { method: 'POST', headers: { cookie: cookieHeader }, timeoutMs: 300_000 }).catch((error) => {
+          throw new Error(`${error.message}\n${child.tail(40)}`);
+        });
+        us += answer.signInMicrosecondsPerSession * batch;
+        signedIn = answer.sessions;
+      }
+      return us;
+    };
+    await signInUpTo(counts[0]); // the script needs cookies, for bare YARP too
+    say(`${store}: warming up bare YARP and the BFF until their JIT is done`);
+    await warmUpJit(yarp, yarpUrl, script);
+    await warmUpJit(child, child.url, script);
+    say(`${store}: bare YARP with the same script (floor, before)`);
+    const yarpBefore = await measure(yarpUrl, script, o, 'bare YARP', say);
+    const rows = [];
+    for (const count of counts) {
+      const t = performance.now();
+      const signInUs = await signInUpTo(count);
+      const signInSec = (performance.now() - t) / 1000;
+      const check = await send(`${child.url}${apiPath}`, { headers: { cookie: cookieHeader, 'x-csrf': '1' } });
+      if (check.status !== 200) throw new Error(`${store}: the login's own session answered ${check.status} after ${count} sign-ins`);
+      say(`${store}: ${fmt.int(count)} sessions (signed in through the cookie handler in ${fmt.sec(signInSec)})`);
+      const bff = await measure(child.url, script, o, `BFF, ${fmt.int(count)} sessions`, say);
+      const misses = await getJson(`${child.url}/__bench/misses?count=${Math.min(count, 2_000)}`, { method: 'POST', timeoutMs: 300_000 });
+      say(`  cache-miss path (store read + decrypt): ${fmt.us(misses.microsecondsPerMiss)} per session`);
+      rows.push({ sessions: count, bff, missUs: misses.microsecondsPerMiss, signInUsPerSession: signInUs / Math.max(1, count) });
+    }
+    say(`${store}: bare YARP with the same script (floor, after)`);
+    const yarpAfter = await measure(yarpUrl, script, o, 'bare YARP', say);
+    const floorRps = (yarpBefore.rps + yarpAfter.rps) / 2;
+    for (const row of rows) row.ratio = row.bff.rps / floorRps;
+    results.push({ store, yarpBefore, yarpAfter, floorRps, rows });
+    await child.stop?.();
+  }
+
+  await stopAll();
+  return { counts, results };
+}
+
+export function scaleMarkdown(scale) {
+  const lines = [];
+  for (const r of scale.results) {
+    if (r.unavailable) {
+      lines.push(`**${r.store}**: ${r.unavailable}`, '');
+      continue;
+    }
+    lines.push(
+      `**${r.store} store** (bare YARP with the same cookies: ${fmt.int(r.yarpBefore.rps)} req/s before, ${fmt.int(r.yarpAfter.rps)} after)`,
+      '',
+      table(
+        ['sessions', 'req/s', '× bare YARP', 'p50', 'p99', 'CPU/req', 'alloc/req', 'miss path (store + decrypt)', 'other CPU'],
+        r.rows.map((x) => [fmt.int(x.sessions), fmt.int(x.bff.rps), `${x.ratio.toFixed(2)}×`, fmt.ms(x.bff.p50Ms), fmt.ms(x.bff.p99Ms), fmt.us(x.bff.cpuUsPerRequest), fmt.bytes(x.bff.allocPerRequest), fmt.us(x.missUs), `${x.bff.foreignCpuPct.toFixed(0)} %`]),
+      ),
+      '',
+    );
+  }
+  return lines.join('\n');
+}
