@@ -13,11 +13,14 @@ public static class RepoPaths
         return dir?.FullName ?? throw new InvalidOperationException("Bff.sln not found above the test folder.");
     }
 
+    /// <summary>The build configuration of the tests (and of the programs built with them): Release or Debug.</summary>
+    public static string Configuration() =>
+        AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+
     /// <summary>The built Bff.Host.dll of the same configuration as the tests.</summary>
     public static string HostDll()
     {
-        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-        var path = Path.Combine(Root(), "src", "Bff.Host", "bin", configuration, "net10.0", "Bff.Host.dll");
+        var path = Path.Combine(Root(), "src", "Bff.Host", "bin", Configuration(), "net10.0", "Bff.Host.dll");
         return File.Exists(path) ? path : throw new FileNotFoundException("Build Bff.Host first.", path);
     }
 }
