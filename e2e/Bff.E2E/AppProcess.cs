@@ -99,7 +99,7 @@ public sealed partial class AppProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static string RepoRoot()
+    internal static string RepoRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Bff.sln")))

@@ -64,6 +64,11 @@ public static class BffHostApp
         var forwardedHeaders = ForwardedHeadersSetup.Configure(builder);
 
         var app = builder.Build();
+        if (builder.Configuration.GetValue<bool>("Bff:Telemetry:RequestLog"))
+        {
+            RequestLog.Use(app); // first: one line per request, whatever answers it
+        }
+
         if (forwardedHeaders)
         {
             app.UseForwardedHeaders(); // first: everything after sees the client's scheme and address
@@ -104,10 +109,12 @@ public static class BffHostApp
         // Options only, no provider added: a caller that replaced the log providers (the tests) keeps its own.
         builder.Logging.Configure(o => o.ActivityTrackingOptions =
             ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
-        builder.Services.Configure<SimpleConsoleFormatterOptions>(o => o.IncludeScopes = true); // RequestId (TraceIdentifier), TraceId, SpanId
+        // RequestId (TraceIdentifier), TraceId, SpanId; Logging:Console:FormatterOptions:IncludeScopes=false leaves them out (npm start does).
+        var includeScopes = builder.Configuration.GetValue("Logging:Console:FormatterOptions:IncludeScopes", true);
+        builder.Services.Configure<SimpleConsoleFormatterOptions>(o => o.IncludeScopes = includeScopes);
         builder.Services.Configure<JsonConsoleFormatterOptions>(o =>
         {
-            o.IncludeScopes = true;
+            o.IncludeScopes = includeScopes;
             o.UseUtcTimestamp = true;
             o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
         });

@@ -86,6 +86,15 @@ public sealed class HostTelemetryTests
     }
 
     [Fact]
+    public async Task The_console_setting_IncludeScopes_false_leaves_the_scopes_out_of_both_formats()
+    {
+        await using var app = TestBff.Build(Settings(("Logging:Console:FormatterOptions:IncludeScopes", "false")), new CapturingLoggerProvider());
+
+        Assert.False(app.Services.GetRequiredService<IOptionsMonitor<SimpleConsoleFormatterOptions>>().CurrentValue.IncludeScopes); // npm start's one-line entries
+        Assert.False(app.Services.GetRequiredService<IOptionsMonitor<JsonConsoleFormatterOptions>>().CurrentValue.IncludeScopes);
+    }
+
+    [Fact]
     public void An_unknown_otlp_protocol_stops_the_start_naming_the_key()
     {
         var error = Assert.Throws<OptionsValidationException>(() =>
