@@ -21,69 +21,53 @@ public sealed partial class PackageTests(IdpFixture env)
     public async Task An_app_made_with_dotnet_new_web_and_the_readme_lines_logs_in_and_calls_its_apis_through_the_package()
     {
         using var work = new TempDirectory("bff-package");
-        var feed = Directory.CreateDirectory(Path.Combine(work.Path, "feed")).FullName;
+        using var library = await PackedLibrary.PackAsync(work.Path);
         var app = Path.Combine(work.Path, "MyBff");
-        var version = $"0.1.0-test-{Guid.NewGuid():N}"[..24]; // never one already in the global packages folder
-        try
+        await Cli.RunAsync(work.Path, "dotnet", "new", "web", "-o", app, "-n", "MyBff");
+        library.WriteNuGetConfig(app);
+        await Cli.RunAsync(app, "dotnet", "add", "package", "OpenBff", "--version", library.Version);
+        var readme = Readme.Load();
+        File.WriteAllText(Path.Combine(app, "Program.cs"), readme.ProgramCs);
+        File.WriteAllText(Path.Combine(app, "appsettings.json"), readme.AppSettingsJson);
+        await Cli.RunAsync(app, "dotnet", "build", "-c", "Release", "-o", Path.Combine(app, "out"));
+
+        var settings = new Dictionary<string, string?>
         {
-            await Cli.RunAsync(null, "dotnet", "pack", LibraryProject(), "-c", RepoPaths.Configuration(), "--no-build", "-o", feed, $"-p:Version={version}", $"-p:NuspecOutputPath={Path.Combine(work.Path, "nuspec")}");
-            await Cli.RunAsync(work.Path, "dotnet", "new", "web", "-o", app, "-n", "MyBff");
-            File.WriteAllText(Path.Combine(app, "nuget.config"), $"""
-                <?xml version="1.0" encoding="utf-8"?>
-                <configuration>
-                  <packageSources>
-                    <add key="openbff-packed" value="{feed}" />
-                  </packageSources>
-                </configuration>
-                """);
-            await Cli.RunAsync(app, "dotnet", "add", "package", "OpenBff", "--version", version);
-            var readme = Readme.Load();
-            File.WriteAllText(Path.Combine(app, "Program.cs"), readme.ProgramCs);
-            File.WriteAllText(Path.Combine(app, "appsettings.json"), readme.AppSettingsJson);
-            await Cli.RunAsync(app, "dotnet", "build", "-c", "Release", "-o", Path.Combine(app, "out"));
+            // What an operator changes in the README's appsettings.json: the provider, the client, the API's address.
+            ["Bff:Oidc:Authority"] = env.Idp.Url,
+            ["Bff:Oidc:RequireHttpsMetadata"] = "false",
+            ["Bff:DataPath"] = env.NewFolder(),
+            ["ReverseProxy:Clusters:api:Destinations:d1:Address"] = env.Api.Url,
+        };
+        (settings["Bff:Oidc:ClientId"], settings["Bff:Oidc:ClientSecret"]) = await env.Idp.RegisterClientAsync("http://127.0.0.1");
+        await using var bff = await BffProcess.StartAsync(settings, Path.Combine(app, "out", "MyBff.dll"), workingDirectory: Path.Combine(app, "out")); // its appsettings.json beside it, as deployed
+        using var browser = new TestBrowser();
 
-            var settings = new Dictionary<string, string?>
-            {
-                // What an operator changes in the README's appsettings.json: the provider, the client, the API's address.
-                ["Bff:Oidc:Authority"] = env.Idp.Url,
-                ["Bff:Oidc:RequireHttpsMetadata"] = "false",
-                ["Bff:DataPath"] = env.NewFolder(),
-                ["ReverseProxy:Clusters:api:Destinations:d1:Address"] = env.Api.Url,
-            };
-            (settings["Bff:Oidc:ClientId"], settings["Bff:Oidc:ClientSecret"]) = await env.Idp.RegisterClientAsync("http://127.0.0.1");
-            await using var bff = await BffProcess.StartAsync(settings, Path.Combine(app, "out", "MyBff.dll"), workingDirectory: Path.Combine(app, "out")); // its appsettings.json beside it, as deployed
-            using var browser = new TestBrowser();
+        var anonymous = await browser.ApiAsync($"{bff.Url}/bff/user");
+        await browser.LoginAsync(bff.Url);
+        var user = await browser.ApiAsync($"{bff.Url}/bff/user");
+        var proxied = await browser.ApiAsync($"{bff.Url}/api/hello");
+        var local = await browser.ApiAsync($"{bff.Url}/local/me");
+        var withoutCsrfHeader = await browser.GetAsync($"{bff.Url}/api/hello");
 
-            var anonymous = await browser.ApiAsync($"{bff.Url}/bff/user");
-            await browser.LoginAsync(bff.Url);
-            var user = await browser.ApiAsync($"{bff.Url}/bff/user");
-            var proxied = await browser.ApiAsync($"{bff.Url}/api/hello");
-            var local = await browser.ApiAsync($"{bff.Url}/local/me");
-            var withoutCsrfHeader = await browser.GetAsync($"{bff.Url}/api/hello");
-
-            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.Status);
-            Assert.Equal(HttpStatusCode.OK, user.Status);
-            var sub = new UserClaims(user.Body).Value("sub");
-            Assert.True(proxied.Status == HttpStatusCode.OK, $"{(int)proxied.Status} {proxied.Body}\n{bff.Output}\n{string.Join("\n", env.Logs.Lines.Where(l => l.Contains("JwtBearer", StringComparison.Ordinal)).TakeLast(5))}");
-            Assert.Equal(sub, JsonDocument.Parse(proxied.Body).RootElement.GetProperty("sub").GetString()); // the user's token reached the API
-            Assert.Equal(HttpStatusCode.OK, local.Status);
-            Assert.Equal(sub, JsonDocument.Parse(local.Body).RootElement.GetProperty("sub").GetString());
-            Assert.Equal(HttpStatusCode.Unauthorized, withoutCsrfHeader.Status);
-            Assert.DoesNotContain("fail:", bff.Output, StringComparison.Ordinal);
-        }
-        finally
-        {
-            DeleteFromGlobalPackages(version);
-        }
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.Status);
+        Assert.Equal(HttpStatusCode.OK, user.Status);
+        var sub = new UserClaims(user.Body).Value("sub");
+        Assert.True(proxied.Status == HttpStatusCode.OK, $"{(int)proxied.Status} {proxied.Body}\n{bff.Output}\n{string.Join("\n", env.Logs.Lines.Where(l => l.Contains("JwtBearer", StringComparison.Ordinal)).TakeLast(5))}");
+        Assert.Equal(sub, JsonDocument.Parse(proxied.Body).RootElement.GetProperty("sub").GetString()); // the user's token reached the API
+        Assert.Equal(HttpStatusCode.OK, local.Status);
+        Assert.Equal(sub, JsonDocument.Parse(local.Body).RootElement.GetProperty("sub").GetString());
+        Assert.Equal(HttpStatusCode.Unauthorized, withoutCsrfHeader.Status);
+        Assert.DoesNotContain("fail:", bff.Output, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task The_package_carries_its_metadata_readme_icon_licence_docs_and_symbols_and_nothing_else()
     {
         using var work = new TempDirectory("bff-package");
-        await Cli.RunAsync(null, "dotnet", "pack", LibraryProject(), "-c", RepoPaths.Configuration(), "--no-build", "-o", work.Path, "-p:Version=0.1.0-contents", $"-p:NuspecOutputPath={Path.Combine(work.Path, "nuspec")}");
+        using var library = await PackedLibrary.PackAsync(work.Path, "0.1.0-contents");
 
-        using var package = ZipFile.OpenRead(Path.Combine(work.Path, "OpenBff.0.1.0-contents.nupkg"));
+        using var package = ZipFile.OpenRead(library.PackagePath);
         var entries = package.Entries.Select(e => e.FullName).Where(n => !n.StartsWith("_rels/", StringComparison.Ordinal) && !n.StartsWith("package/", StringComparison.Ordinal) && n != "[Content_Types].xml").Order().ToArray();
         XNamespace ns = "http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd";
         var metadata = XDocument.Load(package.GetEntry("OpenBff.nuspec")!.Open()).Root!.Element(ns + "metadata")!;
@@ -100,7 +84,7 @@ public sealed partial class PackageTests(IdpFixture env)
         Assert.NotNull(metadata.Element(ns + "repository")?.Attribute("commit")); // SourceLink: the commit the package was built from
         Assert.Contains("Yarp.ReverseProxy", dependencies);
         Assert.DoesNotContain(dependencies, d => d.Contains("Analyzers", StringComparison.Ordinal)); // build-time only
-        Assert.True(File.Exists(Path.Combine(work.Path, "OpenBff.0.1.0-contents.snupkg")), "the symbols package is made beside it");
+        Assert.True(File.Exists(Path.ChangeExtension(library.PackagePath, ".snupkg")), "the symbols package is made beside it");
         Assert.Equal(File.ReadAllText(Path.Combine(RepoPaths.Root(), "src", "Bff", "README.md")), new StreamReader(package.GetEntry("README.md")!.Open()).ReadToEnd());
     }
 
@@ -114,27 +98,12 @@ public sealed partial class PackageTests(IdpFixture env)
         Assert.Equal(package.AppSettingsJson, root.AppSettingsJson);
     }
 
-    private static string LibraryProject() => Path.Combine(RepoPaths.Root(), "src", "Bff", "Bff.csproj");
-
     private static string Section(string markdown, string heading)
     {
         var start = markdown.IndexOf(heading, StringComparison.Ordinal);
         Assert.True(start >= 0, $"README.md has no '{heading}'");
         var end = markdown.IndexOf("\n## ", start + heading.Length, StringComparison.Ordinal);
         return end < 0 ? markdown[start..] : markdown[start..end];
-    }
-
-    /// <summary>The package found by the app's restore, removed so that the global packages folder does not grow with each run.</summary>
-    private static void DeleteFromGlobalPackages(string version)
-    {
-        var root = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } configured
-            ? configured
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        var folder = Path.Combine(root, "openbff", version);
-        if (Directory.Exists(folder))
-        {
-            Directory.Delete(folder, recursive: true);
-        }
     }
 
     /// <summary>The package README's Program.cs and appsettings.json: its first <c>csharp</c> and first <c>json</c> blocks.</summary>
