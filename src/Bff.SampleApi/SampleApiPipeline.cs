@@ -7,10 +7,12 @@ internal static class SampleApiPipeline
     {
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseWebSockets();
 
         app.MapHealthEndpoint();
         app.MapProtectedEndpoints();
         app.MapEchoEndpoint();
         app.MapStatusEndpoint();
+        app.MapWebSocketEchoEndpoint();
     }
 }

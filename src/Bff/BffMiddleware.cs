@@ -11,8 +11,9 @@ namespace OpenBff;
 
 /// <summary>
 /// Runs after routing and authentication. For BFF endpoints and proxied routes it enforces the
-/// anti-forgery header, marks answers not cacheable, and resolves the access token a proxied
-/// route needs before YARP forwards the call, answering 401 / 502 / 504 itself when there is none.
+/// anti-forgery header (for WebSocket handshakes, which cannot carry it, the origin instead),
+/// marks answers not cacheable, and resolves the access token a proxied route needs before YARP
+/// forwards the call (a WebSocket's handshake too), answering 401 / 502 / 504 itself when there is none.
 /// </summary>
 internal sealed class BffMiddleware
 {
@@ -69,7 +70,7 @@ internal sealed class BffMiddleware
                 headers.ContentSecurityPolicy = "frame-ancestors 'none'";
             }
 
-            return management.RequiresAntiForgery ? RequireAntiForgery(context) : _next(context);
+            return !management.RequiresAntiForgery || PassesHeaderAndSite(context, required: true) ? _next(context) : Task.CompletedTask;
         }
 
         if (endpoint.Metadata.GetMetadata<BffApiEndpointMetadata>() is not null || endpoint.Metadata.GetMetadata<BffApiAttribute>() is not null)
@@ -83,8 +84,39 @@ internal sealed class BffMiddleware
     private Task RequireAntiForgery(HttpContext context) =>
         PassesAntiForgery(context, required: true) ? _next(context) : Task.CompletedTask;
 
-    /// <summary>The anti-forgery header (401 without it) and, for state-changing requests, a same-site origin (403).</summary>
+    /// <summary>
+    /// The CSRF defence of BFF API endpoints and proxied routes. A request that switches protocols
+    /// (a WebSocket handshake) must come from the BFF's own origin or an allowed one (403), even
+    /// where the header is not <paramref name="required"/>: a browser's WebSocket cannot carry the
+    /// header, and the session cookie goes with it from any page of the same site. Other requests:
+    /// <see cref="PassesHeaderAndSite"/>.
+    /// </summary>
     private bool PassesAntiForgery(HttpContext context, bool required)
+    {
+        if (!UpgradeRequest.Is(context))
+        {
+            return PassesHeaderAndSite(context, required);
+        }
+
+        var request = context.Request;
+        if (UpgradeOrigin.Refusal(request, _options.Value) is { } reason)
+        {
+            BffLog.UpgradeRejected(
+                _logger,
+                BffLog.Sanitize(request.Path.Value),
+                reason,
+                BffLog.Sanitize(request.Headers.Origin.ToString(), 100),
+                BffLog.Sanitize(request.Headers["Sec-Fetch-Site"].ToString(), 30));
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            return false;
+        }
+
+        // The origin replaces the header for WebSockets only; a browser sends no other upgrade.
+        return UpgradeRequest.IsWebSocket(context) || PassesHeaderAndSite(context, required);
+    }
+
+    /// <summary>The anti-forgery header (401 without it) and, for state-changing requests, a same-site origin (403).</summary>
+    private bool PassesHeaderAndSite(HttpContext context, bool required)
     {
         if (required && !AntiForgeryHeader.IsPresent(context.Request, _options.Value))
         {

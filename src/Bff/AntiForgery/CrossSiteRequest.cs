@@ -6,6 +6,7 @@ namespace OpenBff.AntiForgery;
 /// A second CSRF line behind the <c>X-CSRF</c> header, for state-changing requests (not GET, HEAD,
 /// OPTIONS): a browser that says the request comes from another site (<c>Sec-Fetch-Site: cross-site</c>,
 /// or an <c>Origin</c> that is neither this origin nor one of <c>Bff:AllowedOrigins</c>) is refused.
+/// Upgrades (WebSocket handshakes) are GETs: <see cref="UpgradeOrigin"/> checks them.
 /// </summary>
 internal static class CrossSiteRequest
 {
@@ -28,14 +29,7 @@ internal static class CrossSiteRequest
             return false; // not a browser's cross-origin request (browsers send Origin on every unsafe request)
         }
 
-        var origin = origins[0];
-        if (origins.Count > 1 || string.IsNullOrEmpty(origin) || origin == "null")
-        {
-            return true;
-        }
-
-        var own = $"{request.Scheme}://{request.Host.Value}";
-        return !string.Equals(origin, own, StringComparison.OrdinalIgnoreCase)
-            && !options.AllowedOrigins.Contains(origin, StringComparer.OrdinalIgnoreCase);
+        // "null" (an opaque origin: a sandboxed frame, a data: URL) is not an origin and is refused.
+        return origins.Count > 1 || RequestOrigin.Classify(request, options, origins[0] ?? string.Empty) == RequestOrigin.Kind.Foreign;
     }
 }

@@ -165,6 +165,9 @@ internal static partial class BffLog
     [LoggerMessage(3005, LogLevel.Warning, "The remote API of {Path} failed: {Error}.")]
     public static partial void RemoteApiFailed(ILogger logger, string path, string error);
 
+    [LoggerMessage(3006, LogLevel.Warning, "Upgrade request (WebSocket) to {Path} refused with 403: {Reason} (Origin '{Origin}', Sec-Fetch-Site '{SecFetchSite}'). A page on another origin of this site may open sockets here only when Bff:AllowedOrigins lists its origin.")]
+    public static partial void UpgradeRejected(ILogger logger, string path, string reason, string origin, string secFetchSite);
+
     /// <summary>Makes a user-controlled value safe for one log line.</summary>
     public static string Sanitize(string? value, int maxLength = 200)
     {

@@ -12,11 +12,18 @@ namespace Bff.Tests.Infrastructure;
 public sealed class RequestRecorder : IStartupFilter
 {
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
+    private readonly ConcurrentQueue<ArrivedRequest> _arrivals = new();
     private string? _failPathPrefix;
     private int _held;
     private TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public IReadOnlyList<RecordedRequest> Requests => _requests.ToList();
+
+    /// <summary>
+    /// Every request as it arrived, before it was answered: a WebSocket is in <see cref="Requests"/>
+    /// only once it has closed, here from its handshake on.
+    /// </summary>
+    public IReadOnlyList<ArrivedRequest> Arrivals => _arrivals.ToList();
 
     /// <summary>When set, requests whose path starts with it are answered 503 (a simulated outage).</summary>
     public string? FailPathPrefix
@@ -46,6 +53,11 @@ public sealed class RequestRecorder : IStartupFilter
 
     private async Task RecordAsync(HttpContext context, RequestDelegate next)
     {
+        _arrivals.Enqueue(new ArrivedRequest(
+            context.Request.Method,
+            context.Request.Path.Value ?? string.Empty,
+            context.Request.QueryString.Value ?? string.Empty,
+            context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase)));
         if (FailPathPrefix is { } prefix && context.Request.Path.StartsWithSegments(prefix))
         {
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;

@@ -92,6 +92,14 @@ public sealed partial class TestBrowser : IDisposable
         return result;
     }
 
+    /// <summary>
+    /// Opens a WebSocket to <paramref name="url"/> (http:// or https://) as a page of the BFF's own
+    /// site does (any port of the host: the <c>SameSite</c> session cookie goes with it), sending
+    /// exactly the <paramref name="headers"/> given besides the cookie (no <c>Origin</c> unless given).
+    /// </summary>
+    public Task<BrowserSocket> WebSocketAsync(string url, bool http2 = false, params (string Name, string Value)[] headers) =>
+        BrowserSocket.ConnectAsync(url, CookieHeader(new Uri(url), HttpMethod.Get, crossSite: false), http2, headers);
+
     /// <summary>Follows redirects from <paramref name="response"/> until an answer that is not one, or <paramref name="stopAt"/> says stop.</summary>
     public async Task<BrowserResponse> FollowAsync(BrowserResponse response, Func<BrowserResponse, bool>? stopAt = null)
     {

@@ -103,6 +103,23 @@ public sealed class PublicOriginTests(IdpFixture env)
     }
 
     [Fact]
+    public async Task A_websocket_is_held_to_the_public_origin()
+    {
+        await using var bff = await StartBffAsync();
+        using var browser = new TestBrowser();
+        var (own, local) = ($"test={Guid.NewGuid():N}", $"test={Guid.NewGuid():N}");
+
+        // The route attaches no token: the API's own 401 shows the BFF let the handshake through.
+        using var fromPublic = await browser.WebSocketAsync($"{bff.Url}/none/api/ws/echo?{own}", headers: [("Host", PublicHost), ("Origin", PublicOrigin)]);
+        using var fromInstance = await browser.WebSocketAsync($"{bff.Url}/none/api/ws/echo?{local}", headers: [("Host", PublicHost), ("Origin", bff.Url)]);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, fromPublic.Status);
+        Assert.Single(env.Api.Recorder.Arrivals, r => r.Query.Contains(own, StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.Forbidden, fromInstance.Status);
+        Assert.DoesNotContain(env.Api.Recorder.Arrivals, r => r.Query.Contains(local, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_redirect_uri_the_provider_refuses_is_a_502_that_says_so()
     {
         await using var bff = await StartBffAsync(); // registered for http://127.0.0.1, not for the public origin
