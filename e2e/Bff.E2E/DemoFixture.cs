@@ -25,8 +25,16 @@ public sealed class DemoFixture : IAsyncLifetime
     /// <summary>The refresh tokens the IdP issued, as its own database records them.</summary>
     public IdpRefreshTokens IdpRefreshTokens => new(Path.Combine(_data, "idp", "devidp.db"));
 
+    /// <summary>Pages of an origin the demo BFF lists in <c>Bff:AllowedOrigins</c> (<c>http://localhost:port</c>: the same site).</summary>
+    public PageServer AllowedPages { get; private set; } = null!;
+
+    /// <summary>Pages of an origin the demo BFF does not know: the same site as <c>Url</c>, another site as <c>IpUrl</c>.</summary>
+    public PageServer OtherPages { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
+        AllowedPages = await PageServer.StartAsync();
+        OtherPages = await PageServer.StartAsync();
         Idp = await AppProcess.StartAsync("Bff.DevIdp", "--Idp:DataPath", Path.Combine(_data, "idp"));
         Api = await AppProcess.StartAsync("Bff.SampleApi", "--SampleApi:Authority", Idp.Url, "--SampleApi:RequireHttpsMetadata", "false");
         Bff = await AppProcess.StartAsync(
@@ -40,7 +48,8 @@ public sealed class DemoFixture : IAsyncLifetime
             "--ReverseProxy:Routes:api:ClusterId", "api",
             "--ReverseProxy:Routes:api:Match:Path", "/api/{**rest}",
             "--ReverseProxy:Routes:api:Metadata:Bff.TokenType", "User",
-            "--ReverseProxy:Clusters:api:Destinations:sample:Address", Api.Url);
+            "--ReverseProxy:Clusters:api:Destinations:sample:Address", Api.Url,
+            "--Bff:AllowedOrigins:0", AllowedPages.Url);
 
         CrossSiteBffs = new CrossSiteBffs(Idp, _data);
 
@@ -75,6 +84,14 @@ public sealed class DemoFixture : IAsyncLifetime
             if (app is not null)
             {
                 await app.DisposeAsync();
+            }
+        }
+
+        foreach (var pages in new[] { AllowedPages, OtherPages })
+        {
+            if (pages is not null)
+            {
+                await pages.DisposeAsync();
             }
         }
 
