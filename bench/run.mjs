@@ -44,6 +44,7 @@ const help = `npm run bench [-- options]
   --login-concurrency N    concurrent logins (default 8)
   --login-warmup N         unmeasured logins first, for the JIT (default 40)
   --storm N                concurrent requests of the refresh storm (default 100)
+  --storm-rounds N         refresh storms per storm BFF, each round in a rotated order (default 1)
   --sessions N             idle sessions for the heap measurement (default 10000)
   --wait-for-quiet SEC     before each measured interval, wait up to SEC seconds while other
                            processes use more than 10 % of the machine (default 0: do not wait)
@@ -53,6 +54,8 @@ const help = `npm run bench [-- options]
   --experiments            also measure the BFF with prototypes of library changes (bench host only,
                            not the product; see Bff.Bench/Hosts/BenchExperiments.cs): aes-gcm on
                            the Memory and Sqlite stores; adds about a minute
+  --experiment STORE:NAMES the BFF on STORE with the prototypes NAMES (joined by +) measured beside
+                           the real one, its refresh storms too (repeatable; e.g. Redis:fusioncache)
   --soak MINUTES           memory under login churn instead (issue 15, item 7): for MINUTES per store,
                            about 5 full code-flow logins/s through the dev IdP, each with /bff/user,
                            three /api calls and (9 in 10) the logout; one abandoned login per 5;
@@ -85,6 +88,7 @@ function parseOptions(argv) {
     loginConcurrency: 8,
     loginWarmup: 40,
     storm: 100,
+    stormRounds: 1,
     sessions: 10_000,
     waitForQuietSec: 0,
     stormLifetimeSec: 5,
@@ -93,6 +97,7 @@ function parseOptions(argv) {
     strict: false,
     micro: null,
     experiments: [],
+    experimentStorms: false,
     soak: 0,
     soakRate: 5,
     sampleSec: 10,
@@ -109,6 +114,7 @@ function parseOptions(argv) {
     '--login-concurrency': 'loginConcurrency',
     '--login-warmup': 'loginWarmup',
     '--storm': 'storm',
+    '--storm-rounds': 'stormRounds',
     '--sessions': 'sessions',
     '--wait-for-quiet': 'waitForQuietSec',
     '--soak': 'soak',
@@ -137,6 +143,11 @@ function parseOptions(argv) {
         { store: 'Sqlite', experiments: 'aes-gcm' },
       ];
 
+    } else if (arg === '--experiment') {
+      const [store, names] = (argv[++i] ?? '').split(':');
+      if (!store || !names) throw new Error('--experiment needs STORE:NAMES, e.g. Redis:fusioncache');
+      o.experiments.push({ store, experiments: names.replace(/\+/g, ',') });
+      o.experimentStorms = true;
     } else if (arg === '--strict') {
       o.strict = true;
     } else if (arg === '--scale') {
@@ -308,7 +319,7 @@ async function prepareStorm(bff) {
   const loggedInAt = Date.now();
   const headers = apiHeaders(jar);
   for (let i = 0; i < 20; i++) {
-    const answer = await send(`${bff.url}${apiPath}`, { headers }); // warm the proxied path with the fresh token
+    const answer = await send(`${bff.urls[i % bff.urls.length]}${apiPath}`, { headers }); // warm the proxied path (every instance) with the fresh token
     if (answer.status !== 200) throw new Error(`storm BFF (${bff.store}): warm-up request answered ${answer.status}`);
   }
   return { jar, loggedInAt };
@@ -318,9 +329,9 @@ async function fireStorm(bff, idp, prepared, o) {
   const headers = apiHeaders(prepared.jar);
   const before = refreshGrants(await getJson(`${idp.url}/__bench/grants`));
   const answers = await Promise.all(
-    Array.from({ length: o.storm }, async () => {
+    Array.from({ length: o.storm }, async (_, i) => {
       const s = performance.now();
-      const answer = await send(`${bff.url}${apiPath}`, { headers });
+      const answer = await send(`${bff.urls[i % bff.urls.length]}${apiPath}`, { headers }); // alternating between the instances
       return { status: answer.status, ms: performance.now() - s, auth: answer.headers.get('x-bench-auth') };
     }),
   );
@@ -529,20 +540,35 @@ async function main() {
 
   say('starting bare YARP and the BFF hosts (one per store, plus one per store for the refresh storm)');
   const yarp = host('yarp', 'yarp', [...quietAspNet, ...reverseProxyArgs(upstreamUrl)], { cpu: proxyCpu });
+  // Redis: the first BFF makes the shared data-protection key ring (one login) before the others
+  // start; BFFs starting together on an empty ring each made their own key, and a cookie from one
+  // was then refused (401) by another once its key-ring refresh window had passed.
+  let redisFirst = null;
+  if (stores.includes('Redis') && redisOnPath) {
+    redisFirst = await startBff('bff-redis', bffArgs({ upstreamUrl, store: 'Redis', spaPath, redis: redis?.socket, idpUrl, dataPath: join(tmp, 'bff-Redis') }), { optional: true, cpu: proxyCpu });
+    if (!redisFirst.unavailable) await login(redisFirst.child.url);
+  }
   const bffStarts = stores.map((store) => {
     if (store === 'Redis' && !redisOnPath) return Promise.resolve({ store, unavailable: 'redis: redis-server not on PATH' });
     const common = { upstreamUrl, store, spaPath, redis: redis?.socket };
     return Promise.all([
-      startBff(`bff-${store.toLowerCase()}`, bffArgs({ ...common, idpUrl, dataPath: join(tmp, `bff-${store}`) }), { optional: store === 'Redis', cpu: proxyCpu }),
+      store === 'Redis' ? Promise.resolve(redisFirst) : startBff(`bff-${store.toLowerCase()}`, bffArgs({ ...common, idpUrl, dataPath: join(tmp, `bff-${store}`) }), { optional: store === 'Redis', cpu: proxyCpu }),
       startBff(`bff-storm-${store.toLowerCase()}`, bffArgs({ ...common, idpUrl: stormIdpUrl, dataPath: join(tmp, `bff-storm-${store}`), extra: ['--Bff:Tokens:RefreshBeforeExpiry=00:00:01'] }), { optional: store === 'Redis' }),
-    ]).then(([main, storm]) => (main.unavailable || storm.unavailable ? { store, unavailable: 'redis: not available in this build', reason: main.unavailable ?? storm.unavailable } : { store, main: main.child, storm: storm.child }));
+      // Redis: a second storm instance on the same Redis, so the storm also runs across two instances (the shared lock).
+      store === 'Redis' ? startBff('bff-storm-redis-b', bffArgs({ ...common, idpUrl: stormIdpUrl, dataPath: join(tmp, 'bff-storm-Redis-b'), extra: ['--Bff:Tokens:RefreshBeforeExpiry=00:00:01'] }), { optional: true }) : Promise.resolve({}),
+    ]).then(([main, storm, twin]) => (main.unavailable || storm.unavailable ? { store, unavailable: 'redis: not available in this build', reason: main.unavailable ?? storm.unavailable } : { store, main: main.child, storm: storm.child, stormTwin: twin.child }));
   });
   // --experiments: the BFF with prototypes of hot-path changes (bench host only), measured beside the real one.
-  const experimentStarts = o.experiments.map(({ store, experiments }) =>
-    startBff(`bff-${store.toLowerCase()}-${experiments.replace(/,/g, '+')}`, bffArgs({ upstreamUrl, idpUrl, store, spaPath, redis: redis?.socket, dataPath: join(tmp, `bff-${store}-${experiments}`), extra: [`--Bench:Experiments=${experiments}`] }), { cpu: proxyCpu }).then(
-      (started) => ({ store, experiments, child: started.child }),
-    ),
-  );
+  const experimentStarts = o.experiments.map(({ store, experiments }) => {
+    const name = `${store.toLowerCase()}-${experiments.replace(/,/g, '+')}`;
+    const common = { upstreamUrl, store, spaPath, redis: redis?.socket };
+    const stormArgs = (suffix) => bffArgs({ ...common, idpUrl: stormIdpUrl, dataPath: join(tmp, `bff-storm-${name}${suffix}`), extra: ['--Bff:Tokens:RefreshBeforeExpiry=00:00:01', `--Bench:Experiments=${experiments}`] });
+    return Promise.all([
+      startBff(`bff-${name}`, bffArgs({ ...common, idpUrl, dataPath: join(tmp, `bff-${name}`), extra: [`--Bench:Experiments=${experiments}`] }), { cpu: proxyCpu }),
+      o.experimentStorms ? startBff(`bff-storm-${name}`, stormArgs(''), {}) : Promise.resolve({}),
+      o.experimentStorms && store === 'Redis' ? startBff(`bff-storm-${name}-b`, stormArgs('-b'), {}) : Promise.resolve({}),
+    ]).then(([started, storm, twin]) => ({ store, experiments, child: started.child, storm: storm.child, stormTwin: twin.child }));
+  });
   await yarp.listening();
   const bffs = await Promise.all(bffStarts);
   const experimentBffs = await Promise.all(experimentStarts);
@@ -638,15 +664,20 @@ async function main() {
 
   // --- refresh storm --------------------------------------------------------------------------
   const storms = [];
-  const stormBffs = bffs.filter((b) => !b.unavailable).map((b) => ({ url: b.storm.url, store: b.store }));
-  if (stormBffs.length) {
-    say(`refresh storm: logging in to ${stormBffs.length} storm BFF(s), waiting for the ${o.stormLifetimeSec} s access tokens to reach the refresh window`);
+  const stormBffs = [];
+  for (const b of [...bffs.filter((x) => !x.unavailable), ...experimentBffs.filter((x) => x.storm).map((e) => ({ ...e, store: `${e.store} + ${e.experiments.replace(/,/g, ' + ')} (prototype)` }))]) {
+    stormBffs.push({ url: b.storm.url, urls: [b.storm.url], store: b.store });
+    if (b.stormTwin) stormBffs.push({ url: b.storm.url, urls: [b.storm.url, b.stormTwin.url], store: `${b.store}, 2 instances` });
+  }
+  for (let round = 1; stormBffs.length && round <= o.stormRounds; round++) {
+    // Each round in another order (rotated), each storm fired at the same age of its session's token.
+    const order = stormBffs.map((_, i) => stormBffs[(i + round - 1) % stormBffs.length]);
+    say(`refresh storm${o.stormRounds > 1 ? ` (round ${round}/${o.stormRounds})` : ''}: logging in to ${order.length} storm BFF(s), waiting for the ${o.stormLifetimeSec} s access tokens to reach the refresh window`);
     const prepared = [];
-    for (const b of stormBffs) prepared.push(await prepareStorm(b));
-    const fireAt = Math.max(...prepared.map((p) => p.loggedInAt)) + (o.stormLifetimeSec - 1) * 1000 + 500;
-    await sleep(Math.max(0, fireAt - Date.now()));
-    for (let i = 0; i < stormBffs.length; i++) {
-      const s = await fireStorm(stormBffs[i], { url: stormIdpUrl }, prepared[i], o);
+    for (const b of order) prepared.push(await prepareStorm(b));
+    for (let i = 0; i < order.length; i++) {
+      await sleep(Math.max(0, prepared[i].loggedInAt + (o.stormLifetimeSec - 1) * 1000 + 500 - Date.now()));
+      const s = { ...(await fireStorm(order[i], { url: stormIdpUrl }, prepared[i], o)), ...(o.stormRounds > 1 ? { round } : {}) };
       storms.push(s);
       say(`  ${s.store}: ${s.ok}/${s.requests} OK, ${s.refreshGrants} refresh grant(s), slowest ${fmt.ms(s.maxMs)}`);
     }

@@ -88,7 +88,7 @@ export function stormTable(run) {
     run.storms.map((s) =>
       s.unavailable
         ? [s.store, s.unavailable, '', '', '', '', '']
-        : [s.store, s.requests, s.ok, s.refreshGrants, fmt.ms(s.maxMs), fmt.ms(s.p50Ms), s.bearer === s.requests ? 'all' : `${s.bearer}`],
+        : [s.round ? `${s.store} (round ${s.round})` : s.store, s.requests, s.ok, s.refreshGrants, fmt.ms(s.maxMs), fmt.ms(s.p50Ms), s.bearer === s.requests ? 'all' : `${s.bearer}`],
     ),
   );
 }

@@ -15,6 +15,7 @@ import {
   watchSession,
   type Claim,
 } from '../src/index.js';
+import { json, stubBrowser } from './browser.js';
 
 const claims: Claim[] = [
   { type: 'sub', value: '1' },
@@ -25,9 +26,6 @@ const claims: Claim[] = [
   { type: 'bff:session_expires_in', value: 28800 },
 ];
 
-const json = (body: unknown, status = 200): Response =>
-  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
-
 let fetchMock: ReturnType<typeof vi.fn>;
 let assign: ReturnType<typeof vi.fn>;
 
@@ -35,17 +33,7 @@ let assign: ReturnType<typeof vi.fn>;
 const fetchCall = (n = 0): [string, RequestInit] => fetchMock.mock.calls[n] as [string, RequestInit];
 
 beforeEach(() => {
-  fetchMock = vi.fn();
-  assign = vi.fn();
-  vi.stubGlobal('fetch', fetchMock);
-  vi.stubGlobal('location', {
-    href: 'https://app.example/orders?id=7',
-    origin: 'https://app.example',
-    pathname: '/orders',
-    search: '?id=7',
-    assign,
-  });
-  configureBff({ basePath: '' });
+  ({ fetch: fetchMock, assign } = stubBrowser());
 });
 
 afterEach(() => {

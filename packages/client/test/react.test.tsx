@@ -4,8 +4,9 @@
 import { StrictMode } from 'react';
 import { act, cleanup, render, renderHook, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { BffError, bffFetch, configureBff, type Claim } from '../src/index.js';
+import { BffError, bffFetch, type Claim } from '../src/index.js';
 import { BffProvider, useBffUser, type BffUserState } from '../src/react.js';
+import { json, stubBrowser } from './browser.js';
 
 const claims: Claim[] = [
   { type: 'sub', value: '1' },
@@ -15,24 +16,11 @@ const claims: Claim[] = [
   { type: 'bff:session_expires_in', value: 28800 },
 ];
 
-const json = (body: unknown, status = 200): Response =>
-  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
-
 let fetchMock: ReturnType<typeof vi.fn>;
 let assign: ReturnType<typeof vi.fn>;
 
 beforeEach(() => {
-  fetchMock = vi.fn();
-  assign = vi.fn();
-  vi.stubGlobal('fetch', fetchMock);
-  vi.stubGlobal('location', {
-    href: 'https://app.example/orders?id=7',
-    origin: 'https://app.example',
-    pathname: '/orders',
-    search: '?id=7',
-    assign,
-  });
-  configureBff({ basePath: '' });
+  ({ fetch: fetchMock, assign } = stubBrowser());
 });
 
 afterEach(() => {

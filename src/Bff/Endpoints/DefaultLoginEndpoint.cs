@@ -40,11 +40,7 @@ public class DefaultLoginEndpoint : ILoginEndpoint
     public virtual async Task ProcessRequestAsync(HttpContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (_store is Sessions.IReportsAvailability { IsAvailable: false } || _storeOutage.RefusesWrites)
-        {
-            // Before the user types a password: the session could not be stored after it.
-            throw new Sessions.SessionStoreUnavailableException("The session store is not available; the login cannot complete.");
-        }
+        Endpoints.LoginChallenge.EnsureSessionCanBeStored(_store, _storeOutage);
 
         if (!await _throttle.TryStartAsync(context))
         {

@@ -13,6 +13,19 @@ namespace OpenBff.Endpoints;
 /// </summary>
 internal static class LoginChallenge
 {
+    /// <summary>
+    /// Refuses a login start (503 with <c>Retry-After</c>, through <see cref="Sessions.SessionStoreOutage"/>)
+    /// while the session store could not keep the session it would create: before the user types a
+    /// password, or an iframe's silent login makes a round trip to the provider for nothing.
+    /// </summary>
+    public static void EnsureSessionCanBeStored(Sessions.IUserSessionStore store, Sessions.SessionStoreOutage outage)
+    {
+        if (store is Sessions.IReportsAvailability { IsAvailable: false } || outage.RefusesWrites)
+        {
+            throw new Sessions.SessionStoreUnavailableException("The session store is not available; the login cannot complete.");
+        }
+    }
+
     public static async Task ChallengeAsync(HttpContext context, OpenIdConnectChallengeProperties properties, ILogger logger, CancellationToken cancellationToken)
     {
         await Sessions.PreviousSessionEnder.RememberAsync(context, properties);

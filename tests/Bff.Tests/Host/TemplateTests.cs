@@ -118,8 +118,8 @@ public sealed partial class TemplateTests(IdpFixture env)
         var sources = TemplateSources(Path.Combine(templates, "bff-spa"));
 
         // npm start runs the dev IdP on 5001 and the sample API on 5002; the dev IdP's demo client accepts any loopback port.
-        Assert.Contains("IDP_PORT ?? 5001", npmStart, StringComparison.Ordinal);
-        Assert.Contains("API_PORT ?? 5002", npmStart, StringComparison.Ordinal);
+        Assert.Matches(@"IDP_PORT\W{1,8}5001\b", npmStart); // e.g. port('IDP_PORT', 5001)
+        Assert.Matches(@"API_PORT\W{1,8}5002\b", npmStart);
         Assert.Equal("http://localhost:5001", production["Bff:Oidc:Authority"]);
         Assert.Equal(IdpOptionsDefaults.DefaultClientId, production["Bff:Oidc:ClientId"]);
         Assert.Equal("http://localhost:5002/", production["ReverseProxy:Clusters:api:Destinations:d1:Address"]);

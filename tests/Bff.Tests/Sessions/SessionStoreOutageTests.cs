@@ -101,6 +101,68 @@ public sealed class SessionStoreOutageTests(IdpFixture env, ITestOutputHelper ou
         Assert.Equal(HttpStatusCode.Unauthorized, (await inUse.ApiAsync($"{bff.Url}/bff/user")).Status); // the copies went with the outage
     }
 
+    [Fact]
+    public async Task During_a_Redis_outage_a_session_whose_token_must_be_refreshed_answers_503_at_once_and_keeps_its_refresh_token()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var bff = await env.StartBffAsync(settings =>
+        {
+            settings["Bff:Session:Store"] = "Redis";
+            settings["Bff:Session:Redis"] = redis.ConnectionString;
+            settings["Bff:Session:RedisLocalCacheLifetime"] = "00:10:00";
+            settings["Bff:Session:RedisOutageLifetime"] = "00:10:00"; // the copy outlives the access token
+        });
+        using var browser = new TestBrowser();
+        await browser.LoginAsync(bff.Url);
+        await using (var admin = await redis.ConnectAsync())
+        {
+            await UntilTheSessionIsReadFromMemoryAsync(admin, browser, bff.Url); // so the outage keeps its copy
+        }
+
+        await redis.KillAsync();
+        using var stranger = new TestBrowser();
+        await WaitAsync(async () => (await stranger.GetAsync($"{bff.Url}/bff/login")).Status == HttpStatusCode.ServiceUnavailable);
+        Assert.Equal(HttpStatusCode.OK, (await browser.ApiAsync($"{bff.Url}/bff/user")).Status); // the copy answers
+        // Both connections (commands, subscription) have failed before the clock jumps: the store keeps the
+        // copies of the outage's first failure for a second one within 10 s, on the application's clock.
+        await WaitAsync(() => Task.FromResult(bff.LogLines.Count(l => l.Contains("RedisUserSessionStore[1010]", StringComparison.Ordinal) && l.Contains("Change=failed", StringComparison.Ordinal)) >= 2));
+        bff.Time.Advance(TimeSpan.FromMinutes(6)); // the access token expired: the call needs a refresh, which must be written
+
+        // Not a wait for the session's Redis lock (the test host's clock is fake: Bff:Tokens:RefreshTimeout
+        // would not cut it short here; in production the wait would end in 504 after 5 s).
+        var clock = Stopwatch.StartNew();
+        var response = await browser.ApiAsync($"{bff.Url}/api/hello");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.Status);
+        Assert.Equal("5", response.Header("Retry-After"));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"took {clock.Elapsed}");
+        output.WriteLine($"Redis down, token expired: 503 with Retry-After in {clock.Elapsed.TotalMilliseconds:F1} ms");
+
+        Assert.Empty(env.Idp.Grants(bff.ClientId, "refresh_token")); // the refresh token was not used: none can be lost
+        Assert.Equal(HttpStatusCode.OK, (await browser.ApiAsync($"{bff.Url}/bff/user")).Status); // the session still reads from memory
+    }
+
+    /// <summary>Sends proxied requests until one reads nothing from Redis (HGETALL): the instance holds a copy of the session.</summary>
+    private static async Task UntilTheSessionIsReadFromMemoryAsync(StackExchange.Redis.ConnectionMultiplexer admin, TestBrowser browser, string bffUrl)
+    {
+        var server = admin.GetServers().Single();
+        async Task<string?> ReadsAsync() =>
+            (await server.InfoAsync("commandstats")).SelectMany(g => g).FirstOrDefault(kv => kv.Key == "cmdstat_hgetall").Value;
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var before = await ReadsAsync();
+            Assert.Equal(HttpStatusCode.OK, (await browser.ApiAsync($"{bffUrl}/api/hello")).Status);
+            if (await ReadsAsync() == before)
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "the instance read the session from Redis on every request: it keeps no copy");
+            await Task.Delay(20);
+        }
+    }
+
     /// <summary>Polls until <paramref name="condition"/> holds (the Redis client notices a lost or restored connection on its own schedule).</summary>
     private static async Task WaitAsync(Func<Task<bool>> condition)
     {

@@ -61,7 +61,7 @@ public sealed class StoreRefusesWritesTests(IdpFixture env)
     }
 
     [SkippableFact]
-    public async Task A_read_only_disk_answers_503_for_logins_reports_not_ready_keeps_sessions_in_use_and_recovers()
+    public async Task A_read_only_disk_answers_503_for_logins_and_silent_logins_reports_not_ready_keeps_sessions_in_use_and_recovers()
     {
         Skip.If(SmallDisk.Unavailable is not null, SmallDisk.Unavailable);
         await using var disk = await SmallDisk.MountAsync();
@@ -83,6 +83,9 @@ public sealed class StoreRefusesWritesTests(IdpFixture env)
         Assert.Equal(HttpStatusCode.ServiceUnavailable, login.Status); // before the provider's password page
         Assert.Null(login.Location);
         Assert.Equal("5", login.Header("Retry-After"));
+        var silent = await stranger.GetAsync($"{bff.Url}/bff/silent-login");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, silent.Status); // no round trip to the provider for a session that could not be kept
+        Assert.Null(silent.Location);
 
         bff.Time.Advance(TimeSpan.FromMinutes(5)); // the session in use still works, its refresh kept in memory
         Assert.Equal(HttpStatusCode.OK, (await browser.ApiAsync($"{bff.Url}/api/hello")).Status);
