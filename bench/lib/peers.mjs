@@ -22,7 +22,6 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, st
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { mustRun } from '../../scripts/lib.mjs';
 import { cpuInterval, cpuSnapshot, processTree, threadTicks, ticksBetween, ticksByPid, ticksToMs } from './cpu.mjs';
 import { codeFlowLogin, cookieHeader, send, sleep } from './http.mjs';
@@ -221,7 +220,7 @@ function idpClients() {
  * lifetime), subject alice, audience sample-api, issued to the target's client; no cookie came.
  * Then that /api/data answers the 1 KB document with a bearer token and no cookie.
  */
-async function verifyToken(target, idpUrl, jwks) {
+async function verifyToken(target, idpUrl, { jwks, jwtVerify }) {
   const echo = await send(`${target.url}${tokenPath}`, { headers: target.headers });
   if (echo.status !== 200) throw new Error(`GET ${tokenPath} answered ${echo.status}: ${echo.text.slice(0, 200)}`);
   const seen = JSON.parse(echo.text);
@@ -358,7 +357,10 @@ export async function runPeers(o, { tmp, redisOnPath, say }) {
 
   // --- the same login for every relying party, and the token check at the upstream -------------
   say('logging alice in through the dev IdP at each proxy, verifying at the upstream the token each attached');
-  const jwks = createRemoteJWKSet(new URL(`${idpUrl}/.well-known/jwks`));
+  // jose: the project's own dev dependency (npm ci at the root), loaded here only, so that the
+  // other modes of the driver still need no npm package.
+  const { createRemoteJWKSet, jwtVerify } = await import('jose');
+  const keys = { jwks: createRemoteJWKSet(new URL(`${idpUrl}/.well-known/jwks`)), jwtVerify };
   const targets = [];
   for (const p of pending) {
     const target = { ...p, started: undefined };
@@ -376,7 +378,7 @@ export async function runPeers(o, { tmp, redisOnPath, say }) {
       const jar = await p.login(target.url);
       target.headers = { cookie: cookieHeader(jar, p.cookies), 'x-csrf': '1' };
       target.cookieBytes = target.headers.cookie.length;
-      target.token = await verifyToken(target, idpUrl, jwks);
+      target.token = await verifyToken(target, idpUrl, keys);
       say(`  ${target.label}: token of ${target.token.sub} for ${target.token.aud} issued to ${target.token.clientId} reached the upstream, no cookie (session cookie ${target.cookieBytes} B)`);
     } catch (error) {
       target.failed = `failed the login or the token check: ${error.message}`;
