@@ -92,9 +92,12 @@ export async function startRedisTcp(tmp) {
 
 /**
  * The Apache configuration of one target, exactly as the bench runs it: its own ServerRoot,
- * foreground, no access log, mpm_event with a fixed pool of 2 processes × 32 threads (Debian's
- * default pool resizing made wrk see read errors), unlimited keep-alive requests (as Kestrel and
- * node), mod_proxy to the upstream for /api/, and with `oidc` mod_auth_openidc in front of it.
+ * foreground, no access log, mpm_event with a fixed pool of 2 processes × 64 threads, unlimited
+ * keep-alive requests (as Kestrel and node), mod_proxy to the upstream for /api/, and with `oidc`
+ * mod_auth_openidc in front of it. The pool: Debian's default resizing made wrk see read errors,
+ * and so did 2 × 32 threads, a few per run: when every worker of a process is busy, mpm_event
+ * closes that process's idle keep-alive connections, and one process may hold most of wrk's 32
+ * connections. With 64 threads each, neither process can run out.
  */
 export function apacheConfig({ dir, port, upstreamUrl, user, oidc }) {
   const modules = ['mpm_event', 'authn_core', 'authz_core', 'authz_user', 'headers', 'proxy', 'proxy_http', ...(oidc ? ['auth_openidc'] : [])];
@@ -112,11 +115,11 @@ export function apacheConfig({ dir, port, upstreamUrl, user, oidc }) {
     '# no CustomLog: no access log',
     'StartServers 2',
     'ServerLimit 2',
-    'ThreadLimit 32',
-    'ThreadsPerChild 32',
-    'MaxRequestWorkers 64',
+    'ThreadLimit 64',
+    'ThreadsPerChild 64',
+    'MaxRequestWorkers 128',
     'MinSpareThreads 8',
-    'MaxSpareThreads 64',
+    'MaxSpareThreads 128',
     'MaxConnectionsPerChild 0',
     'KeepAlive On',
     'MaxKeepAliveRequests 0',
