@@ -7,7 +7,9 @@
 // flow, fires the refresh storm, measures the heap per idle session, and writes
 // bench/results/<timestamp>.md and .json. `npm run bench -- --micro` runs the BenchmarkDotNet
 // micro-benchmarks instead, `npm run bench -- --soak MINUTES` the memory soak under login churn
-// (lib/soak.mjs). `npm run bench -- --help` lists the options.
+// (lib/soak.mjs), `npm run bench -- --scale` the cost over many sessions (lib/scale.mjs), `npm run
+// bench -- --peers` Apache mod_auth_openidc and express-openid-connect beside it (lib/peers.mjs).
+// `npm run bench -- --help` lists the options.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -17,9 +19,10 @@ import { Child, installExitHandlers, killAllSync, onCleanup, runningChildren, st
 import { getJson, login, percentile, pool, send, sleep } from './lib/http.mjs';
 import { wrk } from './lib/wrk.mjs';
 import { cpuInterval, cpuSnapshot, threadTicks, ticksToMs } from './lib/cpu.mjs';
-import { apiPath, benchDir, bffArgs, build, commandExists, cookieName, dll, gitCommit, host, idpArgs, machine, quietAspNet, reverseProxyArgs, startBff, startRedis } from './lib/hosts.mjs';
+import { apiPath, benchDir, bffArgs, build, capture, commandExists, cookieName, dll, gitCommit, host, idpArgs, machine, quietAspNet, reverseProxyArgs, startBff, startRedis } from './lib/hosts.mjs';
 import { soakMarkdown, soakStore } from './lib/soak.mjs';
 import { defaultScaleCounts, runScale, scaleMarkdown } from './lib/scale.mjs';
+import { peerSystemPackages, peersDir, peersMarkdown, peersTable, runPeers } from './lib/peers.mjs';
 import { fmt, markdown, throughputTable, latencyTable, loginsTable, stormTable, targetsTable } from './lib/report.mjs';
 
 const startedAt = performance.now();
@@ -71,6 +74,14 @@ const help = `npm run bench [-- options]
                            cycling through their cookies, bare YARP with the same script as the
                            floor, and the cache-miss path (store read + decrypt) per session.
                            Writes results/<ts>-scale.*
+  --peers                  the peers instead (issue 17, item 5): Apache httpd + mod_auth_openidc (shm
+                           and Redis caches; floor: Apache mod_proxy alone) and express-openid-connect
+                           + http-proxy-middleware (floor: express + http-proxy-middleware alone)
+                           beside bare YARP and the BFF (Memory; Redis), same upstream, same real
+                           login through the dev IdP, the token each attached verified at the
+                           upstream; installs what is missing (apt-get as root: apache2,
+                           libapache2-mod-auth-openidc; npm ci in bench/peers). Uses --duration,
+                           --rounds, --threads, --connections, --warmup. Writes results/<ts>-peers.*
   --micro [BDN args]       run the BenchmarkDotNet micro-benchmarks instead (default --filter '*');
                            every later argument but --no-build goes to BenchmarkDotNet (e.g.
                            --filter '*HotPath*', --job short)`;
@@ -102,6 +113,7 @@ function parseOptions(argv) {
     soakRate: 5,
     sampleSec: 10,
     scale: null,
+    peers: false,
   };
   const numeric = {
     '--duration': 'durationSec',
@@ -148,6 +160,8 @@ function parseOptions(argv) {
       if (!store || !names) throw new Error('--experiment needs STORE:NAMES, e.g. Redis:fusioncache');
       o.experiments.push({ store, experiments: names.replace(/\+/g, ',') });
       o.experimentStorms = true;
+    } else if (arg === '--peers') {
+      o.peers = true;
     } else if (arg === '--strict') {
       o.strict = true;
     } else if (arg === '--scale') {
@@ -445,6 +459,49 @@ async function runScaleRun(o) {
   return 0;
 }
 
+async function runPeersRun(o) {
+  await ensureSystemPackages([{ name: 'wrk', check: () => commandExists('wrk') }, ...peerSystemPackages]);
+  if (o.build) await build(say);
+  const commit = gitCommit();
+  const redisOnPath = commandExists('redis-server');
+  if (!redisOnPath) say('redis-server is not on PATH: the BFF\'s Redis store and mod_auth_openidc\'s Redis cache are not measured');
+  const idleBefore = cpuSnapshot([]);
+  await sleep(1000);
+  const preflight = cpuInterval(idleBefore, cpuSnapshot([]));
+  if (preflight.foreignPct > noisyPct) say(`WARNING: other processes use ${preflight.foreignPct.toFixed(0)} % of the machine right now; the figures will be noisy (see "other processes' CPU" in the report)`);
+  const tmp = mkdtempSync(join(tmpdir(), 'bff-peers-'));
+  onCleanup(() => rmSync(tmp, { recursive: true, force: true }));
+  const peers = await runPeers(o, { tmp, redisOnPath, say });
+  const timestamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const version = (name) => JSON.parse(readFileSync(join(peersDir, 'node_modules', name, 'package.json'), 'utf8')).version;
+  const run = {
+    timestamp,
+    commit,
+    machine: { ...machine(), apache: capture('/usr/sbin/apache2', ['-v']).split('\n')[0].replace(/^Server version:\s*/, ''), modAuthOpenidc: capture('dpkg-query', ['-W', '-f', '${Version}', 'libapache2-mod-auth-openidc']) },
+    versions: { express: version('express'), 'express-openid-connect': version('express-openid-connect'), 'http-proxy-middleware': version('http-proxy-middleware') },
+    settings: { durationSec: o.durationSec, rounds: o.rounds, threads: o.threads, connections: o.connections, warmupSec: o.warmupSec },
+    preflightForeignCpuPct: preflight.foreignPct,
+    durationSec: (performance.now() - startedAt) / 1000,
+    ...peers,
+  };
+  const m = run.machine;
+  mkdirSync(resultsDir, { recursive: true });
+  const base = join(resultsDir, `${timestamp.replace(/:/g, '-')}-peers`);
+  writeFileSync(
+    `${base}.md`,
+    `# Peers (${timestamp}, ${commit})\n\n\`npm run bench -- --peers\` in ${fmt.sec(run.durationSec)}. Machine: ${m.nproc} cores (${m.cpu}), ${m.memory}, ${m.os}; .NET SDK ${m.dotnet}, Node.js ${m.node}, ${m.wrk}${m.redis ? `, ${m.redis}` : ''}, ${m.apache}, mod_auth_openidc ${m.modAuthOpenidc}. Other processes used ${preflight.foreignPct.toFixed(0)} % of the machine before the run.\n\n${peersMarkdown(run)}`,
+  );
+  writeFileSync(`${base}.json`, `${JSON.stringify(run, null, 2)}\n`);
+  console.log(`\n${peersTable(run)}\n`);
+  say(`peers results: ${relative(root, base)}.md and .json`);
+  const failed = run.results.filter((r) => r.failed);
+  if (failed.length) {
+    console.error(`\n[bench] FAILED: ${failed.map((r) => `${r.label} ${r.failed}`).join('; ')}`);
+    return 1;
+  }
+  return 0;
+}
+
 async function runSoak(o) {
   if (o.build) await build(say);
   const commit = gitCommit(); // what was built: HEAD may move during a long soak
@@ -500,6 +557,7 @@ async function main() {
   if (o.micro) return runMicro(o);
   if (o.soak > 0) return runSoak(o);
   if (o.scale) return runScaleRun(o);
+  if (o.peers) return runPeersRun(o);
 
   const durations = {};
   let t = performance.now();

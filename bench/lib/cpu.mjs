@@ -14,7 +14,8 @@ function machineTicks() {
   return { busy: user + nice + system + irq + softirq + steal, total: user + nice + system + idle + iowait + irq + softirq + steal };
 }
 
-function processTicks(pid) {
+/** utime + stime of one process, in ticks (0 when it is gone). */
+export function processTicks(pid) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -69,3 +70,34 @@ export function threadTicks(pid, prefix) {
 }
 
 export const ticksToMs = (ticks) => ticks * (1000 / ticksPerSecond);
+
+/** `pid` and every process below it (Apache's workers under its parent), from /proc. */
+export function processTree(pid) {
+  const parents = new Map();
+  for (const entry of existsSync('/proc') ? readdirSync('/proc') : []) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (!parents.has(ppid)) parents.set(ppid, []);
+      parents.get(ppid).push(Number(entry));
+    } catch {
+      /* the process ended */
+    }
+  }
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) tree.push(...(parents.get(tree[i]) ?? []));
+  return tree;
+}
+
+/** CPU ticks per process of `pids` (a Map), to subtract two of them process by process. */
+export function ticksByPid(pids) {
+  return new Map(pids.map((pid) => [pid, processTicks(pid)]));
+}
+
+/** CPU ticks used between two `ticksByPid` maps: a process absent before counts from 0, one gone after is not counted (a fixed pool has neither). */
+export function ticksBetween(before, after) {
+  let ticks = 0;
+  for (const [pid, t] of after) ticks += Math.max(0, t - (before.get(pid) ?? 0));
+  return ticks;
+}

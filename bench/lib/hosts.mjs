@@ -41,7 +41,8 @@ export function machine() {
 
 export function gitCommit() {
   const head = capture('git', ['-C', root, 'rev-parse', '--short', 'HEAD']);
-  const dirty = capture('git', ['-C', root, 'status', '--porcelain', '--', 'src', 'bench']).length > 0;
+  // Result files of earlier runs (bench/results) are not changes to what is measured.
+  const dirty = capture('git', ['-C', root, 'status', '--porcelain', '--', 'src', 'bench', ':!bench/results']).length > 0;
   return /^[0-9a-f]+$/.test(head) ? `${head}${dirty ? ' (with uncommitted changes)' : ''}` : 'unknown';
 }
 

@@ -1,6 +1,7 @@
 // A minimal browser over fetch: a cookie jar per user (cookies of every loopback port shared, as a
 // browser does for one host name), manual redirects, timeouts on every request, and the full
 // OpenID Connect code-flow login through the dev IdP's real login page.
+import http from 'node:http';
 
 const requestTimeoutMs = 30_000;
 
@@ -36,15 +37,43 @@ export class CookieJar {
   }
 }
 
-/** One request with the jar's cookies; the answer's Set-Cookie go into the jar. Body read as text. */
-export async function send(url, { method = 'GET', jar, headers = {}, body, timeoutMs = requestTimeoutMs } = {}) {
+/**
+ * One request with the jar's cookies; the answer's Set-Cookie go into the jar. Body read as text.
+ * `navigate`: sent as a browser's top-level navigation (node:http: fetch always sends
+ * `Sec-Fetch-Mode: cors`, and mod_auth_openidc answers such a request 401 instead of a redirect).
+ */
+export async function send(url, { method = 'GET', jar, headers = {}, body, timeoutMs = requestTimeoutMs, navigate = false } = {}) {
   const all = { ...headers };
   const cookie = jar?.header();
   if (cookie) all.cookie = cookie;
+  if (navigate) {
+    const response = await navigation(url, { method, headers: all, body, timeoutMs });
+    jar?.store(response);
+    return { url: new URL(url), ...response };
+  }
   const response = await fetch(url, { method, headers: all, body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
   jar?.store(response);
   const text = await response.text();
   return { url: new URL(url), status: response.status, headers: response.headers, text };
+}
+
+function navigation(url, { method, headers, body, timeoutMs }) {
+  const all = { accept: 'text/html,application/xhtml+xml', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document', ...headers };
+  if (body !== undefined) all['content-length'] = Buffer.byteLength(body);
+  return new Promise((resolve, reject) => {
+    const request = http.request(url, { method, headers: all, signal: AbortSignal.timeout(timeoutMs) }, (response) => {
+      const chunks = [];
+      response.on('data', (chunk) => chunks.push(chunk));
+      response.on('error', reject);
+      response.on('end', () => {
+        const responseHeaders = new Headers();
+        for (let i = 0; i < response.rawHeaders.length; i += 2) responseHeaders.append(response.rawHeaders[i], response.rawHeaders[i + 1]);
+        resolve({ status: response.statusCode, headers: responseHeaders, text: Buffer.concat(chunks).toString('utf8') });
+      });
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
 }
 
 export async function getJson(url, { method = 'GET', jar, headers, timeoutMs } = {}) {
@@ -60,11 +89,11 @@ function isRedirect(answer) {
 }
 
 /** Follows redirects (GET) until an answer that is not one, or `stop(url)` is true for the next hop (which is then requested and returned). */
-export async function follow(answer, jar, stop = () => false) {
+export async function follow(answer, jar, stop = () => false, { navigate = false } = {}) {
   for (let hops = 0; isRedirect(answer); hops++) {
     if (hops >= 20) throw new Error(`more than 20 redirects from ${answer.url}`);
     const next = new URL(answer.headers.get('location'), answer.url);
-    answer = await send(next, { jar });
+    answer = await send(next, { jar, navigate });
     if (stop(next)) return answer;
   }
   return answer;
@@ -97,9 +126,20 @@ function hiddenField(html, name) {
  * Returns the jar holding the BFF session cookie.
  */
 export async function login(bffUrl, { username = 'alice', password = 'alice', cookieName = '__Host-bff' } = {}) {
+  return codeFlowLogin(`${bffUrl}/bff/login?returnUrl=%2F`, { callbackPath: '/signin-oidc', sessionCookie: cookieName, username, password });
+}
+
+/**
+ * The same login for any relying party (the BFF, or a peer of the peers run): GET `startUrl` ->
+ * redirects to the dev IdP's login page -> POST credentials -> redirects back to `callbackPath` on
+ * `startUrl`'s port (the relying party redeems the code there). Returns the jar once it holds a
+ * cookie whose name matches `sessionCookie` (a name, or a RegExp for chunked cookies). `navigate`:
+ * every request as a browser's top-level navigation (see send).
+ */
+export async function codeFlowLogin(startUrl, { callbackPath, sessionCookie, username = 'alice', password = 'alice', navigate = false }) {
   const jar = new CookieJar();
-  const start = await send(`${bffUrl}/bff/login?returnUrl=%2F`, { jar });
-  const page = await follow(start, jar);
+  const start = await send(startUrl, { jar, navigate });
+  const page = await follow(start, jar, undefined, { navigate });
   if (page.status !== 200 || !page.text.includes('login-form')) {
     throw new Error(`expected the IdP login page, got ${page.status} from ${page.url}: ${page.text.slice(0, 300)}`);
   }
@@ -114,16 +154,27 @@ export async function login(bffUrl, { username = 'alice', password = 'alice', co
     jar,
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: form.toString(),
+    navigate,
   });
-  const bff = new URL(bffUrl);
-  const callback = await follow(posted, jar, (url) => url.port === bff.port && url.pathname === '/signin-oidc');
-  if (!(callback.url.port === bff.port && callback.url.pathname === '/signin-oidc')) {
-    throw new Error(`the login did not come back to the BFF callback: ${callback.status} ${callback.url}: ${callback.text.slice(0, 300)}`);
+  const rp = new URL(startUrl);
+  const isCallback = (url) => url.port === rp.port && url.pathname === callbackPath;
+  const callback = await follow(posted, jar, isCallback, { navigate });
+  if (!isCallback(callback.url)) {
+    throw new Error(`the login did not come back to the callback ${callbackPath}: ${callback.status} ${callback.url}: ${callback.text.slice(0, 300)}`);
   }
-  if (!jar.get(cookieName)) {
-    throw new Error(`the BFF callback answered ${callback.status} without a ${cookieName} cookie: ${callback.text.slice(0, 300)}`);
+  const matches = (name) => (typeof sessionCookie === 'string' ? name === sessionCookie : sessionCookie.test(name));
+  if (![...jar.cookies.keys()].some(matches)) {
+    throw new Error(`the callback answered ${callback.status} without a ${sessionCookie} cookie: ${callback.text.slice(0, 300)}`);
   }
   return jar;
+}
+
+/** The jar's cookies whose names match `pattern`, as one Cookie header value (what wrk sends). */
+export function cookieHeader(jar, pattern) {
+  return [...jar.cookies]
+    .filter(([name]) => pattern.test(name))
+    .map(([name, value]) => `${name}=${value}`)
+    .join('; ');
 }
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

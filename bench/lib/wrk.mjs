@@ -41,6 +41,7 @@ export function parseWrk(output) {
     p99Ms: latency(99),
     non2xx: non2xx ? Number(non2xx[1]) : 0,
     socketErrors: socket ? socket.slice(1).reduce((n, v) => n + Number(v), 0) : 0,
+    socketErrorsBy: socket ? { connect: Number(socket[1]), read: Number(socket[2]), write: Number(socket[3]), timeout: Number(socket[4]) } : null,
   };
 }
 
