@@ -1,7 +1,5 @@
 using System.Net;
 using Bff.Tests.Infrastructure;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Bff.Tests.Proxy;
 
@@ -106,15 +104,8 @@ public sealed class WebSocketProxyTests(IdpFixture env)
     [Fact]
     public async Task A_websocket_over_http2_extended_connect_carries_the_users_token()
     {
-        // Kestrel speaks cleartext HTTP/2 (h2c, prior knowledge) only on an HTTP/2-only endpoint
-        // (an Http1AndHttp2 one needs TLS and ALPN), so the BFF gets a second one for the socket.
-        ListenOptions? h2c = null;
-        await using var bff = await env.StartBffAsync(services: s => s.Configure<KestrelServerOptions>(o =>
-        {
-            o.Listen(IPAddress.Loopback, 0);
-            o.Listen(IPAddress.Loopback, 0, l => (l.Protocols, h2c) = (HttpProtocols.Http2, l));
-        }));
-        var http2Url = $"http://127.0.0.1:{h2c!.IPEndPoint!.Port}";
+        var (bff, http2Url) = await env.StartBffWithHttp2EndpointAsync();
+        await using var _ = bff;
         using var browser = new TestBrowser();
         await browser.LoginAsync(bff.Url);
         var sub = new UserClaims((await browser.ApiAsync($"{bff.Url}/bff/user")).Body).Value("sub");

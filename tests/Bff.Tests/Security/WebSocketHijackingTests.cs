@@ -2,7 +2,6 @@ using System.Net;
 using System.Text;
 using Bff.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -190,13 +189,8 @@ public sealed class WebSocketHijackingTests(IdpFixture env)
     [Fact]
     public async Task A_websocket_over_http2_from_another_origin_is_403_and_never_reaches_the_api()
     {
-        ListenOptions? h2c = null;
-        await using var bff = await env.StartBffAsync(services: s => s.Configure<KestrelServerOptions>(o =>
-        {
-            o.Listen(IPAddress.Loopback, 0);
-            o.Listen(IPAddress.Loopback, 0, l => (l.Protocols, h2c) = (HttpProtocols.Http2, l));
-        }));
-        var http2Url = $"http://127.0.0.1:{h2c!.IPEndPoint!.Port}";
+        var (bff, http2Url) = await env.StartBffWithHttp2EndpointAsync();
+        await using var _ = bff;
         using var browser = new TestBrowser();
         await browser.LoginAsync(bff.Url);
         var mark = Mark();
