@@ -1,6 +1,9 @@
 using OpenBff.AntiForgery;
 using OpenBff.Proxy;
+using OpenBff.RealTime;
+using OpenBff.Sessions;
 using OpenBff.Tokens;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,6 +25,7 @@ internal sealed class BffMiddleware
     private readonly BffRouteSettingsCache _routes;
     private readonly UserTokenManager _userTokens;
     private readonly ClientTokenCache _clientTokens;
+    private readonly RealTimeConnections _connections;
     private readonly ILogger<BffMiddleware> _logger;
 
     public BffMiddleware(
@@ -30,6 +34,7 @@ internal sealed class BffMiddleware
         BffRouteSettingsCache routes,
         UserTokenManager userTokens,
         ClientTokenCache clientTokens,
+        RealTimeConnections connections,
         ILogger<BffMiddleware> logger)
     {
         _next = next;
@@ -37,6 +42,7 @@ internal sealed class BffMiddleware
         _routes = routes;
         _userTokens = userTokens;
         _clientTokens = clientTokens;
+        _connections = connections;
         _logger = logger;
     }
 
@@ -82,7 +88,7 @@ internal sealed class BffMiddleware
     }
 
     private Task RequireAntiForgery(HttpContext context) =>
-        PassesAntiForgery(context, required: true) ? _next(context) : Task.CompletedTask;
+        PassesAntiForgery(context, required: true, UpgradeRequest.Is(context)) ? _next(context) : Task.CompletedTask;
 
     /// <summary>
     /// The CSRF defence of BFF API endpoints and proxied routes. A request that switches protocols
@@ -91,9 +97,9 @@ internal sealed class BffMiddleware
     /// header, and the session cookie goes with it from any page of the same site. Other requests:
     /// <see cref="PassesHeaderAndSite"/>.
     /// </summary>
-    private bool PassesAntiForgery(HttpContext context, bool required)
+    private bool PassesAntiForgery(HttpContext context, bool required, bool upgrade)
     {
-        if (!UpgradeRequest.Is(context))
+        if (!upgrade)
         {
             return PassesHeaderAndSite(context, required);
         }
@@ -138,8 +144,15 @@ internal sealed class BffMiddleware
     private async Task ProxyAsync(HttpContext context, BffRouteSettings settings, string routeId)
     {
         Diagnostics.BffInstruments.Of(context).TrackProxyRequest(context, routeId);
-        if (!PassesAntiForgery(context, settings.AntiForgery))
+        var upgrade = UpgradeRequest.Is(context);
+        if (!PassesAntiForgery(context, settings.AntiForgery, upgrade))
         {
+            return;
+        }
+
+        if (upgrade)
+        {
+            await ProxyUpgradeAsync(context, settings, routeId);
             return;
         }
 
@@ -149,6 +162,40 @@ internal sealed class BffMiddleware
         {
             await _next(context);
         }
+    }
+
+    /// <summary>
+    /// An upgrade (a WebSocket) with a session is registered under the session's key for as long as
+    /// it lasts: the session's end closes it (<see cref="RealTimeConnections"/>), and one beyond
+    /// <c>Bff:RealTime:MaxConnectionsPerSession</c> gets 429. Without a session (a route that needs
+    /// none) there is nothing to end or count it by.
+    /// </summary>
+    private async Task ProxyUpgradeAsync(HttpContext context, BffRouteSettings settings, string routeId)
+    {
+        var properties = (await AuthenticateSessionAsync(context))?.Properties;
+        var key = properties?.GetSessionKey();
+        var max = _options.Value.RealTime.MaxConnectionsPerSession;
+        using var connection = key is null ? null : _connections.TryOpen(key, context, properties!.ExpiresUtc, max);
+        if (key is not null && connection is null)
+        {
+            BffLog.UpgradeOverLimit(_logger, BffLog.Sanitize(context.Request.Path.Value), max);
+            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            return;
+        }
+
+        if (await AttachTokenAsync(context, settings, routeId))
+        {
+            await _next(context);
+        }
+    }
+
+    /// <summary>The request's BFF session, as the authentication middleware found it (else the cookie scheme's answer); null without one.</summary>
+    private static async ValueTask<AuthenticateResult?> AuthenticateSessionAsync(HttpContext context)
+    {
+        var result = context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult is { Succeeded: true, Ticket.AuthenticationScheme: BffDefaults.CookieScheme } authenticated
+            ? authenticated
+            : await context.AuthenticateAsync(BffDefaults.CookieScheme);
+        return result.Succeeded ? result : null;
     }
 
     /// <summary>Sets the route's access token on the request; false after answering 401 / 502 / 504 itself.</summary>

@@ -74,6 +74,12 @@ public static class BffServiceCollectionExtensions
         services.TryAddSingleton<FrontChannelLogout>();
         services.TryAddSingleton<LoginThrottle>();
         services.TryAddSingleton<SessionLimit>();
+
+        // Upgraded connections (WebSockets) by session: closed when their session ends, here or on another instance.
+        services.TryAddSingleton<OpenBff.RealTime.RealTimeConnections>();
+        services.TryAddSingleton<OpenBff.RealTime.RealTimeSessionCheck>();
+        services.AddHostedService<OpenBff.RealTime.RealTimeExpirySweep>();
+        services.AddHostedService<OpenBff.RealTime.RedisRealTimeListener>();
         services.AddAuthorization();
 
         services.TryAddSingleton<ServerSideTicketStore>();

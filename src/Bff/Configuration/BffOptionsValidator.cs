@@ -21,6 +21,11 @@ internal sealed class BffOptionsValidator : IValidateOptions<BffOptions>
             failures.Add("Bff:Session:MaxPerUser must not be negative (0: no limit).");
         }
 
+        if (options.RealTime.MaxConnectionsPerSession < 0)
+        {
+            failures.Add($"Bff:RealTime:MaxConnectionsPerSession must not be negative: it is {options.RealTime.MaxConnectionsPerSession}. Set the WebSockets one session may hold open at once (default 16), or 0 for no limit.");
+        }
+
         if (string.IsNullOrWhiteSpace(options.DataPath))
         {
             failures.Add("Bff:DataPath is empty. Set it to a writable folder for keys and sessions, or remove it to use ./data beside the app.");

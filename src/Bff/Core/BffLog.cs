@@ -69,6 +69,15 @@ internal static partial class BffLog
     [LoggerMessage(1020, LogLevel.Warning, "Writing the sessions the store refused failed ({Error}); tried again in {RetryAfter}.")]
     public static partial void UnsavedSessionsWriteFailed(ILogger logger, string error, TimeSpan retryAfter);
 
+    [LoggerMessage(1021, LogLevel.Information, "Closed {Count} WebSocket (upgraded) connection(s) of a session: {Reason}.")]
+    public static partial void RealTimeConnectionsClosed(ILogger logger, int count, string reason);
+
+    [LoggerMessage(1022, LogLevel.Warning, "A session with open WebSockets could not be read ({Error}); its connections stay open and it is read again in {RetryAfter}.")]
+    public static partial void RealTimeSessionCheckFailed(ILogger logger, string error, TimeSpan retryAfter);
+
+    [LoggerMessage(1023, LogLevel.Warning, "Cannot subscribe to the Redis session store's invalidation channel ({Error}): a session ended on another instance closes its WebSockets here only when it expires here or Redis reconnects.")]
+    public static partial void RealTimeSubscriptionFailed(ILogger logger, string error);
+
     [LoggerMessage(2001, LogLevel.Information, "Refreshing the user access token of subject {Subject}.")]
     public static partial void RefreshingUserToken(ILogger logger, string? subject);
 
@@ -167,6 +176,9 @@ internal static partial class BffLog
 
     [LoggerMessage(3006, LogLevel.Warning, "Upgrade request (WebSocket) to {Path} refused with 403: {Reason} (Origin '{Origin}', Sec-Fetch-Site '{SecFetchSite}'). A page on another origin of this site may open sockets here only when Bff:AllowedOrigins lists its origin.")]
     public static partial void UpgradeRejected(ILogger logger, string path, string reason, string origin, string secFetchSite);
+
+    [LoggerMessage(3007, LogLevel.Warning, "Upgrade request (WebSocket) to {Path} refused with 429: its session already holds Bff:RealTime:MaxConnectionsPerSession ({Max}) open connections on this instance. Raise the limit if the application opens that many sockets per user.")]
+    public static partial void UpgradeOverLimit(ILogger logger, string path, int max);
 
     /// <summary>Makes a user-controlled value safe for one log line.</summary>
     public static string Sanitize(string? value, int maxLength = 200)

@@ -23,6 +23,9 @@ public sealed class BffOptions
     /// <summary>What the proxy forwards of the browser's request (<c>Bff:Proxy</c>).</summary>
     public BffProxyOptions Proxy { get; set; } = new();
 
+    /// <summary>Limits on a session's WebSockets and other upgraded connections (<c>Bff:RealTime</c>).</summary>
+    public BffRealTimeOptions RealTime { get; set; } = new();
+
     /// <summary>
     /// Folder for data-protection keys and the embedded SQLite session store (<c>Bff:DataPath</c>).
     /// Relative paths are resolved against the application's base directory. Default <c>data</c>.

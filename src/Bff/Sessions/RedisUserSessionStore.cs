@@ -53,7 +53,7 @@ internal sealed class RedisUserSessionStore : IUserSessionStore, IReplayCache, I
         _prefix = prefix;
         _logger = logger;
         _time = time;
-        _channel = RedisChannel.Literal($"{prefix}invalidate");
+        _channel = InvalidationChannel(prefix);
         if (localCacheLifetime > TimeSpan.Zero)
         {
             cacheOptions ??= new SessionCache.SessionCacheOptions();
@@ -65,6 +65,9 @@ internal sealed class RedisUserSessionStore : IUserSessionStore, IReplayCache, I
     }
 
     public bool IsAvailable => _redis.IsConnected;
+
+    /// <summary>The channel every write and delete of a session publishes its key on.</summary>
+    public static RedisChannel InvalidationChannel(string prefix) => RedisChannel.Literal($"{prefix}invalidate");
 
     /// <summary>Not connected: fail at once (503) instead of queueing the command until its timeout.</summary>
     private IDatabase Db => _redis.IsConnected ? _redis.GetDatabase() : throw new SessionStoreUnavailableException("Redis is not connected.");

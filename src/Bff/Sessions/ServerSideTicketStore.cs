@@ -34,6 +34,7 @@ internal sealed class ServerSideTicketStore : ITicketStore
     private readonly UnsavedSessions _unsaved;
     private readonly SessionStoreOutage _outage;
     private readonly Events.BffEventRaiser _events;
+    private readonly RealTime.RealTimeConnections _connections;
 
     public ServerSideTicketStore(
         IUserSessionStore store,
@@ -44,6 +45,7 @@ internal sealed class ServerSideTicketStore : ITicketStore
         UnsavedSessions unsaved,
         SessionStoreOutage outage,
         Events.BffEventRaiser events,
+        RealTime.RealTimeConnections connections,
         Core.BffDataProtection dataProtection,
         TimeProvider time,
         IOptionsMonitor<BffOptions> options,
@@ -57,6 +59,7 @@ internal sealed class ServerSideTicketStore : ITicketStore
         _unsaved = unsaved;
         _outage = outage;
         _events = events;
+        _connections = connections;
         _protector = dataProtection.Provider.CreateProtector(PurposeName, "v1");
         _time = time;
         _options = options;
@@ -272,6 +275,7 @@ internal sealed class ServerSideTicketStore : ITicketStore
         if (session.Expires is { } expires && expires <= _time.GetUtcNow())
         {
             await _store.DeleteAsync(key, cancellationToken);
+            _connections.Close(key, "the session expired");
             _metrics.SessionsExpired(1);
             BffLog.SessionExpired(_logger);
             await _events.SessionEndedAsync(
@@ -334,6 +338,7 @@ internal sealed class ServerSideTicketStore : ITicketStore
         _cache.Remove(key);
         await _store.DeleteAsync(key, cancellationToken);
         _unsaved.Remove(key);
+        _connections.Close(key, "the session ended"); // every end but an expiry found on read deletes through here
     }
 
     private static string NewKey() => Base64UrlEncode(RandomNumberGenerator.GetBytes(32));

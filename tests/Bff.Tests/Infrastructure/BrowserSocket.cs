@@ -100,6 +100,50 @@ public sealed class BrowserSocket : IDisposable
     public Task SendTextAsync(string text) =>
         _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
 
+    /// <summary>
+    /// Waits for the server's side to end the socket (a close frame, or the connection dropped);
+    /// false when it is still open after <paramref name="within"/> (the socket is then aborted).
+    /// Messages that arrive meanwhile are read and dropped.
+    /// </summary>
+    public async Task<bool> EndedByServerAsync(TimeSpan within)
+    {
+        using var timeout = new CancellationTokenSource(within);
+        var buffer = new byte[4096];
+        try
+        {
+            while (true)
+            {
+                var received = await _socket.ReceiveAsync(buffer.AsMemory(), timeout.Token);
+                if (received.MessageType == WebSocketMessageType.Close)
+                {
+                    return true;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            return false;
+        }
+        catch (WebSocketException)
+        {
+            return true; // the connection was dropped
+        }
+    }
+
+    /// <summary>True when a message sent comes back (the echo API): the socket is still open end to end.</summary>
+    public async Task<bool> EchoesAsync(string text)
+    {
+        try
+        {
+            await SendTextAsync(text);
+            return await ReceiveTextAsync() == text;
+        }
+        catch (WebSocketException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Closes with the closing handshake (fails after 15 s).</summary>
     public async Task CloseAsync()
     {
