@@ -78,6 +78,9 @@ internal static partial class BffLog
     [LoggerMessage(1023, LogLevel.Warning, "Cannot subscribe to the Redis session store's invalidation channel ({Error}): a session ended on another instance closes its WebSockets here only when it expires here or Redis reconnects.")]
     public static partial void RealTimeSubscriptionFailed(ILogger logger, string error);
 
+    [LoggerMessage(1024, LogLevel.Debug, "A session with open WebSockets was read again and goes on (expires {Expires}).")]
+    public static partial void RealTimeSessionGoesOn(ILogger logger, DateTimeOffset? expires);
+
     [LoggerMessage(2001, LogLevel.Information, "Refreshing the user access token of subject {Subject}.")]
     public static partial void RefreshingUserToken(ILogger logger, string? subject);
 

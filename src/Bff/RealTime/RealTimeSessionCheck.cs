@@ -67,5 +67,6 @@ internal sealed class RealTimeSessionCheck
         }
 
         RealTimeConnections.SetExpires(session, ticket.Properties.ExpiresUtc);
+        BffLog.RealTimeSessionGoesOn(_logger, ticket.Properties.ExpiresUtc);
     }
 }
