@@ -42,6 +42,7 @@ public sealed class StartupValidationTests
     [InlineData("Bff:Session:AbsoluteTimeout", "00:30:00", "is shorter than Bff:Session:IdleTimeout")]
     [InlineData("Bff:Session:RedisLocalCacheLifetime", "-00:00:01", "Bff:Session:RedisLocalCacheLifetime (-00:00:01) must be between 00:00:00")]
     [InlineData("Bff:Session:RedisLocalCacheLifetime", "02:00:00", "Bff:Session:RedisLocalCacheLifetime (02:00:00) must be between 00:00:00")]
+    [InlineData("Bff:RealTime:MaxConnectionsPerSession", "-1", "Bff:RealTime:MaxConnectionsPerSession must not be negative: it is -1")]
     public async Task Bad_configuration_stops_the_start_with_a_message_naming_the_key(string key, string? value, string expected)
     {
         var message = await StartupErrorAsync(s => s[key] = value);
