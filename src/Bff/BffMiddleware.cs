@@ -3,7 +3,6 @@ using OpenBff.Proxy;
 using OpenBff.RealTime;
 using OpenBff.Sessions;
 using OpenBff.Tokens;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
@@ -172,7 +171,8 @@ internal sealed class BffMiddleware
     /// </summary>
     private async Task ProxyUpgradeAsync(HttpContext context, BffRouteSettings settings, string routeId)
     {
-        var properties = (await AuthenticateSessionAsync(context))?.Properties;
+        var session = await BffSession.AuthenticateAsync(context);
+        var properties = session.Succeeded ? session.Properties : null;
         var key = properties?.GetSessionKey();
         var max = _options.Value.RealTime.MaxConnectionsPerSession;
         using var connection = key is null ? null : _connections.TryOpen(key, context, properties!.ExpiresUtc, max);
@@ -187,15 +187,6 @@ internal sealed class BffMiddleware
         {
             await _next(context);
         }
-    }
-
-    /// <summary>The request's BFF session, as the authentication middleware found it (else the cookie scheme's answer); null without one.</summary>
-    private static async ValueTask<AuthenticateResult?> AuthenticateSessionAsync(HttpContext context)
-    {
-        var result = context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult is { Succeeded: true, Ticket.AuthenticationScheme: BffDefaults.CookieScheme } authenticated
-            ? authenticated
-            : await context.AuthenticateAsync(BffDefaults.CookieScheme);
-        return result.Succeeded ? result : null;
     }
 
     /// <summary>Sets the route's access token on the request; false after answering 401 / 502 / 504 itself.</summary>

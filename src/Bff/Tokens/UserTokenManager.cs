@@ -65,11 +65,7 @@ internal sealed class UserTokenManager
     /// </summary>
     public async ValueTask<AccessTokenResult> GetAccessTokenAsync(HttpContext context, ApiTokenKey? api, string? routeId, bool forceRenewal, CancellationToken cancellationToken)
     {
-        // The authentication middleware's result when it authenticated the session (the cookie is
-        // the default scheme); otherwise ask the cookie scheme (an application may have changed the default).
-        var result = context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult is { Succeeded: true, Ticket.AuthenticationScheme: BffDefaults.CookieScheme } authenticated
-            ? authenticated
-            : await context.AuthenticateAsync(BffDefaults.CookieScheme);
+        var result = await BffSession.AuthenticateAsync(context);
         if (!result.Succeeded || result.Properties is null)
         {
             return AccessTokenResult.NoSession;

@@ -100,6 +100,19 @@ public sealed partial class TestBrowser : IDisposable
     public Task<BrowserSocket> WebSocketAsync(string url, bool http2 = false, params (string Name, string Value)[] headers) =>
         BrowserSocket.ConnectAsync(url, CookieHeader(new Uri(url), HttpMethod.Get, crossSite: false), http2, headers);
 
+    /// <summary>
+    /// Opens a WebSocket to the sample API's echo through the BFF at <paramref name="bffUrl"/>
+    /// (its <c>/api/ws/echo</c> user route) from the BFF's own origin, fails unless it opens, and
+    /// reads the API's first message (whose token it got).
+    /// </summary>
+    public async Task<BrowserSocket> EchoSocketAsync(string bffUrl)
+    {
+        var socket = await WebSocketAsync($"{bffUrl}/api/ws/echo", headers: ("Origin", bffUrl));
+        Assert.True(socket.IsOpen, $"refused: {(int)socket.Status}");
+        await socket.ReceiveTextAsync();
+        return socket;
+    }
+
     /// <summary>Follows redirects from <paramref name="response"/> until an answer that is not one, or <paramref name="stopAt"/> says stop.</summary>
     public async Task<BrowserResponse> FollowAsync(BrowserResponse response, Func<BrowserResponse, bool>? stopAt = null)
     {

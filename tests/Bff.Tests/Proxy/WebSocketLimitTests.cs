@@ -11,14 +11,6 @@ namespace Bff.Tests.Proxy;
 [Collection(IntegrationCollection.Name)]
 public sealed class WebSocketLimitTests(IdpFixture env)
 {
-    private static async Task<BrowserSocket> OpenEchoAsync(TestBrowser browser, string bffUrl)
-    {
-        var socket = await browser.WebSocketAsync($"{bffUrl}/api/ws/echo", headers: ("Origin", bffUrl));
-        Assert.True(socket.IsOpen, $"refused: {(int)socket.Status}");
-        await socket.ReceiveTextAsync(); // the API's hello
-        return socket;
-    }
-
     [Fact]
     public async Task A_socket_beyond_the_sessions_limit_is_429_and_logged_and_nothing_else_is_affected()
     {
@@ -27,8 +19,8 @@ public sealed class WebSocketLimitTests(IdpFixture env)
         using var bob = new TestBrowser();
         await alice.LoginAsync(bff.Url);
         await bob.LoginAsync(bff.Url, "bob", "bob");
-        using var first = await OpenEchoAsync(alice, bff.Url);
-        using var second = await OpenEchoAsync(alice, bff.Url);
+        using var first = await alice.EchoSocketAsync(bff.Url);
+        using var second = await alice.EchoSocketAsync(bff.Url);
 
         using var third = await alice.WebSocketAsync($"{bff.Url}/api/ws/echo", headers: ("Origin", bff.Url));
 
@@ -38,7 +30,7 @@ public sealed class WebSocketLimitTests(IdpFixture env)
         Assert.True(await first.EchoesAsync("first"));
         Assert.True(await second.EchoesAsync("second"));
         Assert.Equal(HttpStatusCode.OK, (await alice.ApiAsync($"{bff.Url}/api/hello")).Status);
-        using var bobs = await OpenEchoAsync(bob, bff.Url);
+        using var bobs = await bob.EchoSocketAsync(bff.Url);
         Assert.True(await bobs.EchoesAsync("bob"));
     }
 
@@ -48,7 +40,7 @@ public sealed class WebSocketLimitTests(IdpFixture env)
         await using var bff = await env.StartBffAsync(s => s["Bff:RealTime:MaxConnectionsPerSession"] = "1");
         using var alice = new TestBrowser();
         await alice.LoginAsync(bff.Url);
-        using (var first = await OpenEchoAsync(alice, bff.Url))
+        using (var first = await alice.EchoSocketAsync(bff.Url))
         {
             await first.CloseAsync();
         }
@@ -79,7 +71,7 @@ public sealed class WebSocketLimitTests(IdpFixture env)
         await using var bff = await env.StartBffAsync(s => s["ReverseProxy:Clusters:api:HttpRequest:ActivityTimeout"] = "00:00:02");
         using var alice = new TestBrowser();
         await alice.LoginAsync(bff.Url);
-        using var socket = await OpenEchoAsync(alice, bff.Url);
+        using var socket = await alice.EchoSocketAsync(bff.Url);
 
         for (var i = 0; i < 8; i++) // 4 seconds, twice the timeout, with a frame each way every half second
         {

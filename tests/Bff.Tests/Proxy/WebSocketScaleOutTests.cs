@@ -32,14 +32,6 @@ public sealed class WebSocketScaleOutTests(IdpFixture env) : IAsyncLifetime
             time: time,
             client: client);
 
-    private static async Task<BrowserSocket> OpenEchoAsync(TestBrowser browser, string bffUrl)
-    {
-        var socket = await browser.WebSocketAsync($"{bffUrl}/api/ws/echo", headers: ("Origin", bffUrl));
-        Assert.True(socket.IsOpen, $"refused: {(int)socket.Status}");
-        await socket.ReceiveTextAsync(); // the API's hello
-        return socket;
-    }
-
     private static async Task PollAsync(Func<bool> condition, string failure)
     {
         var deadline = DateTime.UtcNow + Within;
@@ -59,8 +51,8 @@ public sealed class WebSocketScaleOutTests(IdpFixture env) : IAsyncLifetime
         using var bob = new TestBrowser();
         await alice.LoginAsync(a.Url); // the cookie is for the host, so the browser sends it to both instances
         await bob.LoginAsync(a.Url, "bob", "bob");
-        using var onB = await OpenEchoAsync(alice, b.Url);
-        using var bobsOnB = await OpenEchoAsync(bob, b.Url);
+        using var onB = await alice.EchoSocketAsync(b.Url);
+        using var bobsOnB = await bob.EchoSocketAsync(b.Url);
         var logoutUrl = new UserClaims((await alice.ApiAsync($"{a.Url}/bff/user")).Body).LogoutUrl;
 
         Assert.Equal(HttpStatusCode.Redirect, (await alice.GetAsync($"{a.Url}{logoutUrl}")).Status);
@@ -77,7 +69,7 @@ public sealed class WebSocketScaleOutTests(IdpFixture env) : IAsyncLifetime
         await using var b = await StartNodeAsync((a.ClientId, a.ClientSecret), time);
         using var alice = new TestBrowser();
         await alice.LoginAsync(a.Url);
-        using var onB = await OpenEchoAsync(alice, b.Url);
+        using var onB = await alice.EchoSocketAsync(b.Url);
 
         time.Advance(TimeSpan.FromMinutes(6)); // the access token expired: the call on A refreshes and writes the session
         Assert.Equal(HttpStatusCode.OK, (await alice.ApiAsync($"{a.Url}/api/hello")).Status);

@@ -24,14 +24,6 @@ public sealed class WebSocketSessionEndTests(IdpFixture env)
     /// </summary>
     private const string NoCleanupMeanwhile = "1.00:00:00";
 
-    private static async Task<BrowserSocket> OpenEchoAsync(TestBrowser browser, string bffUrl)
-    {
-        var socket = await browser.WebSocketAsync($"{bffUrl}/api/ws/echo", headers: ("Origin", bffUrl));
-        Assert.True(socket.IsOpen, $"refused: {(int)socket.Status}");
-        await socket.ReceiveTextAsync(); // the API's hello
-        return socket;
-    }
-
     [Fact]
     public async Task Logout_closes_the_sessions_websockets_and_no_other_sessions()
     {
@@ -40,9 +32,9 @@ public sealed class WebSocketSessionEndTests(IdpFixture env)
         using var bob = new TestBrowser();
         await alice.LoginAsync(bff.Url);
         await bob.LoginAsync(bff.Url, "bob", "bob");
-        using var first = await OpenEchoAsync(alice, bff.Url);
-        using var second = await OpenEchoAsync(alice, bff.Url);
-        using var bobs = await OpenEchoAsync(bob, bff.Url);
+        using var first = await alice.EchoSocketAsync(bff.Url);
+        using var second = await alice.EchoSocketAsync(bff.Url);
+        using var bobs = await bob.EchoSocketAsync(bff.Url);
         var logoutUrl = new UserClaims((await alice.ApiAsync($"{bff.Url}/bff/user")).Body).LogoutUrl;
 
         Assert.Equal(HttpStatusCode.Redirect, (await alice.GetAsync($"{bff.Url}{logoutUrl}")).Status);
@@ -54,13 +46,30 @@ public sealed class WebSocketSessionEndTests(IdpFixture env)
     }
 
     [Fact]
+    public async Task Logout_closes_the_sessions_websocket_over_http2()
+    {
+        var (bff, http2Url) = await env.StartBffWithHttp2EndpointAsync();
+        await using var _ = bff;
+        using var alice = new TestBrowser();
+        await alice.LoginAsync(bff.Url);
+        using var socket = await alice.WebSocketAsync($"{http2Url}/api/ws/echo", http2: true, ("Origin", http2Url));
+        Assert.True(socket.IsOpen, $"refused: {(int)socket.Status}");
+        await socket.ReceiveTextAsync(); // the API's hello
+        var logoutUrl = new UserClaims((await alice.ApiAsync($"{bff.Url}/bff/user")).Body).LogoutUrl;
+
+        Assert.Equal(HttpStatusCode.Redirect, (await alice.GetAsync($"{bff.Url}{logoutUrl}")).Status);
+
+        Assert.True(await socket.EndedByServerAsync(Within), "the HTTP/2 socket (an extended CONNECT stream) outlived the logout");
+    }
+
+    [Fact]
     public async Task Back_channel_logout_closes_the_sessions_websockets()
     {
         await using var bff = await env.StartBffAsync();
         using var alice = new TestBrowser();
         await alice.LoginAsync(bff.Url);
         var sid = new UserClaims((await alice.ApiAsync($"{bff.Url}/bff/user")).Body).Value("sid")!;
-        using var socket = await OpenEchoAsync(alice, bff.Url);
+        using var socket = await alice.EchoSocketAsync(bff.Url);
         var tokens = new LogoutTokens(env.Idp);
 
         using var provider = new TestBrowser();
@@ -79,7 +88,7 @@ public sealed class WebSocketSessionEndTests(IdpFixture env)
         await using var bff = await env.StartBffAsync(s => s["Bff:Session:CleanupInterval"] = NoCleanupMeanwhile);
         using var alice = new TestBrowser();
         await alice.LoginAsync(bff.Url);
-        using var socket = await OpenEchoAsync(alice, bff.Url);
+        using var socket = await alice.EchoSocketAsync(bff.Url);
 
         bff.Time.Advance(TimeSpan.FromHours(8) + TimeSpan.FromSeconds(1)); // Bff:Session:IdleTimeout, without a request
 
@@ -98,7 +107,7 @@ public sealed class WebSocketSessionEndTests(IdpFixture env)
         });
         using var alice = new TestBrowser();
         await alice.LoginAsync(bff.Url);
-        using var socket = await OpenEchoAsync(alice, bff.Url);
+        using var socket = await alice.EchoSocketAsync(bff.Url);
 
         for (var i = 0; i < 3; i++) // each call slides the idle timeout, past the socket's first expiry
         {
@@ -119,7 +128,7 @@ public sealed class WebSocketSessionEndTests(IdpFixture env)
         await using var bff = await env.StartBffAsync();
         using var alice = new TestBrowser();
         await alice.LoginAsync(bff.Url);
-        using var socket = await OpenEchoAsync(alice, bff.Url);
+        using var socket = await alice.EchoSocketAsync(bff.Url);
         await env.Idp.RevokeAsync(bff.ClientId, bff.ClientSecret, IssuedTokens.From(env.Idp, bff.ClientId).RefreshTokens.Single());
 
         bff.Time.Advance(TimeSpan.FromMinutes(6)); // the access token expired: the next call refreshes, and the provider refuses
@@ -134,7 +143,7 @@ public sealed class WebSocketSessionEndTests(IdpFixture env)
         await using var bff = await env.StartBffAsync();
         using var alice = new TestBrowser();
         await alice.LoginAsync(bff.Url);
-        using var socket = await OpenEchoAsync(alice, bff.Url);
+        using var socket = await alice.EchoSocketAsync(bff.Url);
         var revocation = bff.Services.GetRequiredService<ISessionRevocationService>();
 
         Assert.Equal(1, await revocation.RevokeSessionsAsync(new UserSessionFilter { SubjectId = "alice" }));
