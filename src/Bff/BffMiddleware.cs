@@ -149,9 +149,9 @@ internal sealed class BffMiddleware
             return;
         }
 
-        if (upgrade)
+        if (upgrade || EventStreamRequest.Is(context.Request))
         {
-            await ProxyUpgradeAsync(context, settings, routeId);
+            await ProxyLongLivedAsync(context, settings, routeId, upgrade);
             return;
         }
 
@@ -164,17 +164,18 @@ internal sealed class BffMiddleware
     }
 
     /// <summary>
-    /// An upgrade (a WebSocket) with a session is registered under the session's key for as long as
-    /// it lasts: the session's end closes it (<see cref="RealTimeConnections"/>), and one beyond
-    /// <c>Bff:RealTime:MaxConnectionsPerSession</c> gets 429. Without a session (a route that needs
-    /// none) there is nothing to end or count it by.
+    /// An upgrade (a WebSocket) or an event stream with a session is registered under the session's
+    /// key for as long as it lasts: the session's end closes it (<see cref="RealTimeConnections"/>).
+    /// An upgrade beyond <c>Bff:RealTime:MaxConnectionsPerSession</c> gets 429 (event streams are
+    /// not counted: a browser holds few per host over HTTP/1.1). Without a session (a route that
+    /// needs none) there is nothing to end or count it by.
     /// </summary>
-    private async Task ProxyUpgradeAsync(HttpContext context, BffRouteSettings settings, string routeId)
+    private async Task ProxyLongLivedAsync(HttpContext context, BffRouteSettings settings, string routeId, bool upgrade)
     {
         var session = await BffSession.AuthenticateAsync(context);
         var properties = session.Succeeded ? session.Properties : null;
         var key = properties?.GetSessionKey();
-        var max = _options.Value.RealTime.MaxConnectionsPerSession;
+        var max = upgrade ? _options.Value.RealTime.MaxConnectionsPerSession : 0;
         using var connection = key is null ? null : _connections.TryOpen(key, context, properties!.ExpiresUtc, max);
         if (key is not null && connection is null)
         {
