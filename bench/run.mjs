@@ -23,6 +23,7 @@ import { apiPath, benchDir, bffArgs, build, capture, commandExists, cookieName, 
 import { soakMarkdown, soakStore } from './lib/soak.mjs';
 import { jitThread, warmLogins } from './lib/logins.mjs';
 import { defaultScaleCounts, runScale, scaleMarkdown } from './lib/scale.mjs';
+import { defaultSockets, runWebSockets, webSocketsMarkdown } from './lib/websockets.mjs';
 import { peerSystemPackages, peersDir, peersMarkdown, peersTable, runPeers } from './lib/peers.mjs';
 import { fmt, markdown, throughputTable, latencyTable, loginsTable, stormTable, targetsTable } from './lib/report.mjs';
 
@@ -76,6 +77,11 @@ const help = `npm run bench [-- options]
                            cycling through their cookies, bare YARP with the same script as the
                            floor, and the cache-miss path (store read + decrypt) per session.
                            Writes results/<ts>-scale.*
+  --websockets [N]         WebSockets instead (issue 18): N idle sockets (default 1000) through bare
+                           YARP and through the BFF (Memory; one session each, with its Origin),
+                           the managed heap and RSS per open socket, then the round trip of 32-byte
+                           messages on one socket (p50/p99), also directly to the upstream; in
+                           alternating order for --rounds rounds. Writes results/<ts>-websockets.*
   --peers                  the peers instead (issue 17, item 5): Apache httpd + mod_auth_openidc (shm
                            and Redis caches; floor: Apache mod_proxy alone) and express-openid-connect
                            + http-proxy-middleware (floor: express + http-proxy-middleware alone)
@@ -115,6 +121,7 @@ function parseOptions(argv) {
     soakRate: 5,
     sampleSec: 10,
     scale: null,
+    websockets: 0,
     peers: false,
   };
   const numeric = {
@@ -166,6 +173,10 @@ function parseOptions(argv) {
       o.peers = true;
     } else if (arg === '--strict') {
       o.strict = true;
+    } else if (arg === '--websockets') {
+      const n = argv[i + 1] && !argv[i + 1].startsWith('--') ? Number(argv[++i]) : defaultSockets;
+      if (!Number.isInteger(n) || n < 1 || n > 20_000) throw new Error('--websockets needs a number of sockets from 1 to 20000');
+      o.websockets = n;
     } else if (arg === '--scale') {
       const list = argv[i + 1] && !argv[i + 1].startsWith('--') ? argv[++i].split(',').map((n) => Number(n.trim())) : defaultScaleCounts;
       if (!list.length || list.some((n) => !Number.isInteger(n) || n < 1 || n > 1_000_000)) throw new Error('--scale needs counts from 1 to 1000000, e.g. --scale 1,1000,10000');
@@ -484,6 +495,23 @@ async function runScaleRun(o) {
   return 0;
 }
 
+async function runWebSocketsRun(o) {
+  if (o.build) await build(say);
+  const commit = gitCommit();
+  const tmp = mkdtempSync(join(tmpdir(), 'bff-websockets-'));
+  onCleanup(() => rmSync(tmp, { recursive: true, force: true }));
+  const result = await runWebSockets(o, { tmp, say });
+  const timestamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  mkdirSync(resultsDir, { recursive: true });
+  const base = join(resultsDir, `${timestamp.replace(/:/g, '-')}-websockets`);
+  const text = webSocketsMarkdown(result);
+  writeFileSync(`${base}.md`, `# WebSockets through the BFF and bare YARP (${timestamp}, ${commit})\n\n\`npm run bench -- --websockets ${o.websockets} --rounds ${o.rounds}\`\n\n${text}`);
+  writeFileSync(`${base}.json`, `${JSON.stringify({ timestamp, commit, machine: machine(), settings: { sockets: o.websockets, rounds: o.rounds }, ...result }, null, 2)}\n`);
+  console.log(`\n${text}`);
+  say(`websocket results: ${relative(root, base)}.md and .json`);
+  return 0;
+}
+
 async function runPeersRun(o) {
   await ensureSystemPackages([{ name: 'wrk', check: () => commandExists('wrk') }, ...peerSystemPackages]);
   if (o.build) await build(say);
@@ -582,6 +610,7 @@ async function main() {
   if (o.micro) return runMicro(o);
   if (o.soak > 0) return runSoak(o);
   if (o.scale) return runScaleRun(o);
+  if (o.websockets) return runWebSocketsRun(o);
   if (o.peers) return runPeersRun(o);
 
   const durations = {};
