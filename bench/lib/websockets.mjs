@@ -45,8 +45,9 @@ async function openSockets(url, headerSets, expectBearer) {
   });
 }
 
-async function roundTrips(url, headers) {
+async function roundTrips(url, headers, httpUrl) {
   const socket = await openWebSocket(url, headers);
+  const statsBefore = httpUrl ? await getJson(`${httpUrl}/__bench/stats`) : null;
   const text = 'x'.repeat(32);
   for (let i = 0; i < warmupMessages; i++) await echo(socket, text);
   const times = [];
@@ -56,8 +57,12 @@ async function roundTrips(url, headers) {
     times.push(performance.now() - t);
   }
   socket.close();
+  const statsAfter = httpUrl ? await getJson(`${httpUrl}/__bench/stats`) : null;
   times.sort((a, b) => a - b);
-  return { p50Ms: percentile(times, 50), p99Ms: percentile(times, 99), meanMs: times.reduce((a, b) => a + b, 0) / times.length };
+  return {
+    gcs: statsBefore ? ['gen0', 'gen1', 'gen2'].map((g) => statsAfter[g] - statsBefore[g]).join('/') : undefined,
+    cpuMsPerMessage: statsBefore ? (statsAfter.cpuMs - statsBefore.cpuMs) / (messages + warmupMessages) : undefined,
+    slowest: times.slice(-5).map((t) => +t.toFixed(2)), p50Ms: percentile(times, 50), p99Ms: percentile(times, 99), meanMs: times.reduce((a, b) => a + b, 0) / times.length };
 }
 
 async function memoryPerSocket(target, count) {
@@ -114,9 +119,9 @@ export async function runWebSockets(o, { tmp, say }) {
       const memory = await memoryPerSocket(t, count);
       results.get(t.label).memory.push(memory);
       say(`  ${fmt.bytes(memory.heapBytesPerSocket)} managed heap and ${fmt.bytes(memory.rssBytesPerSocket)} RSS per open socket`);
-      const latency = await roundTrips(t.url, t.headers[0]);
+      const latency = await roundTrips(t.url, t.headers[0], t.httpUrl);
       results.get(t.label).latency.push(latency);
-      say(`  round trip of a 32-byte message: p50 ${fmt.ms(latency.p50Ms)}, p99 ${fmt.ms(latency.p99Ms)}`);
+      say(`  round trip of a 32-byte message: p50 ${fmt.ms(latency.p50Ms)}, p99 ${fmt.ms(latency.p99Ms)} (slowest ${latency.slowest.join(', ')} ms; the proxy's GCs ${latency.gcs}, ${latency.cpuMsPerMessage.toFixed(3)} ms CPU per message)`);
     }
     direct.push(await roundTrips(wsUrl(upstreamUrl), {}));
   }
