@@ -1,8 +1,11 @@
-// `node bench/profile.mjs [--target bff|yarp] [--store Memory] [--duration 10] [--top 40] [--no-build]`
+// `node bench/profile.mjs [--target bff|yarp|login] [--store Memory] [--duration 10] [--top 40] [--no-build]`
 //
 // Where does a proxied request's CPU go? Starts the upstream API, the dev IdP and one proxy (the
 // BFF with the given store, or bare YARP), logs in, loads it with wrk, and meanwhile samples it
-// with dotnet-trace (thread-time sampling, reduced to running threads; installed from NuGet into a temporary tool folder when it is
+// with dotnet-trace. `--target login`: where does a login's CPU go? The BFF is warmed with 60 full
+// code-flow logins through the dev IdP, then sampled while logins run 4 at a time; the shares are
+// split by the login's steps (challenge and PAR, code redemption, ID-token validation, userinfo,
+// the session's protection and store write) (thread-time sampling, reduced to running threads; installed from NuGet into a temporary tool folder when it is
 // not on PATH). Prints the CPU share of each component of a proxied request and the top methods,
 // and writes them, with the .nettrace file, to bench/results/<timestamp>-profile-<target>.*
 import { spawnSync } from 'node:child_process';
@@ -12,8 +15,9 @@ import { join, relative } from 'node:path';
 import { ensureSystemPackages, mustRun, root } from '../scripts/lib.mjs';
 import { Child, installExitHandlers, killAllSync, onCleanup, stopAll } from './lib/processes.mjs';
 import { login, send, sleep } from './lib/http.mjs';
+import { warmLogins } from './lib/logins.mjs';
 import { wrk } from './lib/wrk.mjs';
-import { analyze, formatAnalysis } from './lib/speedscope.mjs';
+import { analyze, formatAnalysis, loginComponents } from './lib/speedscope.mjs';
 import { apiPath, benchDir, bffArgs, build, commandExists, cookieName, host, idpArgs, quietAspNet, reverseProxyArgs, startRedis } from './lib/hosts.mjs';
 
 const o = { target: 'bff', store: 'Memory', durationSec: 10, top: 40, build: true, connections: 32, threads: 2 };
@@ -26,12 +30,12 @@ for (let i = 0; i < argv.length; i++) {
   else if (arg === '--top') o.top = Number(argv[++i]);
   else if (arg === '--no-build') o.build = false;
   else {
-    console.error(`unknown option '${arg}'. Options: --target bff|yarp, --store Memory|Sqlite|Redis, --duration SEC, --top N, --no-build`);
+    console.error(`unknown option '${arg}'. Options: --target bff|yarp|login, --store Memory|Sqlite|Redis, --duration SEC, --top N, --no-build`);
     process.exit(2);
   }
 }
-if (!['bff', 'yarp'].includes(o.target) || !(o.durationSec >= 3 && o.durationSec <= 60)) {
-  console.error('--target must be bff or yarp; --duration between 3 and 60 seconds');
+if (!['bff', 'yarp', 'login'].includes(o.target) || !(o.durationSec >= 3 && o.durationSec <= 60)) {
+  console.error('--target must be bff, yarp or login; --duration between 3 and 60 seconds');
   process.exit(2);
 }
 
@@ -62,13 +66,18 @@ async function main() {
 
   const upstream = host('upstream', 'upstream', ['--Logging:LogLevel:Default=Warning', '--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information']);
   const idp = host('idp', 'idp', idpArgs(join(tmp, 'idp')));
-  const redis = o.target === 'bff' && o.store === 'Redis' ? await startRedis(tmp) : null;
+  const redis = o.target !== 'yarp' && o.store === 'Redis' ? await startRedis(tmp) : null;
   const [upstreamUrl, idpUrl] = await Promise.all([upstream.listening(), idp.listening()]);
   const proxy =
     o.target === 'yarp'
       ? host('yarp', 'yarp', [...quietAspNet, ...reverseProxyArgs(upstreamUrl)])
       : host('bff', 'bff', bffArgs({ idpUrl, upstreamUrl, store: o.store, dataPath: join(tmp, 'bff'), spaPath: join(tmp, 'spa'), redis: redis?.socket }));
   await proxy.listening();
+  if (o.target === 'login') {
+    await profileLogins(proxy, trace, tmp);
+    await stopAll();
+    return;
+  }
 
   // The session cookie comes from a BFF login in both cases, so both get the same request bytes.
   let cookie;
@@ -112,6 +121,48 @@ async function main() {
   console.log(text);
   say(`written: ${relative(root, join(out, `${name}.md`))} and .nettrace (open it in PerfView or speedscope after 'dotnet-trace convert --format speedscope')`);
   await stopAll();
+}
+
+/** Samples the BFF while it serves full code-flow logins (not the IdP: its CPU is its own). */
+async function profileLogins(bff, trace, tmp) {
+  const concurrency = 4;
+  say('warming up the login path until the JIT is done with it (rounds of 20 logins, 4 at a time)');
+  const warm = await warmLogins(bff.url, bff.pid, { minimum: 40, concurrency, maxSec: 90 });
+  say(`  ${warm.logins} logins${warm.quiet ? '' : ' (the JIT was still compiling after 90 s)'}`);
+  await sleep(1000);
+
+  const stamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
+  const name = `${stamp}-profile-login-${o.store.toLowerCase()}`;
+  const nettrace = join(tmp, `${name}.nettrace`);
+  say(`sampling ${o.durationSec} s of CPU while logins run ${concurrency} at a time`);
+  let done = 0;
+  let stop = false;
+  const loop = (async () => {
+    await sleep(500);
+    while (!stop) {
+      await Promise.all(Array.from({ length: concurrency }, () => login(bff.url)));
+      done += concurrency;
+    }
+  })();
+  const started = Date.now();
+  const collector = new Child('dotnet-trace', trace, ['collect', '-p', String(bff.pid), '--profile', 'dotnet-sampled-thread-time', '--duration', `00:00:${String(o.durationSec).padStart(2, '0')}`, '-o', nettrace]);
+  const collected = await collector.exitedPromise;
+  stop = true;
+  await loop;
+  const seconds = (Date.now() - started) / 1000;
+  if (collected !== 0) throw new Error(`dotnet-trace collect exited with ${collected}:\n${collector.tail()}`);
+  say(`${done} logins in ${seconds.toFixed(1)} s while sampled (sampling slows the process)`);
+
+  const converted = spawnSync(trace, ['convert', nettrace, '--format', 'speedscope', '-o', join(tmp, name)], { encoding: 'utf8' });
+  if (converted.status !== 0) throw new Error(`dotnet-trace convert failed: ${converted.stdout}${converted.stderr}`);
+  const analysis = formatAnalysis(analyze(JSON.parse(readFileSync(join(tmp, `${name}.speedscope.json`), 'utf8')), loginComponents), o.top);
+  const out = join(benchDir, 'results');
+  mkdirSync(out, { recursive: true });
+  const text = `# CPU profile: logins, ${o.store} store, ${concurrency} at a time, ${o.durationSec} s (${done} logins while sampled)\n\n\`\`\`\n${analysis}\n\`\`\`\n`;
+  writeFileSync(join(out, `${name}.md`), text);
+  copyFileSync(nettrace, join(out, `${name}.nettrace`));
+  console.log(text);
+  say(`written: ${relative(root, join(out, `${name}.md`))} and .nettrace`);
 }
 
 main().then(

@@ -6,7 +6,7 @@
 // /proc/<pid>/task shows the '.NET Finalizer' thread idle behind the BFF: counted as a wait.
 // LowLevelLifoSemaphore / WorkerThreadStart as the leaf: idle thread-pool workers (waiting or
 // spinning before they block), not request work.
-const waits = /LowLevelLifoSemaphore|PortableThreadPool\+WorkerThread\.WorkerThreadStart|RunFinalizers|WaitNative|Monitor\.Wait\(|WaitOneNoCheck|Sys\.Read\(|WaitForSocketEvents|Thread\.Sleep|SleepEx|Interop\+Sys\.Poll|LowLevelSpinWaiter/;
+const waits = /LowLevelLifoSemaphore|ConsoleLoggerProcessor\.TryDequeue|ManualResetEventSlim\.Wait|PortableThreadPool\+WorkerThread\.WorkerThreadStart|RunFinalizers|WaitNative|Monitor\.Wait\(|WaitOneNoCheck|Sys\.Read\(|WaitForSocketEvents|Thread\.Sleep|SleepEx|Interop\+Sys\.Poll|LowLevelSpinWaiter/;
 
 /** Components of a proxied request, by the frames they run in (inclusive shares). */
 export const components = [
@@ -30,11 +30,37 @@ export const components = [
   ['socket engine (epoll dispatch)', /SocketAsyncEngine/],
 ];
 
-export function analyze(json) {
+/** Components of a login at the BFF: `/bff/login` (challenge, PAR) and `/signin-oidc` (the rest). */
+export const loginComponents = [
+  ['Kestrel: connection, parsing, response (not the middlewares)', /Kestrel\.Core!.*HttpProtocol\+<ProcessRequests>/, null, /AuthenticationMiddleware|BffMiddleware|EndpointMiddleware|OpenIdConnectHandler/],
+  ['/bff/login: the challenge (not PAR)', /OpenIdConnectHandler\+<HandleChallengeAsyncInternal>|OpenIdConnectHandler\+<HandleChallengeAsync>/, null, /PushAuthorizationRequest|HttpClient|HttpConnection/],
+  ['  correlation and nonce cookies (data protection, anywhere in the challenge)', /OpenIdConnectHandler\+<HandleChallenge/, /DataProtection!|PropertiesDataFormat|SecureDataFormat/],
+  ['/bff/login: PAR (the HTTP call and its JSON)', /PushAuthorizationRequest/],
+  ['/signin-oidc: the callback (all of it)', /OpenIdConnectHandler\+<HandleRemoteAuthenticateAsync>|RemoteAuthenticationHandler`1\+<HandleRequestAsync>/],
+  ['  reading the state (data protection)', /OpenIdConnectHandler\+<HandleRemoteAuthenticateAsync>/, /ReadPropertiesAndClearState|PropertiesDataFormat|SecureDataFormat.*Unprotect/],
+  ['  code redemption (token endpoint call)', /OpenIdConnectHandler\+<RedeemAuthorizationCodeAsync>/],
+  ['  ID token validation', /OpenIdConnectHandler\+<HandleRemoteAuthenticateAsync>/, /ValidateTokenUsingHandlerAsync|JsonWebTokenHandler|ValidateToken/],
+  ['    signature (RSA)', /ValidateTokenUsingHandlerAsync|JsonWebTokenHandler|ValidateToken/, /RSA|Rsa|AsymmetricSignatureProvider/],
+  ['  userinfo (call and claims)', /OpenIdConnectHandler\+<GetUserInformationAsync>/],
+  ['  configuration (metadata, keys)', /ConfigurationManager`1\+<GetConfigurationAsync>/],
+  ['  sign-in: cookie handler (ticket, cookie)', /CookieAuthenticationHandler\+<HandleSignInAsync>/],
+  ['    ServerSideTicketStore.StoreAsync (serialize, protect, store)', /ServerSideTicketStore\+<StoreAsync>|ServerSideTicketStore\.StoreAsync/],
+  ['      TicketSerializer.Serialize', /ServerSideTicketStore/, /TicketSerializer\.Serialize|TicketSerializer\.Write/],
+  ['      data protection', /ServerSideTicketStore/, /DataProtection!/],
+  ['  BFF events on the callback', /BffOpenIdConnectEvents/],
+  ['HttpClient (anywhere: PAR, token, userinfo)', /HttpConnection\+<SendAsync>|SocketsHttpHandler/],
+  ['JSON (System.Text.Json, anywhere)', /System\.Text\.Json!/],
+  ['data protection, anywhere (key derivation, AES, HMAC)', /DataProtection!/],
+  ['logging, anywhere', /Microsoft\.Extensions\.Logging|LoggerMessage|Logger`1|\.Log\(/],
+  ['GC: threads stopped for collections', /PollGC/],
+  ['socket engine (epoll dispatch)', /SocketAsyncEngine/],
+];
+
+export function analyze(json, parts = components) {
   const frames = json.shared.frames.map((f) => f.name);
   const inclusive = new Map();
   const exclusive = new Map();
-  const componentTime = new Map(components.map(([name]) => [name, 0]));
+  const componentTime = new Map(parts.map(([name]) => [name, 0]));
   let busy = 0;
   let total = 0;
   for (const profile of json.profiles) {
@@ -53,7 +79,7 @@ export function analyze(json) {
           exclusive.set(parent, (exclusive.get(parent) ?? 0) + dt);
           const names = stack.map((i) => frames[i]);
           for (const name of new Set(names)) inclusive.set(name, (inclusive.get(name) ?? 0) + dt);
-          for (const [name, outer, inner, not] of components) {
+          for (const [name, outer, inner, not] of parts) {
             const at = names.findIndex((n) => outer.test(n));
             if (at >= 0 && (!inner || names.slice(at + 1).some((n) => inner.test(n))) && (!not || !names.some((n) => not.test(n)))) {
               componentTime.set(name, componentTime.get(name) + dt);
@@ -75,7 +101,7 @@ export function analyze(json) {
   return {
     busyMs: busy,
     totalMs: total,
-    components: components.map(([name]) => ({ name, pct: (100 * componentTime.get(name)) / busy })),
+    components: parts.map(([name]) => ({ name, pct: (100 * componentTime.get(name)) / busy })),
     top: (n) => ({ exclusive: top(exclusive, n), inclusive: top(inclusive, n) }),
   };
 }

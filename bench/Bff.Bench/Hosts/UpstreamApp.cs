@@ -16,16 +16,25 @@ internal static class UpstreamApp
     /// <summary>Under <c>/api</c>, so every proxy's route forwards it like <c>/api/data</c>.</summary>
     public const string TokenPath = "/api/__bench/token";
 
+    /// <summary>A WebSocket that echoes every message (the WebSocket run, lib/websockets.mjs); also under <c>/api</c>.</summary>
+    public const string WebSocketPath = "/api/__bench/ws";
+
     public static async Task<int> RunAsync(string[] args)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         var app = builder.Build();
         var payload = Payload();
+        app.UseWebSockets();
         app.Run(context =>
         {
             if (context.Request.Path.Equals(TokenPath, StringComparison.Ordinal))
             {
                 return EchoAuthorization(context);
+            }
+
+            if (context.Request.Path.Equals(WebSocketPath, StringComparison.Ordinal) && context.WebSockets.IsWebSocketRequest)
+            {
+                return EchoWebSocketAsync(context);
             }
 
             var response = context.Response;
@@ -41,6 +50,29 @@ internal static class UpstreamApp
         });
         await app.RunAsync();
         return 0;
+    }
+
+    /// <summary>
+    /// Echoes each message back until the client closes. Refuses the upgrade without a bearer token,
+    /// so a run through the BFF shows the BFF attached one to the upgrade request.
+    /// </summary>
+    private static async Task EchoWebSocketAsync(HttpContext context)
+    {
+        var authorization = context.Request.Headers.Authorization;
+        context.Response.Headers["x-bench-auth"] = authorization.Count == 0 ? "none" : "bearer";
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        var buffer = new byte[4096];
+        while (true)
+        {
+            var received = await socket.ReceiveAsync(buffer, context.RequestAborted);
+            if (received.MessageType == System.Net.WebSockets.WebSocketMessageType.Close)
+            {
+                await socket.CloseOutputAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+                return;
+            }
+
+            await socket.SendAsync(buffer.AsMemory(0, received.Count), received.MessageType, received.EndOfMessage, context.RequestAborted);
+        }
     }
 
     /// <summary>The Authorization header as received (bench-only, loopback-only upstream), and whether cookies came.</summary>
