@@ -22,15 +22,7 @@ public sealed class WebSocketScaleOutTests(IdpFixture env) : IAsyncLifetime
     public async Task DisposeAsync() => await _redis.DisposeAsync();
 
     private Task<TestBff> StartNodeAsync((string Id, string Secret)? client = null, FakeTimeProvider? time = null) =>
-        env.StartBffAsync(
-            s =>
-            {
-                s["Bff:Session:Store"] = "Redis";
-                s["Bff:Session:Redis"] = _redis.ConnectionString;
-                s["Logging:LogLevel:OpenBff.RealTime"] = "Debug"; // the other instance's reading of the session, awaited below
-            },
-            time: time,
-            client: client);
+        env.StartRedisBffAsync(_redis, client, time, s => s["Logging:LogLevel:OpenBff.RealTime"] = "Debug"); // the other instance's reading of the session, awaited below
 
     private static async Task PollAsync(Func<bool> condition, string failure)
     {

@@ -36,15 +36,7 @@ public sealed class RedisLocalCacheTests(IdpFixture env) : IAsyncLifetime
     private IServer Server => _admin.GetServers().Single();
 
     private Task<TestBff> StartNodeAsync(string lifetime, (string Id, string Secret)? client = null, FakeTimeProvider? time = null) =>
-        env.StartBffAsync(
-            s =>
-            {
-                s["Bff:Session:Store"] = "Redis";
-                s["Bff:Session:Redis"] = _redis.ConnectionString;
-                s["Bff:Session:RedisLocalCacheLifetime"] = lifetime;
-            },
-            time: time,
-            client: client);
+        env.StartRedisBffAsync(_redis, client, time, s => s["Bff:Session:RedisLocalCacheLifetime"] = lifetime);
 
     [Fact]
     public async Task Requests_for_a_session_in_use_read_no_session_from_Redis()

@@ -15,14 +15,7 @@ public sealed class RedisScaleOutTests(IdpFixture env) : IAsyncLifetime
     public async Task DisposeAsync() => await _redis.DisposeAsync();
 
     private Task<TestBff> StartNodeAsync((string Id, string Secret)? client = null, FakeTimeProvider? time = null) =>
-        env.StartBffAsync(
-            s =>
-            {
-                s["Bff:Session:Store"] = "Redis";
-                s["Bff:Session:Redis"] = _redis.ConnectionString;
-            },
-            time: time,
-            client: client);
+        env.StartRedisBffAsync(_redis, client, time);
 
     [Fact]
     public async Task Login_on_one_node_works_on_the_other_and_logout_there_ends_it_everywhere()
