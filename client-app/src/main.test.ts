@@ -2,6 +2,11 @@
 // DOM tests for the demo UI (main.ts): the element ids are a contract for the e2e tests.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
+// The live section (SignalR) is tested in live.test.ts: here it opens no connection.
+vi.mock('./live', () => ({
+  renderLive: () => ({ section: Object.assign(document.createElement('section'), { id: 'live' }), stop: () => {} }),
+}));
+
 const claims = [
   { type: 'sub', value: '1' },
   { type: 'name', value: 'Alice Smith' },

@@ -16,23 +16,16 @@ import {
   onLoggedOut,
   watchSession,
 } from '@openbff/client';
+import { el } from './dom';
+import { renderLive } from './live';
 
 const app = document.querySelector<HTMLElement>('#app')!;
 
 /** Cancels the current session watch (set while the user view is shown). */
 let stopWatching: () => void = () => {};
 
-/** Creates an element; string children become text nodes (never parsed as HTML). */
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  attrs: Record<string, string> = {},
-  ...children: (Node | string)[]
-): HTMLElementTagNameMap[K] {
-  const element = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) element.setAttribute(name, value);
-  element.append(...children); // append() inserts strings as text nodes
-  return element;
-}
+/** Closes the live connection (set while the user view is shown). */
+let stopLive: () => void = () => {};
 
 /** Replaces the whole page content. */
 function show(...nodes: Node[]): void {
@@ -57,6 +50,7 @@ function renderLoading(): void {
 
 function renderAnonymous(sessionEnded = false): void {
   stopWatching();
+  stopLive();
   const loginButton = el('button', { id: 'login', type: 'button' }, 'Log in');
   loginButton.addEventListener('click', () => login());
 
@@ -152,6 +146,10 @@ function renderUser(user: BffUser): void {
     }
   });
 
+  stopLive();
+  const live = renderLive(location.search);
+  stopLive = live.stop;
+
   show(
     el(
       'section',
@@ -161,6 +159,7 @@ function renderUser(user: BffUser): void {
       claimsTable,
       el('div', { class: 'actions' }, callApi, logoutButton),
       apiResult,
+      live.section,
     ),
   );
   watch(user);

@@ -6,7 +6,8 @@ namespace Bff.SampleApi;
 /// RequireHttpsMetadata = true), from the command line, environment variables (<c>SampleApi__...</c>) or an
 /// optional <c>sampleapi.settings.json</c> beside the binary.
 /// Endpoints: <c>GET /api/hello</c>, <c>GET /api/todos</c> (token required), <c>/api/echo</c>,
-/// <c>GET /api/status/{code}</c> and <c>GET /health</c> (anonymous), and the WebSocket <c>/api/ws/echo</c> (token required).
+/// <c>GET /api/status/{code}</c> and <c>GET /health</c> (anonymous), the WebSocket <c>/api/ws/echo</c> and the SignalR hub
+/// <c>/api/hubs/notifications</c> (token required).
 /// </summary>
 public static class SampleApiApp
 {

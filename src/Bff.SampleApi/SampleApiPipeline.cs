@@ -14,5 +14,6 @@ internal static class SampleApiPipeline
         app.MapEchoEndpoint();
         app.MapStatusEndpoint();
         app.MapWebSocketEchoEndpoint();
+        app.MapNotificationsHub();
     }
 }

@@ -20,5 +20,6 @@ internal static class SampleApiServices
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddSingleton<IConfigureOptions<JwtBearerOptions>, JwtBearerSetup>();
         services.AddAuthorization();
+        services.AddSignalR();
     }
 }

@@ -93,14 +93,16 @@ internal sealed class BffMiddleware
     /// The CSRF defence of BFF API endpoints and proxied routes. A request that switches protocols
     /// (a WebSocket handshake) must come from the BFF's own origin or an allowed one (403), even
     /// where the header is not <paramref name="required"/>: a browser's WebSocket cannot carry the
-    /// header, and the session cookie goes with it from any page of the same site. Other requests:
-    /// <see cref="PassesHeaderAndSite"/>.
+    /// header, and the session cookie goes with it from any page of the same site. A browser's
+    /// <c>EventSource</c> of the BFF's own site (<see cref="EventSourceRequest"/>) needs no header.
+    /// Other requests: <see cref="PassesHeaderAndSite"/>.
     /// </summary>
     private bool PassesAntiForgery(HttpContext context, bool required, bool upgrade)
     {
         if (!upgrade)
         {
-            return PassesHeaderAndSite(context, required);
+            // A browser's EventSource cannot send the header either: its fetch metadata decides.
+            return PassesHeaderAndSite(context, required && !EventSourceRequest.IsFromOwnSite(context.Request, _options.Value));
         }
 
         var request = context.Request;

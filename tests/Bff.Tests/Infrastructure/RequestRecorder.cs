@@ -87,6 +87,14 @@ public sealed class RequestRecorder : IStartupFilter
         }
 
         var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        if (context.Request.Headers.Accept.ToString().Contains("text/event-stream", StringComparison.OrdinalIgnoreCase))
+        {
+            // An event stream is answered a piece at a time: recorded without its body, never buffered.
+            await next(context);
+            _requests.Enqueue(new RecordedRequest(context.Request.Method, context.Request.Path.Value ?? string.Empty, form, headers, context.Response.StatusCode, string.Empty));
+            return;
+        }
+
         var original = context.Response.Body;
         using var buffer = new MemoryStream();
         context.Response.Body = buffer;

@@ -34,6 +34,7 @@ public sealed class TestApi : IAsyncDisposable
             {
                 builder.Logging.ClearProviders();
                 builder.Logging.AddProvider(logs);
+                builder.Logging.AddFilter("Microsoft.AspNetCore.Http.Connections", LogLevel.Debug); // SignalR's closes, e.g. on token expiry
                 builder.Services.AddSingleton<IStartupFilter>(recorder);
             });
         await app.StartAsync();

@@ -16,6 +16,7 @@ public sealed class TestIdp : IAsyncDisposable
     private TimeSpan _reuseLeeway;
     private IReadOnlyList<string> _tokenExchangeAudiences = [];
     private bool _sessionIdInIdentityToken = true;
+    private TimeSpan? _accessTokenLifetime;
 
     private TestIdp(TempDirectory data, CapturingLoggerProvider logs)
     {
@@ -35,15 +36,17 @@ public sealed class TestIdp : IAsyncDisposable
     /// Starts the dev IdP; <paramref name="reuseLeeway"/> is how long a redeemed refresh token is
     /// accepted again (<c>Idp:RefreshTokenReuseLeeway</c>), zero unless a test needs a provider's reuse interval;
     /// <paramref name="tokenExchangeAudiences"/> turns the token exchange grant on for them (<c>Idp:TokenExchangeAudiences</c>);
-    /// <paramref name="sessionIdInIdentityToken"/> <c>false</c> issues ID tokens without <c>sid</c> (<c>Idp:SessionIdInIdentityToken</c>).
+    /// <paramref name="sessionIdInIdentityToken"/> <c>false</c> issues ID tokens without <c>sid</c> (<c>Idp:SessionIdInIdentityToken</c>);
+    /// <paramref name="accessTokenLifetime"/> replaces the 5 minutes of its access tokens (<c>Idp:AccessTokenLifetime</c>).
     /// </summary>
-    public static async Task<TestIdp> StartAsync(CapturingLoggerProvider? logs = null, TempDirectory? data = null, string? url = null, TimeSpan? reuseLeeway = null, IReadOnlyList<string>? tokenExchangeAudiences = null, bool sessionIdInIdentityToken = true)
+    public static async Task<TestIdp> StartAsync(CapturingLoggerProvider? logs = null, TempDirectory? data = null, string? url = null, TimeSpan? reuseLeeway = null, IReadOnlyList<string>? tokenExchangeAudiences = null, bool sessionIdInIdentityToken = true, TimeSpan? accessTokenLifetime = null)
     {
         var idp = new TestIdp(data ?? new TempDirectory("bff-idp"), logs ?? new CapturingLoggerProvider())
         {
             _reuseLeeway = reuseLeeway ?? TimeSpan.Zero,
             _tokenExchangeAudiences = tokenExchangeAudiences ?? [],
             _sessionIdInIdentityToken = sessionIdInIdentityToken,
+            _accessTokenLifetime = accessTokenLifetime,
         };
         await idp.RunAsync(url ?? "http://127.0.0.1:0");
         return idp;
@@ -157,6 +160,7 @@ public sealed class TestIdp : IAsyncDisposable
                 "--urls", url, "--Idp:DataPath", _data.Path, "--environment", "Development", "--Idp:RefreshTokenReuseLeeway", _reuseLeeway.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
                 "--Idp:SessionIdInIdentityToken", _sessionIdInIdentityToken ? "true" : "false",
                 .. _tokenExchangeAudiences.SelectMany((audience, i) => new[] { $"--Idp:TokenExchangeAudiences:{i}", audience }),
+                .. _accessTokenLifetime is { } lifetime ? ["--Idp:AccessTokenLifetime", lifetime.ToString("c", System.Globalization.CultureInfo.InvariantCulture)] : Array.Empty<string>(),
             ],
             builder =>
             {
