@@ -24,6 +24,7 @@ import { soakMarkdown, soakStore } from './lib/soak.mjs';
 import { jitThread, warmLogins } from './lib/logins.mjs';
 import { defaultScaleCounts, runScale, scaleMarkdown } from './lib/scale.mjs';
 import { defaultSockets, runWebSockets, webSocketsMarkdown } from './lib/websockets.mjs';
+import { defaultStoreSizes, runStoreSize, storeSizeMarkdown } from './lib/storesize.mjs';
 import { peerSystemPackages, peersDir, peersMarkdown, peersTable, runPeers } from './lib/peers.mjs';
 import { fmt, markdown, throughputTable, latencyTable, loginsTable, stormTable, targetsTable } from './lib/report.mjs';
 
@@ -82,6 +83,13 @@ const help = `npm run bench [-- options]
                            the managed heap and RSS per open socket, then the round trip of 32-byte
                            messages on one socket (p50/p99), also directly to the upstream; in
                            alternating order for --rounds rounds. Writes results/<ts>-websockets.*
+  --store-size [LIST]      the SQLite and Redis stores at size instead (issue 17, item 4): sessions
+                           written through the store API (the real login's stored ticket) up to
+                           each count of LIST (default 100000,1000000); at each, login, lookup,
+                           logout, back-channel logout by sub and by sid, the active-session count,
+                           one cleanup pass over 5,000 expired sessions with /api's p99 beside it,
+                           the SQLite file or Redis memory per session. --stores to choose (default
+                           Sqlite,Redis). Writes results/<ts>-store-size.*
   --peers                  the peers instead (issue 17, item 5): Apache httpd + mod_auth_openidc (shm
                            and Redis caches; floor: Apache mod_proxy alone) and express-openid-connect
                            + http-proxy-middleware (floor: express + http-proxy-middleware alone)
@@ -122,6 +130,7 @@ function parseOptions(argv) {
     sampleSec: 10,
     scale: null,
     websockets: 0,
+    storeSize: null,
     peers: false,
   };
   const numeric = {
@@ -181,6 +190,10 @@ function parseOptions(argv) {
       const list = argv[i + 1] && !argv[i + 1].startsWith('--') ? argv[++i].split(',').map((n) => Number(n.trim())) : defaultScaleCounts;
       if (!list.length || list.some((n) => !Number.isInteger(n) || n < 1 || n > 1_000_000)) throw new Error('--scale needs counts from 1 to 1000000, e.g. --scale 1,1000,10000');
       o.scale = [...new Set(list)].sort((a, b) => a - b);
+    } else if (arg === '--store-size') {
+      const list = argv[i + 1] && !argv[i + 1].startsWith('--') ? argv[++i].split(',').map((n) => Number(n.trim())) : defaultStoreSizes;
+      if (!list.length || list.some((n) => !Number.isInteger(n) || n < 10_000 || n > 10_000_000)) throw new Error('--store-size needs counts from 10000 to 10000000, e.g. --store-size 100000,1000000');
+      o.storeSize = [...new Set(list)].sort((a, b) => a - b);
     } else if (numeric[arg]) {
       const value = Number(argv[++i]);
       if (!Number.isFinite(value) || value < 0) throw new Error(`${arg} needs a number`);
@@ -471,6 +484,30 @@ async function runMicro(o) {
   return code === 0 ? 0 : 1;
 }
 
+async function runStoreSizeRun(o) {
+  if (o.build) await build(say);
+  const commit = gitCommit();
+  const stores = o.stores ?? ['Sqlite', 'Redis'];
+  for (const store of stores) {
+    if (!['Sqlite', 'Redis'].includes(store)) throw new Error(`--store-size measures the Sqlite and Redis stores, not '${store}'`);
+    if (store === 'Redis' && !commandExists('redis-server')) throw new Error('--store-size with Redis needs redis-server (and redis-cli) on PATH; --stores Sqlite to leave it out');
+  }
+  await ensureSystemPackages([{ name: 'wrk', check: () => commandExists('wrk') }]);
+  const tmp = mkdtempSync(join(tmpdir(), 'bff-store-size-'));
+  onCleanup(() => rmSync(tmp, { recursive: true, force: true }));
+  const sizes = await runStoreSize(o, { tmp, stores, say });
+  const timestamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const run = { timestamp, commit, machine: machine(), settings: { storeSize: o.storeSize }, ...sizes };
+  mkdirSync(resultsDir, { recursive: true });
+  const base = join(resultsDir, `${timestamp.replace(/:/g, '-')}-store-size`);
+  const report = `# Stores at size (${timestamp}, ${commit})\n\n\`npm run bench -- --store-size ${o.storeSize.join(',')}\`\n\n${storeSizeMarkdown(sizes)}`;
+  writeFileSync(`${base}.md`, report);
+  writeFileSync(`${base}.json`, `${JSON.stringify(run, null, 2)}\n`);
+  console.log(`\n${storeSizeMarkdown(sizes)}`);
+  say(`store-size results: ${relative(root, base)}.md and .json`);
+  return 0;
+}
+
 async function runScaleRun(o) {
   if (o.build) await build(say);
   const commit = gitCommit();
@@ -599,7 +636,7 @@ async function main() {
   const o = parseOptions(process.argv.slice(2));
   installExitHandlers();
   const storesToSoak = o.stores?.length ?? 1;
-  const allowedMinutes = o.soak > 0 ? watchdogMinutes + storesToSoak * (o.soak + 2) : watchdogMinutes;
+  const allowedMinutes = o.soak > 0 ? watchdogMinutes + storesToSoak * (o.soak + 2) : o.storeSize ? 180 : o.scale ? 60 : watchdogMinutes;
   const watchdog = setTimeout(() => {
     console.error(`\n[bench] FAILED: the benchmark did not finish within ${allowedMinutes} minutes; stopping everything.`);
     killAllSync();
@@ -611,6 +648,7 @@ async function main() {
   if (o.soak > 0) return runSoak(o);
   if (o.scale) return runScaleRun(o);
   if (o.websockets) return runWebSocketsRun(o);
+  if (o.storeSize) return runStoreSizeRun(o);
   if (o.peers) return runPeersRun(o);
 
   const durations = {};

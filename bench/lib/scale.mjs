@@ -68,9 +68,11 @@ async function measure(url, script, o, label, say) {
   const result = await wrk(`${url}${apiPath}`, { threads: o.threads, connections: o.connections, durationSec: o.durationSec, script });
   const cpu = cpuInterval(cpuBefore, cpuSnapshot(runningChildren().map((c) => c.pid)), result.wrkCpuSeconds);
   const after = await stats(url);
-  if (result.non2xx > 0 || result.socketErrors > 0) {
-    throw new Error(`${label}: ${result.non2xx} non-2xx answers and ${result.socketErrors} socket errors out of ${result.requests} requests`);
+  if (result.non2xx > 0) {
+    throw new Error(`${label}: ${result.non2xx} non-2xx answers out of ${result.requests} requests`);
   }
+  // Socket errors are wrk's timeouts (5 s) on an overloaded machine: reported, not fatal.
+  if (result.socketErrors > 0) say(`  ${label}: ${result.socketErrors} socket errors (timeouts) out of ${result.requests} requests`);
   const r = {
     rps: result.rps,
     p50Ms: result.p50Ms,
@@ -79,6 +81,7 @@ async function measure(url, script, o, label, say) {
     allocPerRequest: (after.allocatedBytes - before.allocatedBytes) / result.requests,
     workingSetBytes: after.workingSetBytes,
     foreignCpuPct: cpu.foreignPct,
+    socketErrors: result.socketErrors,
   };
   say(`  ${label}: ${fmt.int(r.rps)} req/s, p50 ${fmt.ms(r.p50Ms)}, p99 ${fmt.ms(r.p99Ms)}, ${fmt.us(r.cpuUsPerRequest)} CPU/req, ${fmt.bytes(r.allocPerRequest)}/req; other processes used ${r.foreignCpuPct.toFixed(0)} % of the machine`);
   return r;
@@ -168,8 +171,8 @@ export function scaleMarkdown(scale) {
       `**${r.store} store** (bare YARP with the same cookies: ${fmt.int(r.yarpBefore.rps)} req/s before, ${fmt.int(r.yarpAfter.rps)} after)`,
       '',
       table(
-        ['sessions', 'req/s', '× bare YARP', 'p50', 'p99', 'CPU/req', 'alloc/req', 'miss path (store + decrypt)', 'other CPU'],
-        r.rows.map((x) => [fmt.int(x.sessions), fmt.int(x.bff.rps), `${x.ratio.toFixed(2)}×`, fmt.ms(x.bff.p50Ms), fmt.ms(x.bff.p99Ms), fmt.us(x.bff.cpuUsPerRequest), fmt.bytes(x.bff.allocPerRequest), fmt.us(x.missUs), `${x.bff.foreignCpuPct.toFixed(0)} %`]),
+        ['sessions', 'req/s', '× bare YARP', 'p50', 'p99', 'CPU/req', 'alloc/req', 'miss path (store + decrypt)', 'other CPU', 'timeouts'],
+        r.rows.map((x) => [fmt.int(x.sessions), fmt.int(x.bff.rps), `${x.ratio.toFixed(2)}×`, fmt.ms(x.bff.p50Ms), fmt.ms(x.bff.p99Ms), fmt.us(x.bff.cpuUsPerRequest), fmt.bytes(x.bff.allocPerRequest), fmt.us(x.missUs), `${x.bff.foreignCpuPct.toFixed(0)} %`, fmt.int(x.bff.socketErrors ?? 0)]),
       ),
       '',
     );

@@ -20,6 +20,8 @@ namespace Bff.Bench.Hosts;
 /// PATH, for the scale run's wrk script (lib/scale.mjs).</item>
 /// <item><c>POST /__bench/misses?count=K</c>: the cache-miss path of K of those sessions: each
 /// evicted from the decrypted-ticket cache, then read from the store itself and decrypted.</item>
+/// <item><c>POST /__bench/fill</c>, <c>/__bench/store-ops</c>, <c>/__bench/cleanup</c>: the
+/// store-size measurement (<see cref="StoreSizeBench"/>).</item>
 /// <item><c>GET /__bench/heap</c>: the managed heap after full blocking compacting collections,
 /// the process's RSS, the active sessions of the store and the entries of the library's in-memory
 /// caches (the soak samples it).</item>
@@ -106,6 +108,40 @@ internal static class BffBenchHost
             }
 
             await BenchStats.WriteJsonAsync(context, await SignInSessionsAsync(context, ticket, count, file));
+            return true;
+        }
+
+        if (path.Equals("/__bench/fill", StringComparison.Ordinal) && HttpMethods.IsPost(context.Request.Method))
+        {
+            var (key, _) = await CurrentSessionAsync(context);
+            if (key is null || !int.TryParse(context.Request.Query["count"], out var count) || count is < 1 or > 10_000_000
+                || !int.TryParse(context.Request.Query["expired"], out var expired) || expired < 0 || expired > count)
+            {
+                context.Response.StatusCode = key is null ? StatusCodes.Status401Unauthorized : StatusCodes.Status400BadRequest;
+                return true;
+            }
+
+            await BenchStats.WriteJsonAsync(context, await StoreSizeBench.FillAsync(context, key, count, expired));
+            return true;
+        }
+
+        if (path.Equals("/__bench/store-ops", StringComparison.Ordinal) && HttpMethods.IsPost(context.Request.Method))
+        {
+            var (_, ticket) = await CurrentSessionAsync(context);
+            if (ticket is null)
+            {
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                return true;
+            }
+
+            var samples = int.TryParse(context.Request.Query["samples"], out var k) && k is > 0 and <= 100_000 ? k : 1_000;
+            await BenchStats.WriteJsonAsync(context, await StoreSizeBench.MeasureOperationsAsync(context, ticket, samples));
+            return true;
+        }
+
+        if (path.Equals("/__bench/cleanup", StringComparison.Ordinal) && HttpMethods.IsPost(context.Request.Method))
+        {
+            await BenchStats.WriteJsonAsync(context, await StoreSizeBench.CleanupAsync(context));
             return true;
         }
 

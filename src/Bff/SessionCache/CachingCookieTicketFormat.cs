@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Authentication;
 
 namespace OpenBff.SessionCache;
@@ -8,10 +7,10 @@ namespace OpenBff.SessionCache;
 /// the session key, its decryption is deterministic, and it never expires by itself (the session
 /// does), so a cookie seen in the last minutes skips data protection. Bounded in entries; entries
 /// live a few minutes at most, so a revoked data-protection key stops being honoured soon after, and
-/// expired ones are swept out at most <see cref="SessionCacheOptions.CookieSweepInterval"/> after they expire: the cache holds
-/// the cookies of the last minutes, not of every login since the process started (issue 15, item 7:
-/// without the sweep, a cookie used once stayed until 10,000 had been seen). When full of live
-/// entries, the tenth nearest their end are evicted (bounds in <see cref="SessionCacheOptions"/>).
+/// ended ones are swept out at most <see cref="SessionCacheOptions.SweepInterval"/> after they end: the cache holds
+/// the cookies of the last minutes, not of every login since the process started (issue 15, item 7).
+/// When full of live entries, the cookie least recently used makes room (<see cref="ClockCache{TValue}"/>;
+/// bounds in <see cref="SessionCacheOptions"/>).
 /// A cached ticket is shared by every request with that cookie; its properties refuse any change.
 /// Only cookies that decrypted are remembered, so a client cannot fill it with junk.
 /// </summary>
@@ -20,11 +19,8 @@ internal sealed class CachingCookieTicketFormat : ISecureDataFormat<Authenticati
     private readonly ISecureDataFormat<AuthenticationTicket> _inner;
     private readonly TimeProvider _time;
     private readonly SessionCacheOptions _options;
-    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Entry>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
-
+    private readonly ClockCache<AuthenticationTicket> _entries;
     private readonly Action<string>? _refused;
-    private long _nextSweepTicks = DateTimeOffset.MinValue.UtcTicks;
 
     public CachingCookieTicketFormat(ISecureDataFormat<AuthenticationTicket> inner, TimeProvider time, Action<string>? refused = null, SessionCacheOptions? options = null)
     {
@@ -32,7 +28,7 @@ internal sealed class CachingCookieTicketFormat : ISecureDataFormat<Authenticati
         _inner = inner;
         _time = time;
         _refused = refused; // told of each cookie that did not decrypt (the lost-key-ring detector)
-        _bySpan = _entries.GetAlternateLookup<ReadOnlySpan<char>>();
+        _entries = new ClockCache<AuthenticationTicket>(_options.CookieEntries, time, idleLifetime: null, _options.SweepInterval);
     }
 
     public string Protect(AuthenticationTicket data) => _inner.Protect(data);
@@ -48,21 +44,15 @@ internal sealed class CachingCookieTicketFormat : ISecureDataFormat<Authenticati
             return _inner.Unprotect(protectedText, purpose);
         }
 
-        var now = _time.GetUtcNow();
-        if (_entries.TryGetValue(protectedText, out var known))
+        if (_entries.TryGet(protectedText, out var known))
         {
-            if (known.Expires > now)
-            {
-                return known.Ticket; // shared: the cookie handler only reads the session key from it
-            }
-
-            _entries.TryRemove(protectedText, out _);
+            return known; // shared: the cookie handler only reads the session key from it
         }
 
         var ticket = _inner.Unprotect(protectedText);
         if (ticket is not null)
         {
-            Remember(protectedText, ticket, now);
+            _entries.Set(protectedText, ReadOnlyTicket.Copy(ticket), _time.GetUtcNow() + _options.CookieLifetime);
         }
         else
         {
@@ -77,52 +67,8 @@ internal sealed class CachingCookieTicketFormat : ISecureDataFormat<Authenticati
     /// cookie from the request header allocates nothing; null when it is not remembered (or expired).
     /// </summary>
     public string? FindKnownCookie(ReadOnlySpan<char> cookie) =>
-        _bySpan.TryGetValue(cookie, out var text, out var entry) && entry.Expires > _time.GetUtcNow() ? text : null;
+        _entries.TryGet(cookie, out var text, out _) ? text : null;
 
-    /// <summary>How many cookies are remembered now (expired ones included until the next sweep).</summary>
+    /// <summary>How many cookies are remembered now (ended ones included until the next sweep).</summary>
     internal int Count => _entries.Count;
-
-    private void Remember(string cookie, AuthenticationTicket ticket, DateTimeOffset now)
-    {
-        var sweepDue = Interlocked.Read(ref _nextSweepTicks);
-        if (now.UtcTicks >= sweepDue
-            && Interlocked.CompareExchange(ref _nextSweepTicks, (now + _options.CookieSweepInterval).UtcTicks, sweepDue) == sweepDue)
-        {
-            RemoveExpired(now); // one caller per interval
-        }
-
-        if (_entries.Count >= _options.CookieEntries)
-        {
-            RemoveExpired(now);
-            if (_entries.Count >= _options.CookieEntries)
-            {
-                RemoveNearestToExpiry(); // all in use: the oldest tenth makes room, the rest stay
-            }
-        }
-
-        _entries[cookie] = new Entry(ReadOnlyTicket.Copy(ticket), now + _options.CookieLifetime);
-    }
-
-    private void RemoveNearestToExpiry()
-    {
-        var entries = _entries.ToArray();
-        Array.Sort(entries, static (a, b) => a.Value.Expires.CompareTo(b.Value.Expires));
-        foreach (var entry in entries.AsSpan(0, Math.Max(1, entries.Length / 10)))
-        {
-            _entries.TryRemove(entry);
-        }
-    }
-
-    private void RemoveExpired(DateTimeOffset now)
-    {
-        foreach (var (key, entry) in _entries)
-        {
-            if (entry.Expires <= now)
-            {
-                _entries.TryRemove(new KeyValuePair<string, Entry>(key, entry));
-            }
-        }
-    }
-
-    private sealed record Entry(AuthenticationTicket Ticket, DateTimeOffset Expires);
 }

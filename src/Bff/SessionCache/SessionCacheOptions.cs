@@ -6,7 +6,8 @@ namespace OpenBff.SessionCache;
 /// the stores' read caches (<see cref="SessionReadCache{TSession}"/>) and the claim-string pool
 /// (<see cref="InterningTicketSerializer"/>). One singleton, registered by <c>AddBff()</c> with
 /// these defaults (a test or a host may register its own before). Each cache is bounded in entries
-/// and, when full, evicts the entries nearest their end rather than growing or starting over.
+/// and, when full, evicts the entry least recently used (<see cref="ClockCache{TValue}"/>) rather
+/// than growing, refusing the new entry or starting over.
 /// </summary>
 internal sealed class SessionCacheOptions
 {
@@ -16,8 +17,8 @@ internal sealed class SessionCacheOptions
     /// <summary>How long a remembered cookie skips data protection: a revoked data-protection key stops being honoured within it.</summary>
     public TimeSpan CookieLifetime { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>How often expired cookies are swept out.</summary>
-    public TimeSpan CookieSweepInterval { get; init; } = TimeSpan.FromMinutes(1);
+    /// <summary>How often each cache sweeps out its ended entries.</summary>
+    public TimeSpan SweepInterval { get; init; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Longer cookies are never remembered (a session cookie holds a key: ~200 characters).</summary>
     public int MaxCookieLength { get; init; } = 4096;

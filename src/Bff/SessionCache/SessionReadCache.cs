@@ -1,32 +1,33 @@
-using OpenBff.Core;
-using Microsoft.Extensions.Caching.Memory;
-
 namespace OpenBff.SessionCache;
 
 /// <summary>
 /// A store's copy, in process memory, of the sessions it read recently, so a request for a
-/// session in use costs no store round trip. Bounded in entries; an entry leaves after an idle
+/// session in use costs no store round trip. Bounded in entries (when full, the session least
+/// recently used makes room: <see cref="ClockCache{TValue}"/>); an entry leaves after an idle
 /// period, and after <c>maxAge</c> since it was read when one is given. A write or delete of the
 /// session must call <see cref="Invalidate"/> before and after it touches the store, and every read
 /// that fills the cache goes through <see cref="BeginRead"/> / <see cref="Remember"/>: a read that an
 /// invalidation overtook is then never kept, so a racing write is never undone.
 /// </summary>
-internal sealed class SessionReadCache<TSession> : IDisposable
+internal sealed class SessionReadCache<TSession>
     where TSession : class
 {
-    private readonly MemoryCache _cache;
-    private readonly TimeSpan _idleLifetime;
+    private readonly ClockCache<TSession> _cache;
+    private readonly TimeProvider _time;
     private readonly TimeSpan? _maxAge;
     private long _version;
 
-    public SessionReadCache(TimeProvider time, int maxEntries, TimeSpan idleLifetime, TimeSpan? maxAge = null)
+    public SessionReadCache(TimeProvider time, SessionCacheOptions options, TimeSpan? maxAge = null)
     {
-        _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = maxEntries, Clock = new TimeProviderClock(time) });
-        _idleLifetime = idleLifetime;
+        _cache = new ClockCache<TSession>(options.StoreReadEntries, time, options.StoreReadIdleLifetime, options.SweepInterval);
+        _time = time;
         _maxAge = maxAge;
     }
 
-    public bool TryGet(string key, out TSession? session) => _cache.TryGetValue(key, out session) && session is not null;
+    /// <summary>Sessions held now.</summary>
+    public int Count => _cache.Count;
+
+    public bool TryGet(string key, out TSession? session) => _cache.TryGet(key, out session);
 
     /// <summary>Call before reading the store; pass the result to <see cref="Remember"/>.</summary>
     public long BeginRead() => Interlocked.Read(ref _version);
@@ -39,13 +40,7 @@ internal sealed class SessionReadCache<TSession> : IDisposable
             return;
         }
 
-        var options = new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = _idleLifetime };
-        if (_maxAge is { } maxAge)
-        {
-            options.AbsoluteExpirationRelativeToNow = maxAge;
-        }
-
-        _cache.Set(key, session, options);
+        _cache.Set(key, session, _maxAge is { } maxAge ? _time.GetUtcNow() + maxAge : null);
 
         // An invalidation between the check above and the Set: it may have run before the entry
         // existed, so remove it here (at worst one extra read).
@@ -62,25 +57,11 @@ internal sealed class SessionReadCache<TSession> : IDisposable
     }
 
     /// <summary>The sessions held now (at most the cache's bound).</summary>
-    public Dictionary<string, TSession> Snapshot()
-    {
-        var sessions = new Dictionary<string, TSession>(StringComparer.Ordinal);
-        foreach (var key in _cache.Keys)
-        {
-            if (key is string name && _cache.TryGetValue(name, out TSession? session) && session is not null)
-            {
-                sessions[name] = session;
-            }
-        }
-
-        return sessions;
-    }
+    public Dictionary<string, TSession> Snapshot() => _cache.Snapshot();
 
     public void Clear()
     {
         Interlocked.Increment(ref _version);
         _cache.Clear();
     }
-
-    public void Dispose() => _cache.Dispose();
 }

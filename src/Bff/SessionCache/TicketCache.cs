@@ -1,6 +1,4 @@
-using OpenBff.Core;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.Extensions.Caching.Memory;
 
 namespace OpenBff.SessionCache;
 
@@ -9,25 +7,27 @@ namespace OpenBff.SessionCache;
 /// with the protected bytes it came from. The store is still read on every request, so a change
 /// made by any instance (a refresh, a logout) is seen at once: a hit needs the stored bytes to be
 /// exactly the cached ones (the same array for the Memory store, equal bytes otherwise). What is
-/// saved is data-protection decryption and deserialization. Bounded in entries; idle entries leave
+/// saved is data-protection decryption and deserialization. Bounded in entries (when full, the
+/// session least recently used makes room: <see cref="ClockCache{TValue}"/>); idle entries leave
 /// after a few minutes. Readers share one ticket whose properties throw on any change and which
 /// leaves out the ID and refresh tokens; a caller that needs those or changes the session reads it
 /// from the store (the ticket store's RetrieveFromStoreAsync).
 /// </summary>
-internal sealed class TicketCache : IDisposable
+internal sealed class TicketCache
 {
     /// <summary>Tokens only a logout or a refresh needs, which read the session from the store: 1–3 KB per session in use saved.</summary>
     private static readonly string[] NotShared = [Core.TokenNames.IdTokenItem, Core.TokenNames.RefreshTokenItem];
 
-    private readonly MemoryCache _cache;
-    private readonly TimeSpan _idleLifetime;
+    private readonly ClockCache<Entry> _cache;
 
     public TicketCache(TimeProvider time, SessionCacheOptions? options = null)
     {
         options ??= new SessionCacheOptions();
-        _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = options.TicketEntries, Clock = new TimeProviderClock(time) });
-        _idleLifetime = options.TicketIdleLifetime;
+        _cache = new ClockCache<Entry>(options.TicketEntries, time, options.TicketIdleLifetime, options.SweepInterval);
     }
+
+    /// <summary>Sessions held now.</summary>
+    internal int Count => _cache.Count;
 
     /// <summary>
     /// The cached ticket when <paramref name="protectedTicket"/> is what it was decrypted from: shared
@@ -35,7 +35,7 @@ internal sealed class TicketCache : IDisposable
     /// refresh token (a logout and a refresh read the session from the store).
     /// </summary>
     public AuthenticationTicket? Get(string key, byte[] protectedTicket) =>
-        _cache.TryGetValue(key, out Entry? entry) && entry is not null
+        _cache.TryGet(key, out var entry)
         && (ReferenceEquals(entry.Protected, protectedTicket) || entry.Protected.AsSpan().SequenceEqual(protectedTicket))
             ? entry.Ticket
             : null;
@@ -47,13 +47,11 @@ internal sealed class TicketCache : IDisposable
     public AuthenticationTicket Set(string key, byte[] protectedTicket, AuthenticationTicket ticket)
     {
         var shared = ReadOnlyTicket.Copy(ticket, NotShared);
-        _cache.Set(key, new Entry(protectedTicket, shared), new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = _idleLifetime });
+        _cache.Set(key, new Entry(protectedTicket, shared));
         return shared;
     }
 
     public void Remove(string key) => _cache.Remove(key);
-
-    public void Dispose() => _cache.Dispose();
 
     private sealed record Entry(byte[] Protected, AuthenticationTicket Ticket);
 }

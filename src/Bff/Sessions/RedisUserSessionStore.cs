@@ -9,8 +9,10 @@ namespace OpenBff.Sessions;
 /// <list type="bullet">
 /// <item><c>s:{key}</c> a hash (sub, sid, created, renewed, expires, ticket) living until the session
 /// expires plus a grace period, so the cleanup can still revoke its refresh token;</item>
-/// <item><c>sub:{sub}</c> and <c>sid:{sid}</c> sets of session keys (stale members are pruned on read);</item>
-/// <item><c>exp</c> a sorted set of session keys by expiry, for the cleanup;</item>
+/// <item><c>sub:{sub}</c> and <c>sid:{sid}</c> sets of session keys (stale members are pruned on read),
+/// each living until its longest session's data does;</item>
+/// <item><c>exp</c> a sorted set of session keys by expiry, for the cleanup (entries whose session
+/// data is gone are also trimmed by every write, so it does not grow without the cleanup);</item>
 /// <item><c>jti:{id}</c> used one-time identifiers (the replay cache);</item>
 /// <item>the pub/sub channel <c>invalidate</c>: every write and delete publishes the session key.</item>
 /// </list>
@@ -31,6 +33,29 @@ internal sealed class RedisUserSessionStore : IUserSessionStore, IReplayCache, I
     private static readonly TimeSpan Grace = TimeSpan.FromDays(1);
     private static readonly TimeSpan SubscriptionRetry = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan OutageSnapshotMaxAge = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Adds the session key (ARGV[1]) to each index set (KEYS), and makes each set live at least
+    /// ARGV[2] milliseconds (its longest session's end plus the grace period), or for ever (-1, a
+    /// session without expiry): a set whose sessions all ended leaves by itself, with or without the
+    /// cleanup. A set that exists without a lifetime keeps none (a session without expiry is in it).
+    /// </summary>
+    private const string AddToIndexesScript = """
+        local lifetime = tonumber(ARGV[2])
+        for _, set in ipairs(KEYS) do
+          local existed = redis.call('EXISTS', set)
+          redis.call('SADD', set, ARGV[1])
+          if lifetime < 0 then
+            redis.call('PERSIST', set)
+          else
+            local left = redis.call('PTTL', set)
+            if existed == 0 or (left >= 0 and left < lifetime) then
+              redis.call('PEXPIRE', set, lifetime)
+            end
+          end
+        end
+        return 0
+        """;
 
     private readonly IConnectionMultiplexer _redis;
     private readonly string _prefix;
@@ -57,7 +82,7 @@ internal sealed class RedisUserSessionStore : IUserSessionStore, IReplayCache, I
         if (localCacheLifetime > TimeSpan.Zero)
         {
             cacheOptions ??= new SessionCache.SessionCacheOptions();
-            _cache = new SessionCache.SessionReadCache<UserSession>(time, cacheOptions.StoreReadEntries, cacheOptions.StoreReadIdleLifetime, localCacheLifetime);
+            _cache = new SessionCache.SessionReadCache<UserSession>(time, cacheOptions, localCacheLifetime);
             redis.ConnectionFailed += OnConnectionFailed;
             redis.ConnectionRestored += OnConnectionRestored;
             StartSubscription();
@@ -157,11 +182,13 @@ internal sealed class RedisUserSessionStore : IUserSessionStore, IReplayCache, I
             _ = transaction.SetRemoveAsync(SidKey(previous[1]!), session.Key);
         }
 
-        _ = transaction.SetAddAsync(SubjectKey(session.SubjectId), session.Key);
-        if (session.SessionId is not null)
-        {
-            _ = transaction.SetAddAsync(SidKey(session.SessionId), session.Key);
-        }
+        RedisKey[] indexes = session.SessionId is null ? [SubjectKey(session.SubjectId)] : [SubjectKey(session.SubjectId), SidKey(session.SessionId)];
+        var indexLifetime = session.Expires is { } end ? Math.Max(1, (long)(end + Grace - _time.GetUtcNow()).TotalMilliseconds) : -1;
+        _ = transaction.ScriptEvaluateAsync(AddToIndexesScript, indexes, [session.Key, indexLifetime]);
+
+        // Entries whose session data Redis has already dropped (expired more than the grace period
+        // ago): the cleanup removes them when it runs; without it (CleanupInterval 0) they would pile up.
+        _ = transaction.SortedSetRemoveRangeByScoreAsync(ExpiryKey, double.NegativeInfinity, (_time.GetUtcNow() - Grace).ToUnixTimeMilliseconds());
 
         _ = transaction.PublishAsync(_channel, session.Key); // other instances drop their copies
         await transaction.ExecuteAsync();
@@ -257,7 +284,6 @@ internal sealed class RedisUserSessionStore : IUserSessionStore, IReplayCache, I
         {
             _redis.ConnectionFailed -= OnConnectionFailed;
             _redis.ConnectionRestored -= OnConnectionRestored;
-            _cache.Dispose();
         }
     }
 

@@ -16,13 +16,23 @@ internal sealed class SqliteUserSessionStore : IUserSessionStore, IReplayCache, 
 
     private readonly string _connectionString;
     private readonly SessionCache.SessionReadCache<UserSession> _cache;
+    private readonly int _maxUsedIds;
     private readonly SemaphoreSlim _initLock = new(1, 1);
     private volatile bool _initialized;
 
-    public SqliteUserSessionStore(string databasePath, TimeProvider time, SessionCache.SessionCacheOptions? cacheOptions = null)
+    /// <param name="databasePath">The database file.</param>
+    /// <param name="time">The clock of the read cache.</param>
+    /// <param name="cacheOptions">The read cache's bounds.</param>
+    /// <param name="maxUsedIds">
+    /// At most this many used one-time identifiers are kept (as <see cref="InMemoryReplayCache"/>):
+    /// beyond, the oldest recorded make room, so a provider whose logout tokens live for days cannot
+    /// make the table grow with every logout ever made.
+    /// </param>
+    public SqliteUserSessionStore(string databasePath, TimeProvider time, SessionCache.SessionCacheOptions? cacheOptions = null, int maxUsedIds = InMemoryReplayCache.DefaultMaxEntries)
     {
+        _maxUsedIds = maxUsedIds;
         cacheOptions ??= new SessionCache.SessionCacheOptions();
-        _cache = new SessionCache.SessionReadCache<UserSession>(time, cacheOptions.StoreReadEntries, cacheOptions.StoreReadIdleLifetime);
+        _cache = new SessionCache.SessionReadCache<UserSession>(time, cacheOptions);
         Directory.CreateDirectory(Path.GetDirectoryName(databasePath)!);
         _connectionString = new SqliteConnectionStringBuilder
         {
@@ -164,13 +174,22 @@ internal sealed class SqliteUserSessionStore : IUserSessionStore, IReplayCache, 
         command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
         command.Parameters.AddWithValue("$id", id);
         command.Parameters.AddWithValue("$expires", expires.ToUnixTimeMilliseconds());
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) == 1;
+        if (Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) != 1)
+        {
+            return false; // a replay
+        }
+
+        // New: the oldest recorded beyond the bound make room (row ids grow with each insertion).
+        await using var bound = connection.CreateCommand();
+        bound.CommandText = "DELETE FROM used_ids WHERE rowid <= last_insert_rowid() - $max";
+        bound.Parameters.AddWithValue("$max", _maxUsedIds);
+        await bound.ExecuteNonQueryAsync(cancellationToken);
+        return true;
     }
 
     public void Dispose()
     {
         _initLock.Dispose();
-        _cache.Dispose();
     }
 
     private static string Where(UserSessionFilter filter, SqliteCommand command)
@@ -206,7 +225,9 @@ internal sealed class SqliteUserSessionStore : IUserSessionStore, IReplayCache, 
     {
         using var connection = OpenAsync(CancellationToken.None).GetAwaiter().GetResult(); // the gauge's callback is synchronous
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM sessions WHERE expires IS NULL OR expires > $now";
+        // Two counts on the expiry index: "expires IS NULL OR expires > $now" made SQLite collect
+        // every matching row id to remove duplicates (a million entries in memory at 1M sessions).
+        command.CommandText = "SELECT (SELECT COUNT(*) FROM sessions WHERE expires > $now) + (SELECT COUNT(*) FROM sessions WHERE expires IS NULL)";
         command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
         return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
@@ -220,6 +241,12 @@ internal sealed class SqliteUserSessionStore : IUserSessionStore, IReplayCache, 
             await InitializeAsync(connection, cancellationToken);
         }
 
+        // Per connection (the pool's connections each have their own): without it, only the first
+        // connection wrote with NORMAL and every other one synced the WAL to disk on each commit
+        // (FULL), a few milliseconds per login, refresh and logout on a virtual disk.
+        await using var synchronous = connection.CreateCommand();
+        synchronous.CommandText = "PRAGMA synchronous = NORMAL";
+        await synchronous.ExecuteNonQueryAsync(cancellationToken);
         return connection;
     }
 
@@ -236,7 +263,6 @@ internal sealed class SqliteUserSessionStore : IUserSessionStore, IReplayCache, 
             await using var command = connection.CreateCommand();
             command.CommandText = """
                 PRAGMA journal_mode = WAL;
-                PRAGMA synchronous = NORMAL;
                 CREATE TABLE IF NOT EXISTS sessions (
                     key     TEXT    NOT NULL PRIMARY KEY,
                     sub     TEXT    NOT NULL,
@@ -253,6 +279,7 @@ internal sealed class SqliteUserSessionStore : IUserSessionStore, IReplayCache, 
                     id      TEXT    NOT NULL PRIMARY KEY,
                     expires INTEGER NOT NULL
                 );
+                CREATE INDEX IF NOT EXISTS ix_used_ids_expires ON used_ids (expires);
                 """;
             await command.ExecuteNonQueryAsync(cancellationToken);
             _initialized = true;

@@ -6,13 +6,13 @@ using Microsoft.Extensions.Time.Testing;
 namespace Bff.Tests.Unit;
 
 /// <summary>
-/// The cookie-value cache at its bound: when every entry is live, the tenth nearest their end make
-/// room and the rest stay remembered (it used to forget every cookie at once).
+/// The cookie-value cache at its bound: when every entry is live, the cookie least recently used
+/// makes room and the rest stay remembered (it used to forget every cookie at once, then a tenth).
 /// </summary>
 public sealed class CookieCacheBoundTests
 {
     [Fact]
-    public void A_full_cache_evicts_the_oldest_tenth_and_keeps_the_rest()
+    public void A_full_cache_evicts_the_cookie_least_recently_used_and_keeps_the_rest()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var inner = new CountingFormat();
@@ -20,20 +20,30 @@ public sealed class CookieCacheBoundTests
         for (var i = 0; i < 20; i++)
         {
             cache.Unprotect($"cookie-{i}");
-            time.Advance(TimeSpan.FromSeconds(1)); // cookie-0 is the oldest
         }
 
-        cache.Unprotect("cookie-20"); // the 21st: two make room
-        var decryptions = inner.Calls;
-        for (var i = 2; i <= 20; i++)
+        for (var i = 0; i < 20; i++)
         {
-            cache.Unprotect($"cookie-{i}");
+            if (i != 7)
+            {
+                cache.Unprotect($"cookie-{i}"); // every cookie used again but cookie-7
+            }
         }
 
-        Assert.Equal(19, cache.Count);
-        Assert.Equal(decryptions, inner.Calls); // cookies 2..20 are all still remembered
-        cache.Unprotect("cookie-0");
-        Assert.Equal(decryptions + 1, inner.Calls); // the oldest was the one evicted
+        cache.Unprotect("cookie-20"); // the 21st: one makes room
+        var decryptions = inner.Calls;
+        for (var i = 0; i <= 20; i++)
+        {
+            if (i != 7)
+            {
+                cache.Unprotect($"cookie-{i}");
+            }
+        }
+
+        Assert.Equal(20, cache.Count);
+        Assert.Equal(decryptions, inner.Calls); // all but cookie-7 are still remembered
+        cache.Unprotect("cookie-7");
+        Assert.Equal(decryptions + 1, inner.Calls); // the one not used since was evicted
     }
 
     /// <summary>Accepts any cookie, counting the decryptions the cache did not save.</summary>
