@@ -79,6 +79,14 @@ internal sealed class CachingCookieTicketFormat : ISecureDataFormat<Authenticati
     public string? FindKnownCookie(ReadOnlySpan<char> cookie) =>
         _bySpan.TryGetValue(cookie, out var text, out var entry) && entry.Expires > _time.GetUtcNow() ? text : null;
 
+    /// <summary>
+    /// The session-store key the remembered cookie equal to <paramref name="cookie"/> holds (the first
+    /// session-id claim, as the cookie handler reads it); null when the cookie is not remembered (or
+    /// expired) or holds no key.
+    /// </summary>
+    public string? FindKnownSessionKey(ReadOnlySpan<char> cookie) =>
+        _bySpan.TryGetValue(cookie, out _, out var entry) && entry.Expires > _time.GetUtcNow() ? entry.SessionKey : null;
+
     /// <summary>How many cookies are remembered now (expired ones included until the next sweep).</summary>
     internal int Count => _entries.Count;
 
@@ -100,7 +108,8 @@ internal sealed class CachingCookieTicketFormat : ISecureDataFormat<Authenticati
             }
         }
 
-        _entries[cookie] = new Entry(ReadOnlyTicket.Copy(ticket), now + _options.CookieLifetime);
+        var sessionKey = ticket.Principal.Claims.FirstOrDefault(static c => c.Type.Equals(Sessions.SessionProperties.CookieSessionIdClaim, StringComparison.Ordinal))?.Value;
+        _entries[cookie] = new Entry(ReadOnlyTicket.Copy(ticket), sessionKey, now + _options.CookieLifetime);
     }
 
     private void RemoveNearestToExpiry()
@@ -124,5 +133,5 @@ internal sealed class CachingCookieTicketFormat : ISecureDataFormat<Authenticati
         }
     }
 
-    private sealed record Entry(AuthenticationTicket Ticket, DateTimeOffset Expires);
+    private sealed record Entry(AuthenticationTicket Ticket, string? SessionKey, DateTimeOffset Expires);
 }
