@@ -17,7 +17,7 @@ namespace OpenBff;
 /// request-handler scheme, including a class derived from <see cref="OpenIdConnectHandler"/>
 /// (which may handle more paths), is asked on every request as usual. A request of a session in
 /// use that needs no renewal gets the session's shared result without the cookie handler
-/// (<see cref="Authentication.BffSessionAuthenticator"/>, which says when); any other goes through
+/// (<see cref="BffSessionAuthenticator"/>, which says when); any other goes through
 /// <c>AuthenticateAsync</c> as in ASP.NET Core.
 /// </summary>
 internal sealed class BffAuthenticationMiddleware
@@ -26,14 +26,14 @@ internal sealed class BffAuthenticationMiddleware
     private readonly IAuthenticationSchemeProvider _schemes;
     private readonly IOptionsMonitor<OpenIdConnectOptions> _openIdConnectOptions;
     private readonly Sessions.SessionStoreOutage _storeOutage;
-    private readonly Authentication.BffSessionAuthenticator _sessions;
+    private readonly BffSessionAuthenticator _sessions;
 
     public BffAuthenticationMiddleware(
         RequestDelegate next,
         IAuthenticationSchemeProvider schemes,
         IOptionsMonitor<OpenIdConnectOptions> openIdConnectOptions,
         Sessions.SessionStoreOutage storeOutage,
-        Authentication.BffSessionAuthenticator sessions)
+        BffSessionAuthenticator sessions)
     {
         _storeOutage = storeOutage;
         _sessions = sessions;
@@ -74,7 +74,7 @@ internal sealed class BffAuthenticationMiddleware
             if (defaultScheme is not null)
             {
                 // A session in use needing no renewal: its shared result, as the cookie handler
-                // would return it (Authentication/BffSessionAuthenticator); otherwise the handler.
+                // would return it (BffSessionAuthenticator); otherwise the handler.
                 // An application's own IAuthenticationService may answer null, which ASP.NET Core tolerates.
                 var result = await _sessions.AuthenticateAsync(context, defaultScheme)
                     ?? await context.AuthenticateAsync(defaultScheme.Name);

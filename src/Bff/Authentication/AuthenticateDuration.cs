@@ -6,7 +6,7 @@ namespace OpenBff.Authentication;
 /// <summary>
 /// This host's <c>aspnetcore.authentication.authenticate.duration</c>, the histogram ASP.NET Core's
 /// authentication service records for every <c>AuthenticateAsync</c>, so that a request
-/// <see cref="BffSessionAuthenticator"/> authenticates without that service is counted as the
+/// <c>BffSessionAuthenticator</c> authenticates without that service is counted as the
 /// service would count it (same instrument, same tags), and dashboards see every request. Found by a
 /// <see cref="MeterListener"/> that never enables an instrument itself: recorded only while a
 /// listener of the host's (OpenTelemetry, <c>dotnet-counters</c>) enables it.

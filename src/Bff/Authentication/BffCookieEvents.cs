@@ -39,7 +39,7 @@ internal sealed class BffCookieEvents : CookieAuthenticationEvents
     /// True while the two events a session's authentication raises are the BFF's own: no
     /// <c>OnValidatePrincipal</c> (ASP.NET Core's default, which does nothing) and the BFF's
     /// <c>OnCheckSlidingExpiration</c>, which changes nothing unless a renewal is due. Then a request
-    /// whose session needs no renewal may skip the cookie handler (<see cref="BffSessionAuthenticator"/>);
+    /// whose session needs no renewal may skip the cookie handler (<c>BffSessionAuthenticator</c>);
     /// a host that assigns either event gets the cookie handler on every request, its events raised.
     /// </summary>
     internal bool RaiseNothingWithoutRenewal =>

@@ -17,6 +17,9 @@ namespace OpenBff.SessionCache;
 /// </summary>
 internal sealed class CachingCookieTicketFormat : ISecureDataFormat<AuthenticationTicket>
 {
+    /// <summary>The claim ASP.NET Core's cookie handler puts the session-store key in (the cookie's only claim).</summary>
+    public const string SessionIdClaim = "Microsoft.AspNetCore.Authentication.Cookies-SessionId";
+
     private readonly ISecureDataFormat<AuthenticationTicket> _inner;
     private readonly TimeProvider _time;
     private readonly SessionCacheOptions _options;
@@ -108,7 +111,7 @@ internal sealed class CachingCookieTicketFormat : ISecureDataFormat<Authenticati
             }
         }
 
-        var sessionKey = ticket.Principal.Claims.FirstOrDefault(static c => c.Type.Equals(Sessions.SessionProperties.CookieSessionIdClaim, StringComparison.Ordinal))?.Value;
+        var sessionKey = ticket.Principal.Claims.FirstOrDefault(static c => c.Type.Equals(SessionIdClaim, StringComparison.Ordinal))?.Value;
         _entries[cookie] = new Entry(ReadOnlyTicket.Copy(ticket), sessionKey, now + _options.CookieLifetime);
     }
 

@@ -81,6 +81,6 @@ internal sealed class PreviousSessionEnder
             return null;
         }
 
-        return options.TicketDataFormat.Unprotect(value)?.Principal.FindFirst(SessionProperties.CookieSessionIdClaim)?.Value;
+        return options.TicketDataFormat.Unprotect(value)?.Principal.FindFirst(SessionCache.CachingCookieTicketFormat.SessionIdClaim)?.Value;
     }
 }

@@ -34,7 +34,7 @@ internal sealed class ServerSideTicketStore : ITicketStore
     private readonly UnsavedSessions _unsaved;
     private readonly SessionStoreOutage _outage;
     private readonly Events.BffEventRaiser _events;
-    private readonly Authentication.AuthenticationServiceShape _authentication;
+    private readonly AuthenticationServiceShape _authentication;
 
     public ServerSideTicketStore(
         IUserSessionStore store,
@@ -45,7 +45,7 @@ internal sealed class ServerSideTicketStore : ITicketStore
         UnsavedSessions unsaved,
         SessionStoreOutage outage,
         Events.BffEventRaiser events,
-        Authentication.AuthenticationServiceShape authentication,
+        AuthenticationServiceShape authentication,
         Core.BffDataProtection dataProtection,
         TimeProvider time,
         IOptionsMonitor<BffOptions> options,
@@ -267,7 +267,7 @@ internal sealed class ServerSideTicketStore : ITicketStore
         RetrieveAsync(key, fromStore: true, cancellationToken);
 
     /// <summary>
-    /// The hot path's read (<see cref="Authentication.BffSessionAuthenticator"/>): the shared session
+    /// The hot path's read (<c>BffSessionAuthenticator</c>): the shared session
     /// when the store holds, now, exactly the bytes its cached ticket was decrypted from. Null for
     /// anything else (no session, an expired one, a newer version kept unsaved, a ticket not
     /// decrypted yet), which the cookie handler then reads through <see cref="RetrieveAsync(string, HttpContext, CancellationToken)"/>

@@ -10,9 +10,6 @@ internal static class SessionProperties
     public const string Created = ".bff.created";
     public const string LocalSessionId = ".bff.sid";
 
-    /// <summary>The claim ASP.NET Core's cookie handler puts the session-store key in (the cookie's only claim).</summary>
-    public const string CookieSessionIdClaim = "Microsoft.AspNetCore.Authentication.Cookies-SessionId";
-
     public static string? GetSessionKey(this AuthenticationProperties properties) =>
         properties.Items.TryGetValue(SessionKey, out var key) ? key : null;
 

@@ -1,11 +1,13 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace OpenBff.Authentication;
+namespace OpenBff.Sessions;
 
 /// <summary>
 /// What a host registered in place of ASP.NET Core's authentication services, looked at once (on
-/// the first request's services: registrations never change once the host is built).
+/// the first request's services: registrations never change once the host is built): whether the
+/// cookie handler may be skipped (<c>BffSessionAuthenticator</c>), and whether the
+/// ticket store must give each request its own principal.
 /// </summary>
 internal sealed class AuthenticationServiceShape
 {
@@ -40,7 +42,7 @@ internal sealed class AuthenticationServiceShape
     /// <summary>
     /// <see cref="AuthenticationService"/>, or the class ASP.NET Core registers since .NET 8
     /// (<c>AuthenticationServiceImpl</c>, internal: the same, plus its metrics, which
-    /// <see cref="AuthenticateDuration"/> records for the requests it does not see).
+    /// <c>Authentication/AuthenticateDuration</c> records for the requests it does not see).
     /// </summary>
     private static bool IsAspNetCores(IAuthenticationService? service) =>
         service?.GetType() is { } type

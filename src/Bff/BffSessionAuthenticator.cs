@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
-namespace OpenBff.Authentication;
+namespace OpenBff;
 
 /// <summary>
 /// The hot path's session authentication (issue 17, item 1): for a request whose session cookie
@@ -21,20 +21,20 @@ namespace OpenBff.Authentication;
 /// with ASP.NET Core's own handler, authentication service, handler provider and claims
 /// transformation (the no-op: a host's transformation runs on every request through the service),
 /// no forwarding, the BFF's ticket format, ticket store and cookie manager, and no event the
-/// handler would raise assigned by the host (<see cref="BffCookieEvents.RaiseNothingWithoutRenewal"/>).
+/// handler would raise assigned by the host (<see cref="Authentication.BffCookieEvents.RaiseNothingWithoutRenewal"/>).
 /// Any of these changed, every request goes through the cookie handler, its events raised.
 /// The authentication service's <c>aspnetcore.authentication.authenticate.duration</c> is recorded
-/// as it would record it (<see cref="AuthenticateDuration"/>). The shared result's ticket refuses changes to its properties; its principal is shared by the
+/// as it would record it (<see cref="Authentication.AuthenticateDuration"/>). The shared result's ticket refuses changes to its properties; its principal is shared by the
 /// session's requests, as the cached ticket's already was.
 /// </remarks>
 internal sealed class BffSessionAuthenticator
 {
     private readonly IOptionsMonitor<CookieAuthenticationOptions> _cookieOptions;
     private readonly Sessions.ServerSideTicketStore _ticketStore;
-    private readonly AuthenticationServiceShape _services;
-    private readonly AuthenticateDuration _duration;
+    private readonly Sessions.AuthenticationServiceShape _services;
+    private readonly Authentication.AuthenticateDuration _duration;
 
-    public BffSessionAuthenticator(IOptionsMonitor<CookieAuthenticationOptions> cookieOptions, Sessions.ServerSideTicketStore ticketStore, AuthenticationServiceShape services, AuthenticateDuration duration)
+    public BffSessionAuthenticator(IOptionsMonitor<CookieAuthenticationOptions> cookieOptions, Sessions.ServerSideTicketStore ticketStore, Sessions.AuthenticationServiceShape services, Authentication.AuthenticateDuration duration)
     {
         _cookieOptions = cookieOptions;
         _ticketStore = ticketStore;
@@ -56,7 +56,7 @@ internal sealed class BffSessionAuthenticator
         var options = _cookieOptions.Get(scheme.Name);
         if (options.ForwardAuthenticate is not null || options.ForwardDefault is not null || options.ForwardDefaultSelector is not null
             || options.EventsType is not null
-            || options.Events is not BffCookieEvents { RaiseNothingWithoutRenewal: true }
+            || options.Events is not Authentication.BffCookieEvents { RaiseNothingWithoutRenewal: true }
             || !ReferenceEquals(options.SessionStore, _ticketStore)
             || options.CookieManager is not Configuration.KnownSessionCookieManager cookies
             || !ReferenceEquals(options.TicketDataFormat, cookies.Format)
