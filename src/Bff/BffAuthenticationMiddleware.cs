@@ -15,7 +15,10 @@ namespace OpenBff;
 /// paths. This middleware compares them itself, as that handler does (<see cref="PathString"/>
 /// equality, which ignores case), and creates the handler only on a match. Every other
 /// request-handler scheme, including a class derived from <see cref="OpenIdConnectHandler"/>
-/// (which may handle more paths), is asked on every request as usual.
+/// (which may handle more paths), is asked on every request as usual. A request of a session in
+/// use that needs no renewal gets the session's shared result without the cookie handler
+/// (<see cref="BffSessionAuthenticator"/>, which says when); any other goes through
+/// <c>AuthenticateAsync</c> as in ASP.NET Core.
 /// </summary>
 internal sealed class BffAuthenticationMiddleware
 {
@@ -23,14 +26,17 @@ internal sealed class BffAuthenticationMiddleware
     private readonly IAuthenticationSchemeProvider _schemes;
     private readonly IOptionsMonitor<OpenIdConnectOptions> _openIdConnectOptions;
     private readonly Sessions.SessionStoreOutage _storeOutage;
+    private readonly BffSessionAuthenticator _sessions;
 
     public BffAuthenticationMiddleware(
         RequestDelegate next,
         IAuthenticationSchemeProvider schemes,
         IOptionsMonitor<OpenIdConnectOptions> openIdConnectOptions,
-        Sessions.SessionStoreOutage storeOutage)
+        Sessions.SessionStoreOutage storeOutage,
+        BffSessionAuthenticator sessions)
     {
         _storeOutage = storeOutage;
+        _sessions = sessions;
         _next = next;
         _schemes = schemes;
         _openIdConnectOptions = openIdConnectOptions;
@@ -48,7 +54,7 @@ internal sealed class BffAuthenticationMiddleware
             });
 
             // Request-handler schemes (remote callbacks) may answer the request themselves.
-            var handlers = context.RequestServices.GetRequiredService<IAuthenticationHandlerProvider>();
+            IAuthenticationHandlerProvider? handlers = null; // a scoped service: resolved only when a scheme is asked
             foreach (var scheme in await _schemes.GetRequestHandlerSchemesAsync())
             {
                 if (IsOpenIdConnectOutsideItsPaths(scheme, context.Request.Path))
@@ -56,6 +62,7 @@ internal sealed class BffAuthenticationMiddleware
                     continue;
                 }
 
+                handlers ??= context.RequestServices.GetRequiredService<IAuthenticationHandlerProvider>();
                 if (await handlers.GetHandlerAsync(context, scheme.Name) is IAuthenticationRequestHandler handler
                     && await handler.HandleRequestAsync())
                 {
@@ -66,8 +73,11 @@ internal sealed class BffAuthenticationMiddleware
             var defaultScheme = await _schemes.GetDefaultAuthenticateSchemeAsync();
             if (defaultScheme is not null)
             {
+                // A session in use needing no renewal: its shared result, as the cookie handler
+                // would return it (BffSessionAuthenticator); otherwise the handler.
                 // An application's own IAuthenticationService may answer null, which ASP.NET Core tolerates.
-                var result = await context.AuthenticateAsync(defaultScheme.Name);
+                var result = await _sessions.AuthenticateAsync(context, defaultScheme)
+                    ?? await context.AuthenticateAsync(defaultScheme.Name);
                 if (result?.Principal is not null)
                 {
                     context.User = result.Principal;

@@ -98,6 +98,9 @@ public static class BffServiceCollectionExtensions
         services.TryAddSingleton<LogoutTokenValidator>();
         services.TryAddSingleton<OpenBff.Authentication.BffOpenIdConnectEvents>();
         services.TryAddSingleton<OpenBff.Authentication.BffCookieEvents>();
+        services.TryAddSingleton<OpenBff.BffSessionAuthenticator>();
+        services.TryAddSingleton<AuthenticationServiceShape>();
+        services.TryAddSingleton<OpenBff.Authentication.AuthenticateDuration>();
 
         // The management endpoints: a host's own registration, before or after AddBff(), replaces each.
         services.TryAddSingleton<OpenBff.ILoginEndpoint, OpenBff.DefaultLoginEndpoint>();

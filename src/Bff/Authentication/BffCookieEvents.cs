@@ -12,7 +12,11 @@ namespace OpenBff.Authentication;
 /// </summary>
 internal sealed class BffCookieEvents : CookieAuthenticationEvents
 {
+    /// <summary>ASP.NET Core's own (it does nothing): a delegate equal to it is not the host's.</summary>
+    private static readonly Func<CookieValidatePrincipalContext, Task> DefaultValidatePrincipal = new CookieAuthenticationEvents().OnValidatePrincipal;
+
     private readonly string _userPath;
+    private readonly Func<CookieSlidingExpirationContext, Task> _checkSlidingExpiration;
 
     public BffCookieEvents(IOptions<BffOptions> bff)
     {
@@ -27,8 +31,19 @@ internal sealed class BffCookieEvents : CookieAuthenticationEvents
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
             return Task.CompletedTask;
         };
-        OnCheckSlidingExpiration = CheckSlidingExpirationAsync;
+        _checkSlidingExpiration = CheckSlidingExpirationAsync;
+        OnCheckSlidingExpiration = _checkSlidingExpiration;
     }
+
+    /// <summary>
+    /// True while the two events a session's authentication raises are the BFF's own: no
+    /// <c>OnValidatePrincipal</c> (ASP.NET Core's default, which does nothing) and the BFF's
+    /// <c>OnCheckSlidingExpiration</c>, which changes nothing unless a renewal is due. Then a request
+    /// whose session needs no renewal may skip the cookie handler (<c>BffSessionAuthenticator</c>);
+    /// a host that assigns either event gets the cookie handler on every request, its events raised.
+    /// </summary>
+    internal bool RaiseNothingWithoutRenewal =>
+        OnValidatePrincipal == DefaultValidatePrincipal && OnCheckSlidingExpiration == _checkSlidingExpiration;
 
     private Task CheckSlidingExpirationAsync(CookieSlidingExpirationContext context)
     {

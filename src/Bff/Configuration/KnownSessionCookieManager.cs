@@ -23,24 +23,40 @@ internal sealed class KnownSessionCookieManager : ICookieManager
         _known = known;
     }
 
-    public string? GetRequestCookie(HttpContext context, string key)
-    {
-        var header = context.Request.Headers.Cookie;
-        if (header.Count == 1 && header[0] is { } value
-            && TryFindSingleValue(value, key, out var start, out var length)
-            && _known.FindKnownCookie(value.AsSpan(start, length)) is { } known)
-        {
-            return known;
-        }
+    /// <summary>The ticket format whose remembered cookies this manager finds.</summary>
+    public SessionCache.CachingCookieTicketFormat Format => _known;
 
-        return _inner.GetRequestCookie(context, key);
-    }
+    public string? GetRequestCookie(HttpContext context, string key) =>
+        TryFindValue(context, key, out var value) && _known.FindKnownCookie(value) is { } known
+            ? known
+            : _inner.GetRequestCookie(context, key);
+
+    /// <summary>
+    /// The session-store key of the request's cookie <paramref name="key"/> when its value is one
+    /// <see cref="SessionCache.CachingCookieTicketFormat"/> already decrypted; null otherwise
+    /// (anything <see cref="GetRequestCookie"/> leaves to the inner manager included).
+    /// </summary>
+    public string? FindKnownSessionKey(HttpContext context, string key) =>
+        TryFindValue(context, key, out var value) ? _known.FindKnownSessionKey(value) : null;
 
     public void AppendResponseCookie(HttpContext context, string key, string? value, CookieOptions options) =>
         _inner.AppendResponseCookie(context, key, value, options);
 
     public void DeleteCookie(HttpContext context, string key, CookieOptions options) =>
         _inner.DeleteCookie(context, key, options);
+
+    private static bool TryFindValue(HttpContext context, string key, out ReadOnlySpan<char> value)
+    {
+        var header = context.Request.Headers.Cookie;
+        if (header.Count == 1 && header[0] is { } text && TryFindSingleValue(text, key, out var start, out var length))
+        {
+            value = text.AsSpan(start, length);
+            return true;
+        }
+
+        value = default;
+        return false;
+    }
 
     /// <summary>
     /// Finds <paramref name="name"/>'s value in a well-formed <c>Cookie</c> header (RFC 6265 §4.2.1:

@@ -16,10 +16,13 @@ namespace OpenBff.SessionCache;
 /// </summary>
 internal sealed class CachingCookieTicketFormat : ISecureDataFormat<AuthenticationTicket>
 {
+    /// <summary>The claim ASP.NET Core's cookie handler puts the session-store key in (the cookie's only claim).</summary>
+    public const string SessionIdClaim = "Microsoft.AspNetCore.Authentication.Cookies-SessionId";
+
     private readonly ISecureDataFormat<AuthenticationTicket> _inner;
     private readonly TimeProvider _time;
     private readonly SessionCacheOptions _options;
-    private readonly ClockCache<AuthenticationTicket> _entries;
+    private readonly ClockCache<Known> _entries;
     private readonly Action<string>? _refused;
 
     public CachingCookieTicketFormat(ISecureDataFormat<AuthenticationTicket> inner, TimeProvider time, Action<string>? refused = null, SessionCacheOptions? options = null)
@@ -28,7 +31,7 @@ internal sealed class CachingCookieTicketFormat : ISecureDataFormat<Authenticati
         _inner = inner;
         _time = time;
         _refused = refused; // told of each cookie that did not decrypt (the lost-key-ring detector)
-        _entries = new ClockCache<AuthenticationTicket>(_options.CookieEntries, time, idleLifetime: null, _options.SweepInterval);
+        _entries = new ClockCache<Known>(_options.CookieEntries, time, idleLifetime: null, _options.SweepInterval);
     }
 
     public string Protect(AuthenticationTicket data) => _inner.Protect(data);
@@ -46,13 +49,14 @@ internal sealed class CachingCookieTicketFormat : ISecureDataFormat<Authenticati
 
         if (_entries.TryGet(protectedText, out var known))
         {
-            return known; // shared: the cookie handler only reads the session key from it
+            return known.Ticket; // shared: the cookie handler only reads the session key from it
         }
 
         var ticket = _inner.Unprotect(protectedText);
         if (ticket is not null)
         {
-            _entries.Set(protectedText, ReadOnlyTicket.Copy(ticket), _time.GetUtcNow() + _options.CookieLifetime);
+            var sessionKey = ticket.Principal.Claims.FirstOrDefault(static c => c.Type.Equals(SessionIdClaim, StringComparison.Ordinal))?.Value;
+            _entries.Set(protectedText, new Known(ReadOnlyTicket.Copy(ticket), sessionKey), _time.GetUtcNow() + _options.CookieLifetime);
         }
         else
         {
@@ -69,6 +73,16 @@ internal sealed class CachingCookieTicketFormat : ISecureDataFormat<Authenticati
     public string? FindKnownCookie(ReadOnlySpan<char> cookie) =>
         _entries.TryGet(cookie, out var text, out _) ? text : null;
 
+    /// <summary>
+    /// The session-store key the remembered cookie equal to <paramref name="cookie"/> holds (the first
+    /// session-id claim, as the cookie handler reads it); null when the cookie is not remembered (or
+    /// expired) or holds no key.
+    /// </summary>
+    public string? FindKnownSessionKey(ReadOnlySpan<char> cookie) =>
+        _entries.TryGet(cookie, out _, out var known) ? known.SessionKey : null;
+
     /// <summary>How many cookies are remembered now (ended ones included until the next sweep).</summary>
     internal int Count => _entries.Count;
+
+    private sealed record Known(AuthenticationTicket Ticket, string? SessionKey);
 }

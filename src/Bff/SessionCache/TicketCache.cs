@@ -34,10 +34,16 @@ internal sealed class TicketCache
     /// by every reader, its properties refuse any change, and it holds neither the ID token nor the
     /// refresh token (a logout and a refresh read the session from the store).
     /// </summary>
-    public AuthenticationTicket? Get(string key, byte[] protectedTicket) =>
+    public AuthenticationTicket? Get(string key, byte[] protectedTicket) => GetShared(key, protectedTicket)?.Ticket;
+
+    /// <summary>
+    /// As <see cref="Get"/>, with what the session authenticates to, made once per cached ticket
+    /// (<see cref="SharedSession"/>): the hot path's read.
+    /// </summary>
+    public SharedSession? GetShared(string key, byte[] protectedTicket) =>
         _cache.TryGet(key, out var entry)
         && (ReferenceEquals(entry.Protected, protectedTicket) || entry.Protected.AsSpan().SequenceEqual(protectedTicket))
-            ? entry.Ticket
+            ? entry.Session
             : null;
 
     /// <summary>
@@ -47,11 +53,11 @@ internal sealed class TicketCache
     public AuthenticationTicket Set(string key, byte[] protectedTicket, AuthenticationTicket ticket)
     {
         var shared = ReadOnlyTicket.Copy(ticket, NotShared);
-        _cache.Set(key, new Entry(protectedTicket, shared));
+        _cache.Set(key, new Entry(protectedTicket, new SharedSession(shared)));
         return shared;
     }
 
     public void Remove(string key) => _cache.Remove(key);
 
-    private sealed record Entry(byte[] Protected, AuthenticationTicket Ticket);
+    private sealed record Entry(byte[] Protected, SharedSession Session);
 }

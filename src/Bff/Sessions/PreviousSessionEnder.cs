@@ -18,9 +18,6 @@ namespace OpenBff.Sessions;
 /// </summary>
 internal sealed class PreviousSessionEnder
 {
-    /// <summary>The claim ASP.NET Core's cookie handler puts the session-store key in.</summary>
-    private const string SessionIdClaim = "Microsoft.AspNetCore.Authentication.Cookies-SessionId";
-
     private readonly SessionTerminator _terminator;
     private readonly IOptionsMonitor<CookieAuthenticationOptions> _cookies;
     private readonly Diagnostics.BffInstruments _metrics;
@@ -84,6 +81,6 @@ internal sealed class PreviousSessionEnder
             return null;
         }
 
-        return options.TicketDataFormat.Unprotect(value)?.Principal.FindFirst(SessionIdClaim)?.Value;
+        return options.TicketDataFormat.Unprotect(value)?.Principal.FindFirst(SessionCache.CachingCookieTicketFormat.SessionIdClaim)?.Value;
     }
 }

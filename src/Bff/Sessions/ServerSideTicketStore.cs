@@ -35,6 +35,7 @@ internal sealed class ServerSideTicketStore : ITicketStore
     private readonly SessionStoreOutage _outage;
     private readonly Events.BffEventRaiser _events;
     private readonly RealTime.RealTimeConnections _connections;
+    private readonly AuthenticationServiceShape _authentication;
 
     public ServerSideTicketStore(
         IUserSessionStore store,
@@ -46,6 +47,7 @@ internal sealed class ServerSideTicketStore : ITicketStore
         SessionStoreOutage outage,
         Events.BffEventRaiser events,
         RealTime.RealTimeConnections connections,
+        AuthenticationServiceShape authentication,
         Core.BffDataProtection dataProtection,
         TimeProvider time,
         IOptionsMonitor<BffOptions> options,
@@ -60,6 +62,7 @@ internal sealed class ServerSideTicketStore : ITicketStore
         _outage = outage;
         _events = events;
         _connections = connections;
+        _authentication = authentication;
         _protector = dataProtection.Provider.CreateProtector(PurposeName, "v1");
         _time = time;
         _options = options;
@@ -242,8 +245,22 @@ internal sealed class ServerSideTicketStore : ITicketStore
     public Task<AuthenticationTicket?> RetrieveAsync(string key, CancellationToken cancellationToken) =>
         RetrieveAsync(key, null!, cancellationToken);
 
+    /// <summary>
+    /// The cookie handler's read. Its requests share the session's cached ticket, principal
+    /// included, except when the host registered a claims transformation: ASP.NET Core hands the
+    /// principal to it, and a transformation may change it (its documentation's example adds an
+    /// identity), so each request then gets its own copy of the principal, as it would without the
+    /// cache, and nothing one request's transformation added is seen by the next.
+    /// </summary>
     public Task<AuthenticationTicket?> RetrieveAsync(string key, HttpContext httpContext, CancellationToken cancellationToken) =>
-        RetrieveAsync(key, fromStore: false, cancellationToken);
+        httpContext?.RequestServices is { } services && _authentication.TransformsClaims(services)
+            ? RetrieveWithOwnPrincipalAsync(key, cancellationToken)
+            : RetrieveAsync(key, fromStore: false, cancellationToken);
+
+    private async Task<AuthenticationTicket?> RetrieveWithOwnPrincipalAsync(string key, CancellationToken cancellationToken) =>
+        await RetrieveAsync(key, fromStore: false, cancellationToken) is { } ticket
+            ? new AuthenticationTicket(ticket.Principal.Clone(), ticket.Properties, ticket.AuthenticationScheme)
+            : null;
 
     /// <summary>
     /// Reads a session's ticket as the store holds it now (never from an in-memory copy), whole (with
@@ -251,6 +268,23 @@ internal sealed class ServerSideTicketStore : ITicketStore
     /// </summary>
     public Task<AuthenticationTicket?> RetrieveFromStoreAsync(string key, CancellationToken cancellationToken) =>
         RetrieveAsync(key, fromStore: true, cancellationToken);
+
+    /// <summary>
+    /// The hot path's read (<c>BffSessionAuthenticator</c>): the shared session
+    /// when the store holds, now, exactly the bytes its cached ticket was decrypted from. Null for
+    /// anything else (no session, an expired one, a newer version kept unsaved, a ticket not
+    /// decrypted yet), which the cookie handler then reads through <see cref="RetrieveAsync(string, HttpContext, CancellationToken)"/>
+    /// as before: ending an expired session, decrypting, filling the cache.
+    /// </summary>
+    public async ValueTask<SessionCache.SharedSession?> GetSharedAsync(string key, CancellationToken cancellationToken)
+    {
+        var session = await _store.GetAsync(key, cancellationToken);
+        return session is null
+            || (session.Expires is { } expires && expires <= _time.GetUtcNow())
+            || _unsaved.TryGet(key, out _)
+                ? null
+                : _cache.GetShared(key, session.Ticket);
+    }
 
     /// <summary>
     /// Reads a session's ticket. <paramref name="fromStore"/>: bypass a store's in-memory copies

@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Authentication;
+
+namespace OpenBff.SessionCache;
+
+/// <summary>
+/// A session in use as <see cref="TicketCache"/> shares it: its read-only ticket, the result the
+/// session cookie's scheme authenticates to (one per cached ticket instead of new wrappers per
+/// request), and the ticket's times, parsed once (its properties hold them as strings and never change).
+/// </summary>
+internal sealed class SharedSession
+{
+    public SharedSession(AuthenticationTicket ticket)
+    {
+        Ticket = ticket;
+        Result = AuthenticateResult.Success(new AuthenticationTicket(ticket.Principal, ticket.Properties, BffDefaults.CookieScheme));
+        IssuedUtc = ticket.Properties.IssuedUtc;
+        ExpiresUtc = ticket.Properties.ExpiresUtc;
+        AllowRefresh = ticket.Properties.AllowRefresh;
+    }
+
+    /// <summary>The shared ticket: its properties refuse any change; no ID or refresh token.</summary>
+    public AuthenticationTicket Ticket { get; }
+
+    /// <summary>What ASP.NET Core's cookie handler returns for this ticket when it raises no event that changes it.</summary>
+    public AuthenticateResult Result { get; }
+
+    public DateTimeOffset? IssuedUtc { get; }
+
+    public DateTimeOffset? ExpiresUtc { get; }
+
+    public bool? AllowRefresh { get; }
+}
