@@ -77,6 +77,7 @@ public static class BffServiceCollectionExtensions
 
         // Upgraded connections (WebSockets) by session: closed when their session ends, here or on another instance.
         services.TryAddSingleton<OpenBff.RealTime.RealTimeConnections>();
+        services.TryAddSingleton<OpenBff.Sessions.ISessionConnections>(static provider => provider.GetRequiredService<OpenBff.RealTime.RealTimeConnections>());
         services.TryAddSingleton<OpenBff.RealTime.RealTimeSessionCheck>();
         services.AddHostedService<OpenBff.RealTime.RealTimeExpirySweep>();
         services.AddHostedService<OpenBff.RealTime.RedisRealTimeListener>();

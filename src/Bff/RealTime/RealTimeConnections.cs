@@ -10,7 +10,7 @@ namespace OpenBff.RealTime;
 /// session cannot hold more than <c>Bff:RealTime:MaxConnectionsPerSession</c> open. Only upgrade
 /// requests register; ordinary requests never touch it.
 /// </summary>
-internal sealed class RealTimeConnections
+internal sealed class RealTimeConnections : Sessions.ISessionConnections
 {
     private readonly ConcurrentDictionary<string, SessionConnections> _sessions = new(StringComparer.Ordinal);
     private readonly ILogger<RealTimeConnections> _logger;

@@ -34,7 +34,7 @@ internal sealed class ServerSideTicketStore : ITicketStore
     private readonly UnsavedSessions _unsaved;
     private readonly SessionStoreOutage _outage;
     private readonly Events.BffEventRaiser _events;
-    private readonly RealTime.RealTimeConnections _connections;
+    private readonly ISessionConnections _connections;
     private readonly AuthenticationServiceShape _authentication;
 
     public ServerSideTicketStore(
@@ -46,7 +46,7 @@ internal sealed class ServerSideTicketStore : ITicketStore
         UnsavedSessions unsaved,
         SessionStoreOutage outage,
         Events.BffEventRaiser events,
-        RealTime.RealTimeConnections connections,
+        ISessionConnections connections,
         AuthenticationServiceShape authentication,
         Core.BffDataProtection dataProtection,
         TimeProvider time,
