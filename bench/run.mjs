@@ -32,6 +32,7 @@ const startedAt = performance.now();
 const resultsDir = join(benchDir, 'results');
 const watchdogMinutes = 15;
 const maxWarmupSec = 15;
+const maxFullWarmupSec = 8;
 const noisyPct = 10; // a measured interval in which other processes used more of the machine is flagged
 
 const help = `npm run bench [-- options]
@@ -40,8 +41,9 @@ const help = `npm run bench [-- options]
                            Redis when redis-server is on PATH)
   --duration SEC           measured wrk interval per target and round (default 10)
   --warmup SEC             first-round warm-up at 4 connections: at least this long (default 3), then
-                           until the proxy's JIT is done (at most 15 s), then 2 s at full
-                           concurrency; 1 s at full concurrency before later rounds
+                           until the proxy's JIT is done (at most 15 s), then at full concurrency
+                           until it is done again (at least 2 s, at most 8 s); 1 s at full
+                           concurrency before later rounds
   --rounds N               rounds over all targets, in alternating order (default 2)
   --threads N              wrk threads (default 2)
   --connections N          wrk connections (default 32)
@@ -241,9 +243,12 @@ async function stats(target) {
 /**
  * Warm-up. First round: wrk at 4 connections in 1-second steps for at least `minSec`, then until
  * the JIT's background compiler (the proxy's '.NET Tiered Com' thread) used less than 50 ms in the
- * last step, or `maxSec`; then 2 s at full concurrency. At 32 connections the 2 cores are
- * saturated by wrk, the upstream and the proxy, and tier-1 compilation then takes 15 s or more;
- * at 4 it is done in about 10 s. Later rounds: 1 s at full concurrency.
+ * last step, or `maxSec`; then at full concurrency in 1-second steps, at least 2, until a step
+ * costs the compiler under 50 ms again (at most `maxFullWarmupSec`): full concurrency reaches code
+ * the 4-connection run did not make hot (lock contention paths, more thread-pool workers), and a
+ * measured interval that still compiled cost the BFF 20 µs a request in one run. At 32 connections
+ * the 2 cores are saturated by wrk, the upstream and the proxy, and tier-1 compilation then takes
+ * 15 s or more; at 4 it is done in about 10 s. Later rounds: 1 s at full concurrency.
  */
 async function warmUp(target, url, headers, o, round) {
   let seconds = 0;
@@ -256,9 +261,18 @@ async function warmUp(target, url, headers, o, round) {
       if (seconds >= o.warmupSec && !(jitMs >= 50)) break;
     }
   }
-  const last = round === 1 ? 2 : 1;
-  await wrk(url, { threads: o.threads, connections: o.connections, durationSec: last, headers });
-  return seconds + last;
+  if (round !== 1) {
+    await wrk(url, { threads: o.threads, connections: o.connections, durationSec: 1, headers });
+    return seconds + 1;
+  }
+  for (let full = 1; full <= maxFullWarmupSec; full++) {
+    const before = threadTicks(target.child.pid, '.NET Tiered Com');
+    await wrk(url, { threads: o.threads, connections: o.connections, durationSec: 1, headers });
+    seconds += 1;
+    const jitMs = ticksToMs(threadTicks(target.child.pid, '.NET Tiered Com') - before);
+    if (full >= 2 && !(jitMs >= 50)) break;
+  }
+  return seconds;
 }
 
 /** Up to `maxSec` seconds: waits while other processes use more than `noisyPct` % of the machine. */
@@ -411,7 +425,7 @@ function evaluateTargets(run) {
   const floor = run.throughput.find((t) => t.kind === 'yarp');
   const targets = [];
   const by = (store) => run.throughput.find((t) => t.store === store && !t.experiment);
-  for (const [store, minRatio, checkP99] of [['Memory', 0.9, true], ['Sqlite', 0.9, true], ['Redis', 0.8, false]]) {
+  for (const [store, minRatio, checkP99] of [['Memory', 0.9, true], ['Sqlite', 0.9, true], ['Redis', 0.85, true]]) {
     const t = by(store);
     const name = `proxied GET, ${store} store: ≥ ${minRatio.toFixed(2)}× bare YARP requests/s`;
     if (!t || t.unavailable) {

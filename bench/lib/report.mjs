@@ -110,7 +110,7 @@ Commit \`${run.commit}\`. Total duration of \`npm run bench\`: **${fmt.sec(run.d
 
 Machine: ${m.nproc} cores (${m.cpu}), ${m.memory}, ${m.os}; .NET SDK ${m.dotnet}, Node.js ${m.node}, ${m.wrk}${m.redis ? `, ${m.redis}` : ''}.
 
-Settings: \`wrk -t${s.threads} -c${s.connections} -d${s.durationSec}s --latency\` after a warm-up (first round: at 4 connections until the proxy's JIT is done, at least ${s.warmupSec} s, at most 15 s, then 2 s at full concurrency; later rounds: 1 s), ${s.rounds} rounds in alternating order, headers \`Cookie: __Host-bff=…\` and \`X-CSRF: 1\` on every target. GET \`/api/data\` → upstream 1 KB JSON. Server GC, Release build, every process on loopback.
+Settings: \`wrk -t${s.threads} -c${s.connections} -d${s.durationSec}s --latency\` after a warm-up (first round: at 4 connections until the proxy's JIT is done, at least ${s.warmupSec} s, at most 15 s, then at full concurrency for at least 2 s until the JIT is done again, at most 8 s; later rounds: 1 s), ${s.rounds} rounds in alternating order, headers \`Cookie: __Host-bff=…\` and \`X-CSRF: 1\` on every target. GET \`/api/data\` → upstream 1 KB JSON. Server GC, Release build, every process on loopback.
 
 ## Proxied GET at ${s.connections} connections
 
