@@ -18,6 +18,7 @@ public static class Program
           micro      BenchmarkDotNet micro-benchmarks of the per-request hot path (--filter '*')
           finalizers what each step of the session read leaves to the finalizer thread
           allocations what the per-request pipeline allocates, by type (sampled)
+          misses     a request whose session is in no cache: µs, bytes, by type and by step [SESSIONS] [ENTRIES]
         Hosts take the usual ASP.NET Core arguments (--urls http://127.0.0.1:0, --Key=value ...).
         """;
 
@@ -39,6 +40,7 @@ public static class Program
             "micro" => MicroBenchmarks.Run(rest),
             "finalizers" => await FinalizerProbe.RunAsync(),
             "allocations" => await AllocationProbe.RunAsync(),
+            "misses" => await MissPathProbe.RunAsync(rest),
             _ => Fail($"Unknown role '{args[0]}'.\n{Usage}"),
         };
     }

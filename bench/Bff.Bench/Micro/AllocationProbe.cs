@@ -46,23 +46,30 @@ internal static class AllocationProbe
         }
 
         var perRequest = (GC.GetTotalAllocatedBytes(precise: true) - before) / (double)Calls;
-        var sampled = listener.Bytes.Values.Sum();
         Console.WriteLine($"\n{name}: {perRequest:N0} B per request ({listener.Events:N0} samples)");
-        Console.WriteLine($"{"type",-90} {"B/request",10} {"share",7}");
-        foreach (var (type, bytes) in listener.Bytes.OrderByDescending(kv => kv.Value).Take(30))
-        {
-            var share = bytes / (double)sampled;
-            Console.WriteLine($"{Shorten(type),-90} {share * perRequest,10:N0} {share,7:P1}");
-        }
+        listener.Print(perRequest, top: 30);
     }
 
     private static string Shorten(string type) => type.Length <= 90 ? type : type[..87] + "...";
 
-    private sealed class AllocationListener : EventListener
+    /// <summary>The runtime's allocation sampling (GCAllocationTick: about one event every 100 KB, naming the type that crossed the mark).</summary>
+    internal sealed class AllocationListener : EventListener
     {
         public ConcurrentDictionary<string, long> Bytes { get; } = new();
 
         public int Events;
+
+        /// <summary>The sampled types' shares of <paramref name="perRequest"/> bytes, largest first.</summary>
+        public void Print(double perRequest, int top)
+        {
+            var sampled = Bytes.Values.Sum();
+            Console.WriteLine($"{"type",-90} {"B/request",10} {"share",7}");
+            foreach (var (type, bytes) in Bytes.OrderByDescending(kv => kv.Value).Take(top))
+            {
+                var share = bytes / (double)sampled;
+                Console.WriteLine($"{Shorten(type),-90} {share * perRequest,10:N0} {share,7:P1}");
+            }
+        }
 
         protected override void OnEventSourceCreated(EventSource source)
         {

@@ -47,7 +47,7 @@ internal sealed class BffFixture : IAsyncDisposable
 
     public string SessionKey { get; private set; } = string.Empty;
 
-    public static async Task<BffFixture> CreateAsync(string store, (int Access, int Id, int Refresh) tokens)
+    public static async Task<BffFixture> CreateAsync(string store, (int Access, int Id, int Refresh) tokens, string[]? extraArgs = null, Action<WebApplicationBuilder>? configure = null)
     {
         var data = Path.Combine(Path.GetTempPath(), $"bff-micro-{Guid.NewGuid():N}");
         Directory.CreateDirectory(data);
@@ -62,7 +62,8 @@ internal sealed class BffFixture : IAsyncDisposable
             $"--Bff:Session:Store={store}",
             $"--Bff:Spa:Path={Path.Combine(data, "spa")}",
             "--Logging:LogLevel:Default=Warning",
-        ]);
+            .. extraArgs ?? [],
+        ], configure);
         var fixture = new BffFixture(app, data);
         await fixture.SignInAsync(tokens);
         return fixture;
@@ -89,12 +90,12 @@ internal sealed class BffFixture : IAsyncDisposable
     }
 
     /// <summary>A ticket like the OpenID Connect handler gives the cookie handler after a dev-IdP login.</summary>
-    public static AuthenticationTicket NewTicket((int Access, int Id, int Refresh) tokens, DateTimeOffset now)
+    public static AuthenticationTicket NewTicket((int Access, int Id, int Refresh) tokens, DateTimeOffset now, string subject = "alice")
     {
         const string issuer = "http://127.0.0.1:5001/";
         var identity = new ClaimsIdentity(
             [
-                new Claim("sub", "alice", ClaimValueTypes.String, issuer),
+                new Claim("sub", subject, ClaimValueTypes.String, issuer),
                 new Claim("name", "Alice Smith", ClaimValueTypes.String, issuer),
                 new Claim("preferred_username", "alice", ClaimValueTypes.String, issuer),
                 new Claim("email", "alice@example.com", ClaimValueTypes.String, issuer),
@@ -132,15 +133,24 @@ internal sealed class BffFixture : IAsyncDisposable
         }
     }
 
-    private async Task SignInAsync((int Access, int Id, int Refresh) tokens)
+    /// <summary>
+    /// Signs in one more session through the real cookie handler and ticket store (a ticket like
+    /// <see cref="NewTicket"/>'s, its own <c>sub</c> so no per-user limit applies); answers its
+    /// <c>Cookie</c> header.
+    /// </summary>
+    public async Task<string> SignInAnotherAsync((int Access, int Id, int Refresh) tokens, string subject)
     {
         await using var scope = Services.CreateAsyncScope();
         var context = NewRequest(scope.ServiceProvider, cookieHeader: null);
         context.Request.Scheme = "https";
-        var ticket = NewTicket(tokens, DateTimeOffset.UtcNow);
+        var ticket = NewTicket(tokens, DateTimeOffset.UtcNow, subject);
         await context.SignInAsync(BffDefaults.CookieScheme, ticket.Principal, ticket.Properties);
-        var setCookie = context.Response.Headers.SetCookie.ToString();
-        var pair = setCookie.Split(';')[0];
+        return context.Response.Headers.SetCookie.ToString().Split(';')[0];
+    }
+
+    private async Task SignInAsync((int Access, int Id, int Refresh) tokens)
+    {
+        var pair = await SignInAnotherAsync(tokens, "alice");
         var eq = pair.IndexOf('=', StringComparison.Ordinal);
         CookieName = pair[..eq];
         CookieValue = pair[(eq + 1)..];
@@ -152,10 +162,28 @@ internal sealed class BffFixture : IAsyncDisposable
             ?? throw new InvalidOperationException($"The signed-in cookie does not authenticate: {result.Failure?.Message ?? "no result"}");
     }
 
+    /// <summary>Random base64url of <paramref name="chars"/> characters (one fewer when that length cannot be base64url), canonical as a JWT's segments are.</summary>
     private static string RandomBase64Url(int chars)
     {
         var bytes = RandomNumberGenerator.GetBytes((chars * 3 / 4) + 3);
-        return Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_')[..chars];
+        return Canonical(Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_')[..chars]);
+    }
+
+    /// <summary>
+    /// <paramref name="segment"/> with its unused trailing bits zero (as every encoder writes them:
+    /// the session store keeps such a JWT as bytes, any other as text), one character shorter when
+    /// its length leaves one character over.
+    /// </summary>
+    private static string Canonical(string segment)
+    {
+        const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        if (segment.Length % 4 == 1)
+        {
+            segment = segment[..^1];
+        }
+
+        var mask = (segment.Length % 4) switch { 2 => 0x30, 3 => 0x3C, _ => 0x3F };
+        return segment[..^1] + Alphabet[Alphabet.IndexOf(segment[^1], StringComparison.Ordinal) & mask];
     }
 
     private static string Base64Url(string json) =>
@@ -176,7 +204,7 @@ internal sealed class BffFixture : IAsyncDisposable
             encoded = Base64Url(payload + "\"}");
         }
 
-        return $"{header}.{encoded[..payloadChars]}.{signature}";
+        return $"{header}.{Canonical(encoded[..payloadChars])}.{signature}";
     }
 
     /// <summary>An encrypted JWT (JWE compact: header, encrypted key, IV, ciphertext, tag) of exactly <paramref name="length"/> characters.</summary>
@@ -187,6 +215,6 @@ internal sealed class BffFixture : IAsyncDisposable
         var iv = RandomBase64Url(22);
         var tag = RandomBase64Url(43);
         var ciphertext = RandomBase64Url(Math.Max(16, length - header.Length - key.Length - iv.Length - tag.Length - 4));
-        return $"{header}.{key}.{iv}.{ciphertext}.{tag}"[..length];
+        return $"{header}.{key}.{iv}.{ciphertext}.{tag}";
     }
 }

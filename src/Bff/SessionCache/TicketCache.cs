@@ -16,7 +16,7 @@ namespace OpenBff.SessionCache;
 internal sealed class TicketCache
 {
     /// <summary>Tokens only a logout or a refresh needs, which read the session from the store: 1–3 KB per session in use saved.</summary>
-    private static readonly string[] NotShared = [Core.TokenNames.IdTokenItem, Core.TokenNames.RefreshTokenItem];
+    internal static readonly string[] NotShared = [Core.TokenNames.IdTokenItem, Core.TokenNames.RefreshTokenItem];
 
     private readonly ClockCache<Entry> _cache;
 

@@ -325,7 +325,8 @@ internal sealed class ServerSideTicketStore : ITicketStore
         var ticket = fromStore ? null : _cache.Get(key, session.Ticket);
         if (ticket is null)
         {
-            ticket = Unprotect(session);
+            // A shared read decodes only what the shared copy keeps (no ID or refresh token).
+            ticket = fromStore ? Unprotect(session) : Unprotect(session, SessionCache.TicketCache.NotShared);
             if (ticket is null)
             {
                 return null;
@@ -343,11 +344,14 @@ internal sealed class ServerSideTicketStore : ITicketStore
     }
 
     /// <summary>Decrypts a stored session's ticket; null when it was written with keys this instance does not have.</summary>
-    public AuthenticationTicket? Unprotect(UserSession session)
+    public AuthenticationTicket? Unprotect(UserSession session) => Unprotect(session, []);
+
+    /// <summary>As <see cref="Unprotect(UserSession)"/>, without the properties' items named in <paramref name="leaveOut"/>.</summary>
+    private AuthenticationTicket? Unprotect(UserSession session, ReadOnlySpan<string> leaveOut)
     {
         try
         {
-            var ticket = SessionTicketFormat.Deserialize(_protector.Unprotect(session.Ticket), _serializer);
+            var ticket = SessionTicketFormat.Deserialize(_protector.Unprotect(session.Ticket), _serializer, leaveOut);
             if (ticket is null)
             {
                 BffLog.SessionUnreadable(_logger);

@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Buffers.Text;
 using System.IO.Compression;
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.Authentication;
 
 namespace OpenBff.Sessions;
@@ -76,13 +78,23 @@ internal static class SessionTicketFormat
     /// Reads what <see cref="Serialize"/> wrote, or the plain <see cref="TicketSerializer"/> format;
     /// null when neither. <paramref name="serializer"/> reads the ticket itself: the BFF passes its
     /// <see cref="SessionCache.InterningTicketSerializer"/>, so tickets share claim types and issuers.
+    /// The properties' items named in <paramref name="leaveOut"/> are not in the ticket returned (a
+    /// token among them is not even decoded: the shared copy of a session in use needs neither its
+    /// ID nor its refresh token, about 80 % of the tokens' characters).
     /// </summary>
-    public static AuthenticationTicket? Deserialize(byte[] data, TicketSerializer? serializer = null)
+    /// <remarks>
+    /// A miss of the session caches pays this on every request (issue 17, item 2), so it allocates
+    /// only what the ticket keeps: the decompressed bytes are in a pooled buffer (cleared before it
+    /// goes back: they are the plaintext tokens), the ticket part is read from it in place, and each
+    /// JWT is encoded straight into its one string.
+    /// </remarks>
+    /// <exception cref="InvalidDataException">The data ends inside a token (or says a length it cannot hold).</exception>
+    public static AuthenticationTicket? Deserialize(byte[] data, TicketSerializer? serializer = null, params ReadOnlySpan<string> leaveOut)
     {
         serializer ??= TicketSerializer.Default;
         if (data.Length == 0 || data[0] != Marker)
         {
-            return serializer.Deserialize(data);
+            return Without(serializer.Deserialize(data), leaveOut);
         }
 
         var position = 1;
@@ -92,30 +104,136 @@ internal static class SessionTicketFormat
             return null;
         }
 
-        var uncompressed = new byte[length];
-        if (!BrotliDecoder.TryDecompress(data.AsSpan(position), uncompressed, out var written) || written != length)
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        try
         {
-            return null;
-        }
-
-        using var reader = new BinaryReader(new MemoryStream(uncompressed, writable: false), System.Text.Encoding.UTF8);
-        var ticket = serializer.Deserialize(reader.ReadBytes(reader.Read7BitEncodedInt()));
-        if (ticket is null)
-        {
-            return null;
-        }
-
-        var count = reader.Read7BitEncodedInt();
-        for (var i = 0; i < count; i++)
-        {
-            var item = reader.ReadString();
-            var segments = new string[reader.Read7BitEncodedInt()];
-            for (var s = 0; s < segments.Length; s++)
+            if (!BrotliDecoder.TryDecompress(data.AsSpan(position), buffer.AsSpan(0, length), out var written) || written != length)
             {
-                segments[s] = Base64Url.EncodeToString(reader.ReadBytes(reader.Read7BitEncodedInt()));
+                return null;
             }
 
-            ticket.Properties.Items[item] = string.Join('.', segments);
+            var read = 0;
+            var ticketLength = Read7BitEncodedInt(buffer, length, ref read);
+            if (ticketLength < 0 || ticketLength > length - read)
+            {
+                throw new InvalidDataException("The session ticket's length is out of range.");
+            }
+
+            AuthenticationTicket? ticket;
+            using (var reader = new BinaryReader(new MemoryStream(buffer, read, ticketLength, writable: false), System.Text.Encoding.UTF8))
+            {
+                ticket = serializer.Read(reader);
+            }
+
+            if (ticket is null)
+            {
+                return null;
+            }
+
+            read += ticketLength;
+            var count = Read7BitEncodedInt(buffer, length, ref read);
+            if (count < 0)
+            {
+                throw new InvalidDataException("The session ticket's token count is out of range.");
+            }
+
+            for (var i = 0; i < count; i++)
+            {
+                var item = ReadString(buffer, length, ref read);
+                var segments = Read7BitEncodedInt(buffer, length, ref read);
+                if (segments < 0)
+                {
+                    throw new InvalidDataException("A token's segment count is out of range.");
+                }
+
+                if (Contains(leaveOut, item))
+                {
+                    for (var s = 0; s < segments; s++)
+                    {
+                        _ = Span(buffer, length, ref read);
+                    }
+
+                    continue;
+                }
+
+                ticket.Properties.Items[item] = ReadJwt(buffer, length, ref read, segments);
+            }
+
+            return Without(ticket, leaveOut);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(buffer.AsSpan(0, length));
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>A JWT's <paramref name="count"/> segments, base64url-encoded into one string, joined by dots.</summary>
+    private static string ReadJwt(byte[] buffer, int length, ref int position, int count)
+    {
+        var start = position;
+        var chars = count - 1;
+        for (var s = 0; s < count; s++)
+        {
+            chars += Base64Url.GetEncodedLength(Span(buffer, length, ref position).Length);
+        }
+
+        return string.Create(chars, (buffer, start, count), static (destination, state) =>
+        {
+            var (buffer, position, count) = state;
+            for (var s = 0; s < count; s++)
+            {
+                if (s > 0)
+                {
+                    destination[0] = '.';
+                    destination = destination[1..];
+                }
+
+                var written = Base64Url.EncodeToChars(Span(buffer, buffer.Length, ref position), destination);
+                destination = destination[written..];
+            }
+        });
+    }
+
+    /// <summary>A length-prefixed run of bytes at <paramref name="position"/>, which moves past it.</summary>
+    private static ReadOnlySpan<byte> Span(byte[] buffer, int length, ref int position)
+    {
+        var size = Read7BitEncodedInt(buffer, length, ref position);
+        if (size < 0 || size > length - position)
+        {
+            throw new InvalidDataException("A token segment's length is out of range.");
+        }
+
+        var span = buffer.AsSpan(position, size);
+        position += size;
+        return span;
+    }
+
+    /// <summary>A string as <see cref="BinaryWriter.Write(string)"/> writes it (7-bit length, UTF-8).</summary>
+    private static string ReadString(byte[] buffer, int length, ref int position) =>
+        System.Text.Encoding.UTF8.GetString(Span(buffer, length, ref position));
+
+    private static bool Contains(ReadOnlySpan<string> names, string name)
+    {
+        foreach (var candidate in names)
+        {
+            if (string.Equals(candidate, name, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static AuthenticationTicket? Without(AuthenticationTicket? ticket, ReadOnlySpan<string> leaveOut)
+    {
+        if (ticket is not null)
+        {
+            foreach (var item in leaveOut)
+            {
+                ticket.Properties.Items.Remove(item);
+            }
         }
 
         return ticket;
@@ -168,12 +286,15 @@ internal static class SessionTicketFormat
         return count;
     }
 
-    private static int Read7BitEncodedInt(byte[] data, ref int position)
+    private static int Read7BitEncodedInt(byte[] data, ref int position) => Read7BitEncodedInt(data, data.Length, ref position);
+
+    /// <summary>A 7-bit encoded non-negative int within the first <paramref name="length"/> bytes; -1 when it is not there.</summary>
+    private static int Read7BitEncodedInt(byte[] data, int length, ref int position)
     {
         var result = 0;
         for (var shift = 0; shift < 35; shift += 7)
         {
-            if (position >= data.Length)
+            if (position >= length)
             {
                 return -1;
             }

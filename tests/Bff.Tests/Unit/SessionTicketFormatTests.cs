@@ -86,6 +86,19 @@ public sealed class SessionTicketFormatTests
         Assert.NotSame(first.Value, second.Value);
     }
 
+    [Fact]
+    public void Items_left_out_are_not_in_the_ticket_read_and_the_rest_reads_back()
+    {
+        var ticket = NewTicket(Jws);
+
+        var read = SessionTicketFormat.Deserialize(SessionTicketFormat.Serialize(ticket), null, ".Token.id_token", ".Token.refresh_token")!;
+
+        Assert.Equal(Jws, read.Properties.GetTokenValue("access_token"));
+        Assert.Null(read.Properties.GetTokenValue("id_token"));
+        Assert.Null(read.Properties.GetTokenValue("refresh_token"));
+        Assert.Equal("Bearer", read.Properties.GetTokenValue("token_type"));
+    }
+
     private static AuthenticationTicket NewTicket(string accessToken)
     {
         const string issuer = "http://127.0.0.1:5101/";
