@@ -80,6 +80,8 @@ const help = `npm run bench [-- options]
                            cycling through their cookies, bare YARP with the same script as the
                            floor, and the cache-miss path (store read + decrypt) per session.
                            Writes results/<ts>-scale.*
+  --cached-sessions N      with --scale: the BFF's Bff:Session:CachedSessions (default: the BFF's
+                           own, 10000)
   --websockets [N]         WebSockets instead (issue 18): N idle sockets (default 1000) through bare
                            YARP and through the BFF (Memory; one session each, with its Origin),
                            the managed heap and RSS per open socket, then the round trip of 32-byte
@@ -131,6 +133,7 @@ function parseOptions(argv) {
     soakRate: 5,
     sampleSec: 10,
     scale: null,
+    cachedSessions: null,
     websockets: 0,
     storeSize: null,
     peers: false,
@@ -192,6 +195,10 @@ function parseOptions(argv) {
       const list = argv[i + 1] && !argv[i + 1].startsWith('--') ? argv[++i].split(',').map((n) => Number(n.trim())) : defaultScaleCounts;
       if (!list.length || list.some((n) => !Number.isInteger(n) || n < 1 || n > 1_000_000)) throw new Error('--scale needs counts from 1 to 1000000, e.g. --scale 1,1000,10000');
       o.scale = [...new Set(list)].sort((a, b) => a - b);
+    } else if (arg === '--cached-sessions') {
+      const n = Number(argv[++i]);
+      if (!Number.isInteger(n) || n < 100 || n > 10_000_000) throw new Error('--cached-sessions needs a number from 100 to 10000000 (Bff:Session:CachedSessions)');
+      o.cachedSessions = n;
     } else if (arg === '--store-size') {
       const list = argv[i + 1] && !argv[i + 1].startsWith('--') ? argv[++i].split(',').map((n) => Number(n.trim())) : defaultStoreSizes;
       if (!list.length || list.some((n) => !Number.isInteger(n) || n < 10_000 || n > 10_000_000)) throw new Error('--store-size needs counts from 10000 to 10000000, e.g. --store-size 100000,1000000');
@@ -535,10 +542,10 @@ async function runScaleRun(o) {
   onCleanup(() => rmSync(tmp, { recursive: true, force: true }));
   const scale = await runScale(o, { tmp, stores, redisOnPath, say });
   const timestamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  const run = { timestamp, commit, machine: machine(), settings: { scale: o.scale, durationSec: o.durationSec, threads: o.threads, connections: o.connections }, ...scale };
+  const run = { timestamp, commit, machine: machine(), settings: { scale: o.scale, cachedSessions: o.cachedSessions, durationSec: o.durationSec, threads: o.threads, connections: o.connections }, ...scale };
   mkdirSync(resultsDir, { recursive: true });
   const base = join(resultsDir, `${timestamp.replace(/:/g, '-')}-scale`);
-  const report = `# Scale: proxied requests spread over many sessions (${timestamp}, ${commit})\n\n\`npm run bench -- --scale ${o.scale.join(',')}\` (wrk ${o.threads} threads, ${o.connections} connections, ${o.durationSec} s per count)\n\n${scaleMarkdown(scale)}`;
+  const report = `# Scale: proxied requests spread over many sessions (${timestamp}, ${commit})\n\n\`npm run bench -- --scale ${o.scale.join(',')}${o.cachedSessions ? ` --cached-sessions ${o.cachedSessions}` : ''}\` (wrk ${o.threads} threads, ${o.connections} connections, ${o.durationSec} s per count)\n\n${scaleMarkdown(scale)}`;
   writeFileSync(`${base}.md`, report);
   writeFileSync(`${base}.json`, `${JSON.stringify(run, null, 2)}\n`);
   console.log(`\n${scaleMarkdown(scale)}`);

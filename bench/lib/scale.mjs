@@ -105,7 +105,7 @@ export async function runScale(o, { tmp, stores, redisOnPath, say }) {
       continue;
     }
 
-    const args = bffArgs({ idpUrl, upstreamUrl, store, spaPath: tmp, redis: redis?.socket, dataPath: join(tmp, `bff-scale-${store}`), extra: ['--Logging:LogLevel:OpenBff=Warning'] });
+    const args = bffArgs({ idpUrl, upstreamUrl, store, spaPath: tmp, redis: redis?.socket, dataPath: join(tmp, `bff-scale-${store}`), extra: ['--Logging:LogLevel:OpenBff=Warning', ...(o.cachedSessions ? [`--Bff:Session:CachedSessions=${o.cachedSessions}`] : [])] });
     const { child } = await startBff(`bff-scale-${store.toLowerCase()}`, args, { optional: false });
     const jar = await login(child.url);
     const cookieHeader = `${cookieName}=${jar.get(cookieName)}`;
@@ -171,8 +171,8 @@ export function scaleMarkdown(scale) {
       `**${r.store} store** (bare YARP with the same cookies: ${fmt.int(r.yarpBefore.rps)} req/s before, ${fmt.int(r.yarpAfter.rps)} after)`,
       '',
       table(
-        ['sessions', 'req/s', '× bare YARP', 'p50', 'p99', 'CPU/req', 'alloc/req', 'miss path (store + decrypt)', 'other CPU', 'timeouts'],
-        r.rows.map((x) => [fmt.int(x.sessions), fmt.int(x.bff.rps), `${x.ratio.toFixed(2)}×`, fmt.ms(x.bff.p50Ms), fmt.ms(x.bff.p99Ms), fmt.us(x.bff.cpuUsPerRequest), fmt.bytes(x.bff.allocPerRequest), fmt.us(x.missUs), `${x.bff.foreignCpuPct.toFixed(0)} %`, fmt.int(x.bff.socketErrors ?? 0)]),
+        ['sessions', 'req/s', '× bare YARP', 'p50', 'p99', 'CPU/req', 'alloc/req', 'miss path (store + decrypt)', 'BFF working set', 'other CPU', 'timeouts'],
+        r.rows.map((x) => [fmt.int(x.sessions), fmt.int(x.bff.rps), `${x.ratio.toFixed(2)}×`, fmt.ms(x.bff.p50Ms), fmt.ms(x.bff.p99Ms), fmt.us(x.bff.cpuUsPerRequest), fmt.bytes(x.bff.allocPerRequest), fmt.us(x.missUs), fmt.bytes(x.bff.workingSetBytes), `${x.bff.foreignCpuPct.toFixed(0)} %`, fmt.int(x.bff.socketErrors ?? 0)]),
       ),
       '',
     );

@@ -86,7 +86,8 @@ public static class BffServiceCollectionExtensions
         services.TryAddSingleton<ServerSideTicketStore>();
         services.TryAddSingleton<UnsavedSessions>();
         services.AddHostedService<UnsavedSessionWriter>();
-        services.TryAddSingleton<OpenBff.SessionCache.SessionCacheOptions>(); // every session-cache bound, in one place
+        services.TryAddSingleton(static s => // every session-cache bound, in one place
+            OpenBff.SessionCache.SessionCacheOptions.For(s.GetRequiredService<IOptions<OpenBff.BffOptions>>().Value.Session));
         services.TryAddSingleton<OpenBff.SessionCache.TicketCache>();
         services.TryAddSingleton<OpenBff.SessionCache.InterningTicketSerializer>();
         services.TryAddSingleton<TokenEndpointClient>();

@@ -230,6 +230,11 @@ internal sealed class BffOptionsValidator : IValidateOptions<BffOptions>
             failures.Add($"Bff:Session:RedisOutageLifetime ({session.RedisOutageLifetime}) must be between 00:00:00 (every session answers 503 while Redis is down) and 01:00:00; default 00:05:00.");
         }
 
+        if (session.CachedSessions is < 100 or > 10_000_000)
+        {
+            failures.Add($"Bff:Session:CachedSessions ({session.CachedSessions}) must be between 100 and 10000000; default 10000. Set it to about the number of sessions in use at once on one instance (each costs 5–7 KB of memory).");
+        }
+
         if (session.CleanupInterval < TimeSpan.Zero)
         {
             failures.Add("Bff:Session:CleanupInterval must not be negative (00:00:00 turns the cleanup off).");

@@ -12,7 +12,7 @@ namespace OpenBff.SessionCache;
 internal sealed class SessionCacheOptions
 {
     /// <summary>Session cookies remembered with what they decrypted to.</summary>
-    public int CookieEntries { get; init; } = 10_000;
+    public int CookieEntries { get; init; } = BffSessionOptions.DefaultCachedSessions;
 
     /// <summary>How long a remembered cookie skips data protection: a revoked data-protection key stops being honoured within it.</summary>
     public TimeSpan CookieLifetime { get; init; } = TimeSpan.FromMinutes(5);
@@ -24,13 +24,13 @@ internal sealed class SessionCacheOptions
     public int MaxCookieLength { get; init; } = 4096;
 
     /// <summary>Decrypted tickets of sessions in use.</summary>
-    public int TicketEntries { get; init; } = 10_000;
+    public int TicketEntries { get; init; } = BffSessionOptions.DefaultCachedSessions;
 
     /// <summary>An unused decrypted ticket leaves after this long.</summary>
     public TimeSpan TicketIdleLifetime { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Sessions a store (SQLite, Redis) keeps in process memory after reading them.</summary>
-    public int StoreReadEntries { get; init; } = 10_000;
+    public int StoreReadEntries { get; init; } = BffSessionOptions.DefaultCachedSessions;
 
     /// <summary>An unused session leaves the store's read cache after this long.</summary>
     public TimeSpan StoreReadIdleLifetime { get; init; } = TimeSpan.FromMinutes(5);
@@ -40,4 +40,15 @@ internal sealed class SessionCacheOptions
 
     /// <summary>Longer strings are never shared.</summary>
     public int MaxInternedLength { get; init; } = 256;
+
+    /// <summary>
+    /// The bounds for <paramref name="session"/>: one entry per session in use in each of the three
+    /// session caches (cookie, ticket, store read), the rest at their defaults.
+    /// </summary>
+    public static SessionCacheOptions For(BffSessionOptions session) => new()
+    {
+        CookieEntries = session.CachedSessions,
+        TicketEntries = session.CachedSessions,
+        StoreReadEntries = session.CachedSessions,
+    };
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Bff.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Bff.Tests.Configuration;
 
@@ -42,11 +43,32 @@ public sealed class StartupValidationTests
     [InlineData("Bff:Session:AbsoluteTimeout", "00:30:00", "is shorter than Bff:Session:IdleTimeout")]
     [InlineData("Bff:Session:RedisLocalCacheLifetime", "-00:00:01", "Bff:Session:RedisLocalCacheLifetime (-00:00:01) must be between 00:00:00")]
     [InlineData("Bff:Session:RedisLocalCacheLifetime", "02:00:00", "Bff:Session:RedisLocalCacheLifetime (02:00:00) must be between 00:00:00")]
+    [InlineData("Bff:Session:CachedSessions", "99", "Bff:Session:CachedSessions (99) must be between 100 and 10000000")]
+    [InlineData("Bff:Session:CachedSessions", "10000001", "Bff:Session:CachedSessions (10000001) must be between 100 and 10000000")]
     [InlineData("Bff:RealTime:MaxConnectionsPerSession", "-1", "Bff:RealTime:MaxConnectionsPerSession must not be negative: it is -1")]
     public async Task Bad_configuration_stops_the_start_with_a_message_naming_the_key(string key, string? value, string expected)
     {
         var message = await StartupErrorAsync(s => s[key] = value);
         Assert.Contains(expected, message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bff_Session_CachedSessions_bounds_every_session_cache()
+    {
+        var settings = Valid();
+        settings["Bff:Session:CachedSessions"] = "120";
+        await using var app = TestBff.Build(settings, new CapturingLoggerProvider());
+
+        var bounds = app.Services.GetRequiredService<OpenBff.SessionCache.SessionCacheOptions>();
+        var tickets = app.Services.GetRequiredService<OpenBff.SessionCache.TicketCache>();
+        var ticket = new Microsoft.AspNetCore.Authentication.AuthenticationTicket(new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity([new System.Security.Claims.Claim("sub", "alice")], "test")), "cookie");
+        for (var i = 0; i < 200; i++)
+        {
+            tickets.Set($"s{i}", [1], ticket);
+        }
+
+        Assert.Equal((120, 120, 120), (bounds.CookieEntries, bounds.TicketEntries, bounds.StoreReadEntries));
+        Assert.Equal(120, tickets.Count);
     }
 
     [Fact]
