@@ -19,6 +19,7 @@ public static class Program
           finalizers what each step of the session read leaves to the finalizer thread
           allocations what the per-request pipeline allocates, by type (sampled)
           misses     a request whose session is in no cache: µs, bytes, by type and by step [SESSIONS] [ENTRIES]
+          gauge      a collection of the bff.sessions.active gauge, SQLite store at size: SESSIONS DIRECTORY
         Hosts take the usual ASP.NET Core arguments (--urls http://127.0.0.1:0, --Key=value ...).
         """;
 
@@ -41,6 +42,7 @@ public static class Program
             "finalizers" => await FinalizerProbe.RunAsync(),
             "allocations" => await AllocationProbe.RunAsync(),
             "misses" => await MissPathProbe.RunAsync(rest),
+            "gauge" => await GaugeProbe.RunAsync(rest),
             _ => Fail($"Unknown role '{args[0]}'.\n{Usage}"),
         };
     }

@@ -17,8 +17,8 @@ internal static partial class OperationsLog
     [LoggerMessage(5002, LogLevel.Information, "The OpenID Provider's discovery document at {Url} was loaded (issuer {Issuer}).")]
     public static partial void DiscoveryLoaded(ILogger logger, string? url, string? issuer);
 
-    [LoggerMessage(5003, LogLevel.Debug, "The active sessions could not be counted ({Error}); the gauge reports nothing this time.")]
-    public static partial void SessionCountFailed(ILogger logger, string error);
+    [LoggerMessage(5003, LogLevel.Debug, "The active sessions could not be counted ({Error}); the gauge keeps reporting the last count until it is {MaxAge} old, and counts again at a collection after the refresh interval.")]
+    public static partial void SessionCountFailed(ILogger logger, string error, TimeSpan maxAge);
 
     [LoggerMessage(5004, LogLevel.Warning, "GET {Path} is mapped (Development environment): it shows the claims and token metadata of the caller's session.")]
     public static partial void DiagnosticsEndpointMapped(ILogger logger, string path);

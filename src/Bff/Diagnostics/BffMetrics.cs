@@ -25,7 +25,7 @@ public static class BffMetrics
     /// <summary>Counter of proxied requests, recorded when the answer is complete; tags <see cref="RouteTag"/> and <see cref="StatusTag"/>.</summary>
     public const string ProxyRequests = "bff.proxy.requests";
 
-    /// <summary>Gauge of the sessions in the session store that have not expired (the store's count, shared by every instance using it).</summary>
+    /// <summary>Gauge of the sessions in the session store that have not expired (the store's count, shared by every instance using it; counted in the background at most every 30 s, so up to that much behind).</summary>
     public const string ActiveSessions = "bff.sessions.active";
 
     /// <summary>Tag: how an operation ended.</summary>

@@ -9,8 +9,9 @@ namespace OpenBff.Sessions;
 public interface ICountsSessions
 {
     /// <summary>
-    /// The number of sessions that have not expired at <paramref name="now"/>. Called from the
-    /// metrics collection, synchronously: one cheap query, never a scan of the sessions' data.
+    /// The number of sessions that have not expired at <paramref name="now"/>. Called on a
+    /// thread-pool thread, at most once at a time and about every 30 s while metrics are collected
+    /// (the gauge reports the last result): one query, never a scan of the sessions' data.
     /// </summary>
     long CountActiveSessions(DateTimeOffset now);
 }

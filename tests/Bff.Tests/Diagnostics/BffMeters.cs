@@ -2,6 +2,8 @@ using System.Diagnostics.Metrics;
 using Bff.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Time.Testing;
+using OpenBff.Sessions;
 
 namespace Bff.Tests.Diagnostics;
 
@@ -12,9 +14,13 @@ namespace Bff.Tests.Diagnostics;
 internal sealed class BffMeters : IDisposable
 {
     private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(10);
+    private readonly FakeTimeProvider _time;
+    private readonly ActiveSessionCounter _counter;
 
     public BffMeters(IServiceProvider services)
     {
+        _time = (FakeTimeProvider)services.GetRequiredService<TimeProvider>();
+        _counter = services.GetRequiredService<ActiveSessionCounter>();
         var factory = services.GetRequiredService<IMeterFactory>();
         Logins = new(factory, BffMetrics.MeterName, BffMetrics.Logins);
         Logouts = new(factory, BffMetrics.MeterName, BffMetrics.Logouts);
@@ -45,9 +51,17 @@ internal sealed class BffMeters : IDisposable
     public static long Sum(MetricCollector<long> counter, string name, object value) =>
         counter.GetMeasurementSnapshot().Where(m => m.Tags.TryGetValue(name, out var tag) && Equals(tag, value)).Sum(m => m.Value);
 
-    /// <summary>The gauge <c>bff.sessions.active</c>, observed now.</summary>
-    public long ActiveSessions()
+    /// <summary>
+    /// The gauge <c>bff.sessions.active</c> once it has counted the store as it is now: the BFF's
+    /// clock is moved on by the counter's refresh interval, so a collection starts a recount, and
+    /// the collection after it reports that count.
+    /// </summary>
+    public async Task<long> ActiveSessionsAsync()
     {
+        _time.Advance(ActiveSessionCounter.RefreshInterval);
+        Sessions.RecordObservableInstruments();
+        await _counter.Recounting.WaitAsync(WaitLimit);
+        Sessions.Clear();
         Sessions.RecordObservableInstruments();
         return Assert.IsType<CollectedMeasurement<long>>(Sessions.LastMeasurement).Value;
     }

@@ -25,11 +25,11 @@ public sealed class MetricsTests(IdpFixture env)
         await using var bff = await env.StartBffAsync();
         using var meters = new BffMeters(bff);
         using var browser = new TestBrowser();
-        Assert.Equal(0, meters.ActiveSessions());
+        Assert.Equal(0, await meters.ActiveSessionsAsync());
 
         await browser.LoginAsync(bff.Url);
         Assert.Equal(1, BffMeters.Sum(meters.Logins, BffMetrics.ResultTag, "success"));
-        Assert.Equal(1, meters.ActiveSessions());
+        Assert.Equal(1, await meters.ActiveSessionsAsync());
 
         Assert.Equal(HttpStatusCode.OK, (await browser.ApiAsync($"{bff.Url}/api/hello")).Status);
         Assert.Equal([("user", 200)], await meters.ProxiedAsync(1));
@@ -45,7 +45,7 @@ public sealed class MetricsTests(IdpFixture env)
         Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync($"{bff.Url}{claims.LogoutUrl}")).Status);
         var logout = Assert.Single(meters.Logouts.GetMeasurementSnapshot());
         Assert.Equal((1, "user"), (logout.Value, logout.Tags[BffMetrics.KindTag]));
-        Assert.Equal(0, meters.ActiveSessions());
+        Assert.Equal(0, await meters.ActiveSessionsAsync());
 
         Assert.Equal(0, BffMeters.Sum(meters.Logins, BffMetrics.ResultTag, "failure"));
         Assert.Equal(2, meters.ProxyRequests.GetMeasurementSnapshot().Count); // /bff/* calls are not proxied requests
@@ -64,7 +64,7 @@ public sealed class MetricsTests(IdpFixture env)
         Assert.Equal(2, BffMeters.Sum(meters.Logins, BffMetrics.ResultTag, "success"));
         var replaced = Assert.Single(meters.Logouts.GetMeasurementSnapshot());
         Assert.Equal((1, "replaced"), (replaced.Value, replaced.Tags[BffMetrics.KindTag]));
-        Assert.Equal(1, meters.ActiveSessions());
+        Assert.Equal(1, await meters.ActiveSessionsAsync());
     }
 
     [Fact]
@@ -82,7 +82,7 @@ public sealed class MetricsTests(IdpFixture env)
         var refresh = Assert.Single(meters.TokenRefreshes.GetMeasurementSnapshot());
         Assert.Equal((1, "rejected"), (refresh.Value, refresh.Tags[BffMetrics.ResultTag]));
         Assert.Equal([("user", 401)], await meters.ProxiedAsync(1));
-        Assert.Equal(0, meters.ActiveSessions());
+        Assert.Equal(0, await meters.ActiveSessionsAsync());
     }
 
     [Fact]
@@ -107,7 +107,7 @@ public sealed class MetricsTests(IdpFixture env)
         var refresh = Assert.Single(meters.TokenRefreshes.GetMeasurementSnapshot());
         Assert.Equal((1, "unavailable"), (refresh.Value, refresh.Tags[BffMetrics.ResultTag]));
         Assert.Equal([("user", 502)], await meters.ProxiedAsync(1));
-        Assert.Equal(1, meters.ActiveSessions()); // the session is kept
+        Assert.Equal(1, await meters.ActiveSessionsAsync()); // the session is kept
     }
 
     [Fact]
@@ -137,7 +137,7 @@ public sealed class MetricsTests(IdpFixture env)
         Assert.Equal(HttpStatusCode.BadRequest, response.Status);
         var login = Assert.Single(meters.Logins.GetMeasurementSnapshot());
         Assert.Equal((1, "failure"), (login.Value, login.Tags[BffMetrics.ResultTag]));
-        Assert.Equal(0, meters.ActiveSessions());
+        Assert.Equal(0, await meters.ActiveSessionsAsync());
     }
 
     [Fact]
@@ -159,7 +159,7 @@ public sealed class MetricsTests(IdpFixture env)
         Assert.Equal(HttpStatusCode.OK, response.Status);
         var logout = Assert.Single(meters.Logouts.GetMeasurementSnapshot());
         Assert.Equal((1, "backchannel"), (logout.Value, logout.Tags[BffMetrics.KindTag]));
-        Assert.Equal(0, meters.ActiveSessions());
+        Assert.Equal(0, await meters.ActiveSessionsAsync());
     }
 
     [Theory]
@@ -181,9 +181,9 @@ public sealed class MetricsTests(IdpFixture env)
 
         await alice.LoginAsync(bff.Url, "alice", "alice");
         await bob.LoginAsync(bff.Url, "bob", "bob");
-        Assert.Equal(2, meters.ActiveSessions());
+        Assert.Equal(2, await meters.ActiveSessionsAsync());
 
         bff.Time.Advance(TimeSpan.FromHours(8) + TimeSpan.FromMinutes(1)); // past the idle timeout; still stored
-        Assert.Equal(0, meters.ActiveSessions());
+        Assert.Equal(0, await meters.ActiveSessionsAsync());
     }
 }

@@ -26,7 +26,7 @@ public sealed class StoreCapabilityTests(IdpFixture env)
 
         await browser.LoginAsync(bff.Url);
         Assert.Equal(HttpStatusCode.OK, (await browser.ApiAsync($"{bff.Url}/bff/user")).Status);
-        Assert.Equal(1 + CustomStore.Marker, meters.ActiveSessions()); // the store's own count, not a guess
+        Assert.Equal(1 + CustomStore.Marker, await meters.ActiveSessionsAsync()); // the store's own count, not a guess
 
         store.Available = false;
         using var health = new TestBrowser();
