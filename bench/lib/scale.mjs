@@ -34,8 +34,12 @@ function setup(thread)
   threads = threads + 1
 end
 local i = 0
+-- args: the offset to start at (default 0) and the number of threads (default 2); thread k starts
+-- at offset + k * #cookies / threads, so the threads share out the list.
 function init(args)
-  i = math.floor((first or 0) * #cookies / 2)
+  local offset = tonumber(args[1]) or 0
+  local count = tonumber(args[2]) or 2
+  i = offset + math.floor((first or 0) * #cookies / count)
 end
 function request()
   i = i + 1
@@ -62,19 +66,22 @@ async function warmUpJit(child, url, script) {
 
 /**
  * wrk with the script: a warm-up, then `durationSec` measured; CPU per request from the process's
- * own counters. The warm-up lasts at least 2 s and until it sent `sessions` requests (at most
- * 60 s): every session used once before the measurement, so that caches large enough for all of
- * them are measured holding them (signing in does not fill the cookie cache) rather than on each
+ * own counters. The warm-up lasts at least 2 s and until every session was used once (at most
+ * 60 s; each 2-s run goes on where the last stopped), so that caches large enough for all of them
+ * are measured holding them (signing in does not fill the cookie cache) rather than on each
  * session's first request.
  */
 async function measure(url, script, o, label, say, sessions = 1) {
-  let sent = 0;
-  for (let seconds = 0; seconds < 60 && (seconds < 2 || sent < sessions); seconds += 2) {
-    sent += (await wrk(`${url}${apiPath}`, { threads: o.threads, connections: o.connections, durationSec: 2, script })).requests;
+  let offset = 0; // each thread's position past its own start
+  const share = Math.ceil(sessions / o.threads);
+  for (let seconds = 0; seconds < 60 && (seconds < 2 || offset < share); seconds += 2) {
+    const run = await wrk(`${url}${apiPath}`, { threads: o.threads, connections: o.connections, durationSec: 2, script, scriptArgs: [offset, o.threads] });
+    offset += Math.floor(run.requests / o.threads);
   }
+  if (offset < share) say(`  ${label}: the warm-up used ${fmt.int(offset * o.threads)} of ${fmt.int(sessions)} sessions in 60 s`);
   const before = await stats(url);
   const cpuBefore = cpuSnapshot(runningChildren().map((c) => c.pid));
-  const result = await wrk(`${url}${apiPath}`, { threads: o.threads, connections: o.connections, durationSec: o.durationSec, script });
+  const result = await wrk(`${url}${apiPath}`, { threads: o.threads, connections: o.connections, durationSec: o.durationSec, script, scriptArgs: [0, o.threads] });
   const cpu = cpuInterval(cpuBefore, cpuSnapshot(runningChildren().map((c) => c.pid)), result.wrkCpuSeconds);
   const after = await stats(url);
   if (result.non2xx > 0) {

@@ -46,11 +46,12 @@ export function parseWrk(output) {
 }
 
 /** One wrk run; bounded: killed if it has not finished `durationSec + 30` seconds after it started. */
-export async function wrk(url, { threads, connections, durationSec, headers = [], timeoutSec = 5, script }) {
+export async function wrk(url, { threads, connections, durationSec, headers = [], timeoutSec = 5, script, scriptArgs = [] }) {
   const args = [`-t${threads}`, `-c${connections}`, `-d${durationSec}s`, '--latency', '--timeout', `${timeoutSec}s`];
   for (const header of headers) args.push('-H', header);
   if (script) args.push('-s', script); // a Lua script (e.g. lib/scale.mjs's, cycling session cookies)
   args.push(url);
+  if (scriptArgs.length) args.push('--', ...scriptArgs.map(String)); // the script's init(args)
   // Through bash so that `times` reports wrk's own CPU time (the driver subtracts it when it
   // computes how much of the machine other processes used).
   // The trap passes a SIGTERM from the driver's clean-up on to wrk.
