@@ -76,6 +76,7 @@ public sealed class ActiveSessionCounterTests : IDisposable
         var observed = await Task.WhenAll(collections).WaitAsync(Quickly); // none waits for the held query
 
         Assert.All(observed, values => Assert.Equal([0L], values)); // the previous count meanwhile
+        await _store.WaitForQueriesAsync(2); // the recount runs on the thread pool: wait until it reached the store
         Assert.Equal(2, _store.Queries);
         _store.Release();
         await _counter.Recounting.WaitAsync(Quickly);
@@ -187,9 +188,22 @@ public sealed class ActiveSessionCounterTests : IDisposable
     {
         private readonly InMemoryUserSessionStore _inner = new();
         private readonly ManualResetEventSlim _open = new(initialState: true);
+        private readonly SemaphoreSlim _entered = new(0);
         private int _queries;
 
         public int Queries => Volatile.Read(ref _queries);
+
+        /// <summary>Waits until at least <paramref name="count"/> count queries have reached the store.</summary>
+        public async Task WaitForQueriesAsync(int count)
+        {
+            while (Queries < count)
+            {
+                if (!await _entered.WaitAsync(Quickly))
+                {
+                    throw new TimeoutException($"{count} count queries never reached the store ({Queries} did)");
+                }
+            }
+        }
 
         public bool Fail { get; set; }
 
@@ -200,6 +214,7 @@ public sealed class ActiveSessionCounterTests : IDisposable
         public long CountActiveSessions(DateTimeOffset now)
         {
             Interlocked.Increment(ref _queries);
+            _entered.Release();
             if (!_open.Wait(Quickly))
             {
                 throw new TimeoutException("the test never released the count");
