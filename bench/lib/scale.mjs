@@ -48,6 +48,12 @@ end
 `;
 }
 
+/** The sampled allocations by type, in bytes per request at the measured rate. */
+async function allocationsPerRequest(sample, rps) {
+  const { seconds, types } = await sample;
+  return types.map((t) => ({ type: t.type, bytesPerRequest: Math.round(t.bytes / (rps * seconds)) }));
+}
+
 async function stats(url) {
   return getJson(`${url}/__bench/stats`);
 }
@@ -71,7 +77,7 @@ async function warmUpJit(child, url, script) {
  * are measured holding them (signing in does not fill the cookie cache) rather than on each
  * session's first request.
  */
-async function measure(url, script, o, label, say, sessions = 1) {
+async function measure(url, script, o, label, say, sessions = 1, sampleAllocations = false) {
   let offset = 0; // each thread's position past its own start
   const share = Math.ceil(sessions / o.threads);
   for (let seconds = 0; seconds < 60 && (seconds < 2 || offset < share); seconds += 2) {
@@ -81,6 +87,8 @@ async function measure(url, script, o, label, say, sessions = 1) {
   if (offset < share) say(`  ${label}: the warm-up used ${fmt.int(offset * o.threads)} of ${fmt.int(sessions)} sessions in 60 s`);
   const before = await stats(url);
   const cpuBefore = cpuSnapshot(runningChildren().map((c) => c.pid));
+  // The BFF's allocations by type meanwhile (the runtime's sampling, in the JSON results only).
+  const allocations = sampleAllocations ? getJson(`${url}/__bench/allocations?seconds=${Math.max(1, o.durationSec - 1)}`) : null;
   const result = await wrk(`${url}${apiPath}`, { threads: o.threads, connections: o.connections, durationSec: o.durationSec, script, scriptArgs: [0, o.threads] });
   const cpu = cpuInterval(cpuBefore, cpuSnapshot(runningChildren().map((c) => c.pid)), result.wrkCpuSeconds);
   const after = await stats(url);
@@ -98,8 +106,12 @@ async function measure(url, script, o, label, say, sessions = 1) {
     workingSetBytes: after.workingSetBytes,
     foreignCpuPct: cpu.foreignPct,
     socketErrors: result.socketErrors,
+    gen1: after.gen1 - before.gen1,
+    gen2: after.gen2 - before.gen2,
+    gcPausePct: (100 * (after.gcPauseMs - before.gcPauseMs)) / (result.seconds * 1000),
+    allocationsByType: allocations ? await allocationsPerRequest(allocations, result.rps) : undefined,
   };
-  say(`  ${label}: ${fmt.int(r.rps)} req/s, p50 ${fmt.ms(r.p50Ms)}, p99 ${fmt.ms(r.p99Ms)}, ${fmt.us(r.cpuUsPerRequest)} CPU/req, ${fmt.bytes(r.allocPerRequest)}/req; other processes used ${r.foreignCpuPct.toFixed(0)} % of the machine`);
+  say(`  ${label}: ${fmt.int(r.rps)} req/s, p50 ${fmt.ms(r.p50Ms)}, p99 ${fmt.ms(r.p99Ms)}, ${fmt.us(r.cpuUsPerRequest)} CPU/req, ${fmt.bytes(r.allocPerRequest)}/req; GC paused ${r.gcPausePct.toFixed(1)} % of the time (${r.gen1} gen1, ${r.gen2} gen2 collections); other processes used ${r.foreignCpuPct.toFixed(0)} % of the machine`);
   return r;
 }
 
@@ -159,7 +171,7 @@ export async function runScale(o, { tmp, stores, redisOnPath, say }) {
       const check = await send(`${child.url}${apiPath}`, { headers: { cookie: cookieHeader, 'x-csrf': '1' } });
       if (check.status !== 200) throw new Error(`${store}: the login's own session answered ${check.status} after ${count} sign-ins`);
       say(`${store}: ${fmt.int(count)} sessions (signed in through the cookie handler in ${fmt.sec(signInSec)})`);
-      const bff = await measure(child.url, script, o, `BFF, ${fmt.int(count)} sessions`, say, count);
+      const bff = await measure(child.url, script, o, `BFF, ${fmt.int(count)} sessions`, say, count, true);
       const misses = await getJson(`${child.url}/__bench/misses?count=${Math.min(count, 2_000)}`, { method: 'POST', timeoutMs: 300_000 });
       say(`  cache-miss path (store read + decrypt): ${fmt.us(misses.microsecondsPerMiss)} per session`);
       rows.push({ sessions: count, bff, missUs: misses.microsecondsPerMiss, signInUsPerSession: signInUs / Math.max(1, count) });
@@ -187,8 +199,8 @@ export function scaleMarkdown(scale) {
       `**${r.store} store** (bare YARP with the same cookies: ${fmt.int(r.yarpBefore.rps)} req/s before, ${fmt.int(r.yarpAfter.rps)} after)`,
       '',
       table(
-        ['sessions', 'req/s', '× bare YARP', 'p50', 'p99', 'CPU/req', 'alloc/req', 'miss path (store + decrypt)', 'BFF working set', 'other CPU', 'timeouts'],
-        r.rows.map((x) => [fmt.int(x.sessions), fmt.int(x.bff.rps), `${x.ratio.toFixed(2)}×`, fmt.ms(x.bff.p50Ms), fmt.ms(x.bff.p99Ms), fmt.us(x.bff.cpuUsPerRequest), fmt.bytes(x.bff.allocPerRequest), fmt.us(x.missUs), fmt.bytes(x.bff.workingSetBytes), `${x.bff.foreignCpuPct.toFixed(0)} %`, fmt.int(x.bff.socketErrors ?? 0)]),
+        ['sessions', 'req/s', '× bare YARP', 'p50', 'p99', 'CPU/req', 'alloc/req', 'miss path (store + decrypt)', 'BFF working set', 'GC paused (gen1, gen2)', 'other CPU', 'timeouts'],
+        r.rows.map((x) => [fmt.int(x.sessions), fmt.int(x.bff.rps), `${x.ratio.toFixed(2)}×`, fmt.ms(x.bff.p50Ms), fmt.ms(x.bff.p99Ms), fmt.us(x.bff.cpuUsPerRequest), fmt.bytes(x.bff.allocPerRequest), fmt.us(x.missUs), fmt.bytes(x.bff.workingSetBytes), x.bff.gcPausePct === undefined ? '—' : `${x.bff.gcPausePct.toFixed(1)} % (${x.bff.gen1}, ${x.bff.gen2})`, `${x.bff.foreignCpuPct.toFixed(0)} %`, fmt.int(x.bff.socketErrors ?? 0)]),
       ),
       '',
     );

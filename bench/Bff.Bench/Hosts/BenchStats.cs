@@ -91,6 +91,7 @@ internal sealed class BenchStats : IStartupFilter
             ["gen0"] = GC.CollectionCount(0),
             ["gen1"] = GC.CollectionCount(1),
             ["gen2"] = GC.CollectionCount(2),
+            ["gcPauseMs"] = GC.GetTotalPauseDuration().TotalMilliseconds,
             ["cpuMs"] = process.TotalProcessorTime.TotalMilliseconds,
             ["threads"] = process.Threads.Count,
             ["serverGc"] = System.Runtime.GCSettings.IsServerGC,

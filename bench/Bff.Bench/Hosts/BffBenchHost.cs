@@ -22,6 +22,9 @@ namespace Bff.Bench.Hosts;
 /// evicted from the decrypted-ticket cache, then read from the store itself and decrypted.</item>
 /// <item><c>POST /__bench/fill</c>, <c>/__bench/store-ops</c>, <c>/__bench/cleanup</c>: the
 /// store-size measurement (<see cref="StoreSizeBench"/>).</item>
+/// <item><c>GET /__bench/allocations?seconds=N</c>: what the process allocates meanwhile (the
+/// load comes from elsewhere, e.g. wrk), by type: the runtime's allocation sampling over N seconds
+/// (default 5), each type's share of the bytes allocated in that time.</item>
 /// <item><c>GET /__bench/heap</c>: the managed heap after full blocking compacting collections,
 /// the process's RSS, the active sessions of the store and the entries of the library's in-memory
 /// caches (the soak samples it).</item>
@@ -69,6 +72,12 @@ internal static class BffBenchHost
             }
 
             await BenchStats.WriteJsonAsync(context, await DescribeAsync(context, key!, ticket));
+            return true;
+        }
+
+        if (path.Equals("/__bench/allocations", StringComparison.Ordinal))
+        {
+            await BenchStats.WriteJsonAsync(context, await SampleAllocationsAsync(context));
             return true;
         }
 
@@ -370,6 +379,25 @@ internal static class BffBenchHost
     /// many entries each in-memory structure of the library holds (read by name, so that the soak
     /// keeps working when one is renamed or removed: null then).
     /// </summary>
+    private static async Task<Dictionary<string, object>> SampleAllocationsAsync(HttpContext context)
+    {
+        var seconds = int.TryParse(context.Request.Query["seconds"], out var n) && n is > 0 and <= 60 ? n : 5;
+        using var listener = new Micro.AllocationProbe.AllocationListener();
+        var before = GC.GetTotalAllocatedBytes(precise: false);
+        await Task.Delay(TimeSpan.FromSeconds(seconds), context.RequestAborted);
+        var allocated = GC.GetTotalAllocatedBytes(precise: false) - before;
+        var sampled = Math.Max(1, listener.Bytes.Values.Sum());
+        return new Dictionary<string, object>
+        {
+            ["seconds"] = seconds,
+            ["allocatedBytes"] = allocated,
+            ["samples"] = listener.Events,
+            ["types"] = listener.Bytes.OrderByDescending(kv => kv.Value).Take(40)
+                .Select(kv => new Dictionary<string, object> { ["type"] = kv.Key, ["bytes"] = allocated * kv.Value / sampled })
+                .ToArray(),
+        };
+    }
+
     private static Dictionary<string, object?> Heap(IServiceProvider services)
     {
         var heap = FullCollect();
