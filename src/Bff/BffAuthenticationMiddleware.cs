@@ -55,7 +55,8 @@ internal sealed class BffAuthenticationMiddleware
 
             // Request-handler schemes (remote callbacks) may answer the request themselves.
             IAuthenticationHandlerProvider? handlers = null; // a scoped service: resolved only when a scheme is asked
-            foreach (var scheme in await _schemes.GetRequestHandlerSchemesAsync())
+            var requestHandlers = await _schemes.GetRequestHandlerSchemesAsync();
+            foreach (var scheme in requestHandlers as AuthenticationScheme[] ?? [.. requestHandlers]) // ASP.NET Core's provider answers an array: no enumerator per request
             {
                 if (IsOpenIdConnectOutsideItsPaths(scheme, context.Request.Path))
                 {

@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace OpenBff.Sessions;
 
 /// <summary>Keeps sessions in process memory: fast, lost at restart, not shared between instances.</summary>
-internal sealed class InMemoryUserSessionStore : IUserSessionStore, ICountsSessions
+internal sealed class InMemoryUserSessionStore : IUserSessionStore, ICountsSessions, ILocalSessionReader
 {
     private readonly ConcurrentDictionary<string, UserSession> _sessions = new(StringComparer.Ordinal);
 
@@ -11,6 +11,12 @@ internal sealed class InMemoryUserSessionStore : IUserSessionStore, ICountsSessi
 
     public Task<UserSession?> GetAsync(string key, CancellationToken cancellationToken) =>
         Task.FromResult(_sessions.TryGetValue(key, out var session) ? session : null);
+
+    public bool TryReadLocal(string key, out UserSession? session)
+    {
+        session = _sessions.TryGetValue(key, out var held) ? held : null;
+        return true; // the store is this memory
+    }
 
     public Task SetAsync(UserSession session, CancellationToken cancellationToken)
     {

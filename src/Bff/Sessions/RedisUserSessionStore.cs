@@ -28,7 +28,7 @@ namespace OpenBff.Sessions;
 /// in use are answered from them (read only); every other session, and every write, answers 503.
 /// </para>
 /// </summary>
-internal sealed class RedisUserSessionStore : IUserSessionStore, IReplayCache, ICachingUserSessionStore, ICountsSessions, IDisposable, IReportsAvailability
+internal sealed class RedisUserSessionStore : IUserSessionStore, IReplayCache, ICachingUserSessionStore, ICountsSessions, ILocalSessionReader, IDisposable, IReportsAvailability
 {
     private static readonly TimeSpan Grace = TimeSpan.FromDays(1);
     private static readonly TimeSpan SubscriptionRetry = TimeSpan.FromSeconds(30);
@@ -101,9 +101,21 @@ internal sealed class RedisUserSessionStore : IUserSessionStore, IReplayCache, I
     public long CountActiveSessions(DateTimeOffset now) =>
         Db.SortedSetLength(ExpiryKey, now.ToUnixTimeMilliseconds(), double.PositiveInfinity, Exclude.Start);
 
-    public async Task<UserSession?> GetAsync(string key, CancellationToken cancellationToken)
+    public bool TryReadLocal(string key, out UserSession? session)
     {
         if (_subscribed && _cache!.TryGet(key, out var cached))
+        {
+            session = cached;
+            return true;
+        }
+
+        session = null;
+        return false; // the outage copy is GetAsync's decision
+    }
+
+    public async Task<UserSession?> GetAsync(string key, CancellationToken cancellationToken)
+    {
+        if (TryReadLocal(key, out var cached))
         {
             return cached;
         }

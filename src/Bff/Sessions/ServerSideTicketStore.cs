@@ -276,15 +276,20 @@ internal sealed class ServerSideTicketStore : ITicketStore
     /// decrypted yet), which the cookie handler then reads through <see cref="RetrieveAsync(string, HttpContext, CancellationToken)"/>
     /// as before: ending an expired session, decrypting, filling the cache.
     /// </summary>
-    public async ValueTask<SessionCache.SharedSession?> GetSharedAsync(string key, CancellationToken cancellationToken)
-    {
-        var session = await _store.GetAsync(key, cancellationToken);
-        return session is null
-            || (session.Expires is { } expires && expires <= _time.GetUtcNow())
-            || _unsaved.TryGet(key, out _)
-                ? null
-                : _cache.GetShared(key, session.Ticket);
-    }
+    public ValueTask<SessionCache.SharedSession?> GetSharedAsync(string key, CancellationToken cancellationToken) =>
+        _store is ILocalSessionReader local && local.TryReadLocal(key, out var session)
+            ? new ValueTask<SessionCache.SharedSession?>(Shared(key, session)) // no Task per request
+            : GetSharedFromStoreAsync(key, cancellationToken);
+
+    private async ValueTask<SessionCache.SharedSession?> GetSharedFromStoreAsync(string key, CancellationToken cancellationToken) =>
+        Shared(key, await _store.GetAsync(key, cancellationToken));
+
+    private SessionCache.SharedSession? Shared(string key, UserSession? session) =>
+        session is null
+        || (session.Expires is { } expires && expires <= _time.GetUtcNow())
+        || _unsaved.TryGet(key, out _)
+            ? null
+            : _cache.GetShared(key, session.Ticket);
 
     /// <summary>
     /// Reads a session's ticket. <paramref name="fromStore"/>: bypass a store's in-memory copies

@@ -9,7 +9,7 @@ namespace OpenBff.Sessions;
 /// bounded memory cache that every write and delete of this instance invalidates: a request for a
 /// session in use costs no database read, and idle sessions leave the cache after a few minutes.
 /// </summary>
-internal sealed class SqliteUserSessionStore : IUserSessionStore, IReplayCache, ICountsSessions, IDisposable
+internal sealed class SqliteUserSessionStore : IUserSessionStore, IReplayCache, ICountsSessions, ILocalSessionReader, IDisposable
 {
     private const string Columns = "key, sub, sid, created, renewed, expires, ticket";
 
@@ -44,9 +44,21 @@ internal sealed class SqliteUserSessionStore : IUserSessionStore, IReplayCache, 
         }.ToString();
     }
 
-    public async Task<UserSession?> GetAsync(string key, CancellationToken cancellationToken)
+    public bool TryReadLocal(string key, out UserSession? session)
     {
         if (_cache.TryGet(key, out var cached))
+        {
+            session = cached;
+            return true;
+        }
+
+        session = null;
+        return false;
+    }
+
+    public async Task<UserSession?> GetAsync(string key, CancellationToken cancellationToken)
+    {
+        if (TryReadLocal(key, out var cached))
         {
             return cached;
         }

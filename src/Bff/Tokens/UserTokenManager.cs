@@ -79,6 +79,17 @@ internal sealed class UserTokenManager
             return AccessTokenResult.Ok(token, expiresAt);
         }
 
+        return await RenewAsync(properties, token, expiresAt, api, routeId, forceRenewal, cancellationToken);
+    }
+
+    /// <summary>
+    /// The token needs a refresh (or one is forced): one grant per session and API, with the
+    /// fallback to a still-valid token while the provider fails. A method of its own, so that the
+    /// closure it hands the single-flight is allocated only when a refresh is due, not per request.
+    /// </summary>
+    private async ValueTask<AccessTokenResult> RenewAsync(
+        AuthenticationProperties properties, string? token, DateTimeOffset? expiresAt, ApiTokenKey? api, string? routeId, bool forceRenewal, CancellationToken cancellationToken)
+    {
         var key = properties.GetSessionKey();
         if (key is null)
         {
