@@ -1,11 +1,17 @@
 using System.Globalization;
+using System.Net.Http.Headers;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using Bff.Host;
+using OpenBff.Proxy;
 using OpenBff.Sessions;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Data.Sqlite;
+using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Model;
 
 namespace Bff.Bench.Micro;
 
@@ -67,6 +73,38 @@ internal sealed class BffFixture : IAsyncDisposable
         var fixture = new BffFixture(app, data);
         await fixture.SignInAsync(tokens);
         return fixture;
+    }
+
+    /// <summary>The bench's proxied route (<c>/api/{**rest}</c>, <c>Bff.TokenType=User</c>) and YARP's endpoint for it.</summary>
+    public static (RouteConfig Route, Endpoint Endpoint) ApiRoute()
+    {
+        var route = new RouteConfig
+        {
+            RouteId = "api",
+            ClusterId = "api",
+            Match = new RouteMatch { Path = "/api/{**rest}" },
+            Metadata = new Dictionary<string, string> { ["Bff.TokenType"] = "User" },
+        };
+        return (route, new Endpoint(_ => Task.CompletedTask, new EndpointMetadataCollection(new RouteModel(route, cluster: null, HttpTransformer.Default)), "api"));
+    }
+
+    /// <summary>
+    /// <c>UseBff</c> and <c>UseAuthorization</c> before a terminal step that stands for YARP: it only
+    /// applies the BFF transform's Authorization header (into <c>Items["Authorization"]</c>).
+    /// </summary>
+    public static RequestDelegate BffAndAuthorization(IServiceProvider services)
+    {
+        RequestDelegate yarp = static context =>
+        {
+            if (context.Features.Get<BffAccessTokenFeature>() is { } token)
+            {
+                context.Items["Authorization"] = new AuthenticationHeaderValue("Bearer", token.AccessToken);
+            }
+
+            return Task.CompletedTask;
+        };
+        var authorization = ActivatorUtilities.CreateInstance<AuthorizationMiddleware>(services, yarp);
+        return ActivatorUtilities.CreateInstance<BffMiddleware>(services, (RequestDelegate)authorization.Invoke).InvokeAsync;
     }
 
     /// <summary>A request as Kestrel hands it to the pipeline: its own DI scope, the session cookie and X-CSRF.</summary>

@@ -4,11 +4,8 @@ using OpenBff.AntiForgery;
 using OpenBff.Proxy;
 using OpenBff.Tokens;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Configuration;
-using Yarp.ReverseProxy.Forwarder;
-using Yarp.ReverseProxy.Model;
 
 namespace Bff.Bench.Micro;
 
@@ -45,31 +42,12 @@ public class HotPathBenchmarks
         _routes = services.GetRequiredService<BffRouteSettingsCache>();
         _options = services.GetRequiredService<IOptions<BffOptions>>().Value;
         _userTokens = services.GetRequiredService<UserTokenManager>();
-        _route = new RouteConfig
-        {
-            RouteId = "api",
-            ClusterId = "api",
-            Match = new RouteMatch { Path = "/api/{**rest}" },
-            Metadata = new Dictionary<string, string> { ["Bff.TokenType"] = "User" },
-        };
-        _endpoint = new Endpoint(_ => Task.CompletedTask, new EndpointMetadataCollection(new RouteModel(_route, cluster: null, HttpTransformer.Default)), "api");
-
-        // The terminal step stands for YARP: it only applies the BFF transform's Authorization header.
-        RequestDelegate yarp = static context =>
-        {
-            if (context.Features.Get<BffAccessTokenFeature>() is { } token)
-            {
-                context.Items["Authorization"] = new AuthenticationHeaderValue("Bearer", token.AccessToken);
-            }
-
-            return Task.CompletedTask;
-        };
-        var authorization = ActivatorUtilities.CreateInstance<AuthorizationMiddleware>(services, yarp);
-        var bffMiddleware = ActivatorUtilities.CreateInstance<BffMiddleware>(services, (RequestDelegate)authorization.Invoke);
+        (_route, _endpoint) = BffFixture.ApiRoute();
+        var bffMiddleware = BffFixture.BffAndAuthorization(services);
         RequestDelegate end = _ => Task.CompletedTask;
-        _bffPipeline = ActivatorUtilities.CreateInstance<AuthenticationMiddleware>(services, (RequestDelegate)bffMiddleware.InvokeAsync).Invoke;
+        _bffPipeline = ActivatorUtilities.CreateInstance<AuthenticationMiddleware>(services, bffMiddleware).Invoke;
         _authenticationOnly = ActivatorUtilities.CreateInstance<AuthenticationMiddleware>(services, end).Invoke;
-        _bffAuthenticationPipeline = ActivatorUtilities.CreateInstance<BffAuthenticationMiddleware>(services, (RequestDelegate)bffMiddleware.InvokeAsync).InvokeAsync;
+        _bffAuthenticationPipeline = ActivatorUtilities.CreateInstance<BffAuthenticationMiddleware>(services, bffMiddleware).InvokeAsync;
         _bffAuthenticationOnly = ActivatorUtilities.CreateInstance<BffAuthenticationMiddleware>(services, end).InvokeAsync;
 
         _csrfRequest = BffFixture.NewRequest(services, _cookieHeader);

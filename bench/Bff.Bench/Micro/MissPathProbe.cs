@@ -1,15 +1,9 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
-using OpenBff.Proxy;
 using OpenBff.SessionCache;
 using OpenBff.Sessions;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Yarp.ReverseProxy.Configuration;
-using Yarp.ReverseProxy.Forwarder;
-using Yarp.ReverseProxy.Model;
 
 namespace Bff.Bench.Micro;
 
@@ -52,26 +46,8 @@ internal static class MissPathProbe
             _bff = bff;
             _cookies = cookies;
             var services = bff.Services;
-            var route = new RouteConfig
-            {
-                RouteId = "api",
-                ClusterId = "api",
-                Match = new RouteMatch { Path = "/api/{**rest}" },
-                Metadata = new Dictionary<string, string> { ["Bff.TokenType"] = "User" },
-            };
-            _endpoint = new Endpoint(_ => Task.CompletedTask, new EndpointMetadataCollection(new RouteModel(route, cluster: null, HttpTransformer.Default)), "api");
-            RequestDelegate yarp = static context =>
-            {
-                if (context.Features.Get<BffAccessTokenFeature>() is { } token)
-                {
-                    context.Items["Authorization"] = new AuthenticationHeaderValue("Bearer", token.AccessToken);
-                }
-
-                return Task.CompletedTask;
-            };
-            var authorization = ActivatorUtilities.CreateInstance<AuthorizationMiddleware>(services, yarp);
-            var bffMiddleware = ActivatorUtilities.CreateInstance<BffMiddleware>(services, (RequestDelegate)authorization.Invoke);
-            _pipeline = ActivatorUtilities.CreateInstance<BffAuthenticationMiddleware>(services, (RequestDelegate)bffMiddleware.InvokeAsync).InvokeAsync;
+            _endpoint = BffFixture.ApiRoute().Endpoint;
+            _pipeline = ActivatorUtilities.CreateInstance<BffAuthenticationMiddleware>(services, BffFixture.BffAndAuthorization(services)).InvokeAsync;
         }
 
         public static async Task<Pipeline> CreateAsync(int sessions, int? entries)
