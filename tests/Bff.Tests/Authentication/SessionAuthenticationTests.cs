@@ -70,6 +70,25 @@ public sealed class SessionAuthenticationTests(IdpFixture env)
     }
 
     [Fact]
+    public async Task A_session_whose_stored_expiry_has_passed_is_refused_on_the_next_request_though_its_cached_ticket_runs_longer()
+    {
+        await using var bff = await env.StartBffAsync();
+        using var browser = new TestBrowser();
+        await browser.LoginAsync(bff.Url);
+        Assert.Equal(HttpStatusCode.OK, (await browser.ApiAsync($"{bff.Url}/api/hello")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await browser.ApiAsync($"{bff.Url}/api/hello")).Status);
+
+        // The same ticket, its record ending now: the store's expiry decides, as an operator's tool
+        // or another instance may shorten it.
+        var store = bff.Services.GetRequiredService<IUserSessionStore>();
+        var session = Assert.Single(await store.FindAsync(new UserSessionFilter { SubjectId = "alice" }, CancellationToken.None));
+        await store.SetAsync(session with { Expires = bff.Time.GetUtcNow() }, CancellationToken.None);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.ApiAsync($"{bff.Url}/api/hello")).Status);
+        Assert.Empty(await store.FindAsync(new UserSessionFilter { SubjectId = "alice" }, CancellationToken.None)); // ended, not only refused
+    }
+
+    [Fact]
     public async Task A_session_in_use_is_renewed_by_a_proxied_request_once_half_its_idle_timeout_passed()
     {
         await using var bff = await env.StartBffAsync(s =>
