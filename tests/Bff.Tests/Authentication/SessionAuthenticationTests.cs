@@ -58,12 +58,7 @@ public sealed class SessionAuthenticationTests(IdpFixture env)
     {
         await using var bff = await env.StartBffAsync();
         using var browser = new TestBrowser();
-        await browser.LoginAsync(bff.Url);
-        Assert.Equal(HttpStatusCode.OK, (await browser.ApiAsync($"{bff.Url}/api/hello")).Status);
-        Assert.Equal(HttpStatusCode.OK, (await browser.ApiAsync($"{bff.Url}/api/hello")).Status);
-
-        var store = bff.Services.GetRequiredService<IUserSessionStore>();
-        var session = Assert.Single(await store.FindAsync(new UserSessionFilter { SubjectId = "alice" }, CancellationToken.None));
+        var (store, session) = await AliceSessionInUseAsync(bff, browser);
         await store.DeleteAsync(session.Key, CancellationToken.None); // as another instance's logout would
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await browser.ApiAsync($"{bff.Url}/api/hello")).Status);
@@ -74,14 +69,10 @@ public sealed class SessionAuthenticationTests(IdpFixture env)
     {
         await using var bff = await env.StartBffAsync();
         using var browser = new TestBrowser();
-        await browser.LoginAsync(bff.Url);
-        Assert.Equal(HttpStatusCode.OK, (await browser.ApiAsync($"{bff.Url}/api/hello")).Status);
-        Assert.Equal(HttpStatusCode.OK, (await browser.ApiAsync($"{bff.Url}/api/hello")).Status);
+        var (store, session) = await AliceSessionInUseAsync(bff, browser);
 
         // The same ticket, its record ending now: the store's expiry decides, as an operator's tool
         // or another instance may shorten it.
-        var store = bff.Services.GetRequiredService<IUserSessionStore>();
-        var session = Assert.Single(await store.FindAsync(new UserSessionFilter { SubjectId = "alice" }, CancellationToken.None));
         await store.SetAsync(session with { Expires = bff.Time.GetUtcNow() }, CancellationToken.None);
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await browser.ApiAsync($"{bff.Url}/api/hello")).Status);
@@ -245,6 +236,19 @@ public sealed class SessionAuthenticationTests(IdpFixture env)
 
         Assert.All(seen, numbers => Assert.Single(numbers));
         Assert.Equal(3, seen.Select(numbers => numbers[0]).Distinct().Count());
+    }
+
+    /// <summary>
+    /// Alice logged in and her session in use: two proxied requests, so that her cookie and ticket
+    /// are decrypted and cached (the hot path); her store and stored session.
+    /// </summary>
+    private static async Task<(IUserSessionStore Store, UserSession Session)> AliceSessionInUseAsync(TestBff bff, TestBrowser browser)
+    {
+        await browser.LoginAsync(bff.Url);
+        Assert.Equal(HttpStatusCode.OK, (await browser.ApiAsync($"{bff.Url}/api/hello")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await browser.ApiAsync($"{bff.Url}/api/hello")).Status);
+        var store = bff.Services.GetRequiredService<IUserSessionStore>();
+        return (store, Assert.Single(await store.FindAsync(new UserSessionFilter { SubjectId = "alice" }, CancellationToken.None)));
     }
 
     /// <summary>
