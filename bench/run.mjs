@@ -78,8 +78,9 @@ const help = `npm run bench [-- options]
                            item 2): for each store, sessions signed in through the real cookie
                            handler up to each count of LIST (default 1,1000,10000,100000), wrk
                            cycling through their cookies, bare YARP with the same script as the
-                           floor, and the cache-miss path (store read + decrypt) per session.
-                           Writes results/<ts>-scale.*
+                           floor, and the cache-miss path (store read + decrypt) per session;
+                           then one session's traffic with the largest count still held (the
+                           heap's cost apart from touching many sessions). Writes results/<ts>-scale.*
   --cached-sessions N      with --scale: the BFF's Bff:Session:CachedSessions (default: the BFF's
                            own, 10000)
   --websockets [N]         WebSockets instead (issue 18): N idle sockets (default 1000) through bare

@@ -34,16 +34,19 @@ function setup(thread)
   threads = threads + 1
 end
 local i = 0
--- args: the offset to start at (default 0) and the number of threads (default 2); thread k starts
--- at offset + k * #cookies / threads, so the threads share out the list.
+local used = #cookies
+-- args: the offset to start at (default 0), the number of threads (default 2) and how many of the
+-- cookies to use (default all); thread k starts at offset + k * used / threads, so the threads
+-- share out the list.
 function init(args)
   local offset = tonumber(args[1]) or 0
   local count = tonumber(args[2]) or 2
-  i = offset + math.floor((first or 0) * #cookies / count)
+  used = math.min(tonumber(args[3]) or #cookies, #cookies)
+  i = offset + math.floor((first or 0) * used / count)
 end
 function request()
   i = i + 1
-  return wrk.format("GET", nil, { ["Cookie"] = cookies[(i % #cookies) + 1], ["X-CSRF"] = "1" })
+  return wrk.format("GET", nil, { ["Cookie"] = cookies[(i % used) + 1], ["X-CSRF"] = "1" })
 end
 `;
 }
@@ -77,11 +80,12 @@ async function warmUpJit(child, url, script) {
  * are measured holding them (signing in does not fill the cookie cache) rather than on each
  * session's first request.
  */
-async function measure(url, script, o, label, say, sessions = 1, sampleAllocations = false) {
+async function measure(url, script, o, label, say, sessions = 1, sampleAllocations = false, used = undefined) {
   let offset = 0; // each thread's position past its own start
   const share = Math.ceil(sessions / o.threads);
+  const scriptArgs = (start) => (used === undefined ? [start, o.threads] : [start, o.threads, used]);
   for (let seconds = 0; seconds < 60 && (seconds < 2 || offset < share); seconds += 2) {
-    const run = await wrk(`${url}${apiPath}`, { threads: o.threads, connections: o.connections, durationSec: 2, script, scriptArgs: [offset, o.threads] });
+    const run = await wrk(`${url}${apiPath}`, { threads: o.threads, connections: o.connections, durationSec: 2, script, scriptArgs: scriptArgs(offset) });
     offset += Math.floor(run.requests / o.threads);
   }
   if (offset < share) say(`  ${label}: the warm-up used ${fmt.int(offset * o.threads)} of ${fmt.int(sessions)} sessions in 60 s`);
@@ -89,7 +93,7 @@ async function measure(url, script, o, label, say, sessions = 1, sampleAllocatio
   const cpuBefore = cpuSnapshot(runningChildren().map((c) => c.pid));
   // The BFF's allocations by type meanwhile (the runtime's sampling, in the JSON results only).
   const allocations = sampleAllocations ? getJson(`${url}/__bench/allocations?seconds=${Math.max(1, o.durationSec - 1)}`) : null;
-  const result = await wrk(`${url}${apiPath}`, { threads: o.threads, connections: o.connections, durationSec: o.durationSec, script, scriptArgs: [0, o.threads] });
+  const result = await wrk(`${url}${apiPath}`, { threads: o.threads, connections: o.connections, durationSec: o.durationSec, script, scriptArgs: scriptArgs(0) });
   const cpu = cpuInterval(cpuBefore, cpuSnapshot(runningChildren().map((c) => c.pid)), result.wrkCpuSeconds);
   const after = await stats(url);
   if (result.non2xx > 0) {
@@ -102,16 +106,19 @@ async function measure(url, script, o, label, say, sessions = 1, sampleAllocatio
     p50Ms: result.p50Ms,
     p99Ms: result.p99Ms,
     cpuUsPerRequest: ((after.cpuMs - before.cpuMs) * 1000) / result.requests,
-    allocPerRequest: (after.allocatedBytes - before.allocatedBytes) / result.requests,
+    // GC.GetTotalAllocatedBytes sums only the heaps active now: when DATAS takes a heap away
+    // during the interval the difference can be negative (dotnet/runtime#131069): not a figure then.
+    allocPerRequest: after.allocatedBytes >= before.allocatedBytes ? (after.allocatedBytes - before.allocatedBytes) / result.requests : null,
     workingSetBytes: after.workingSetBytes,
     foreignCpuPct: cpu.foreignPct,
     socketErrors: result.socketErrors,
+    gen0: after.gen0 - before.gen0,
     gen1: after.gen1 - before.gen1,
     gen2: after.gen2 - before.gen2,
     gcPausePct: (100 * (after.gcPauseMs - before.gcPauseMs)) / (result.seconds * 1000),
     allocationsByType: allocations ? await allocationsPerRequest(allocations, result.rps) : undefined,
   };
-  say(`  ${label}: ${fmt.int(r.rps)} req/s, p50 ${fmt.ms(r.p50Ms)}, p99 ${fmt.ms(r.p99Ms)}, ${fmt.us(r.cpuUsPerRequest)} CPU/req, ${fmt.bytes(r.allocPerRequest)}/req; GC paused ${r.gcPausePct.toFixed(1)} % of the time (${r.gen1} gen1, ${r.gen2} gen2 collections); other processes used ${r.foreignCpuPct.toFixed(0)} % of the machine`);
+  say(`  ${label}: ${fmt.int(r.rps)} req/s, p50 ${fmt.ms(r.p50Ms)}, p99 ${fmt.ms(r.p99Ms)}, ${fmt.us(r.cpuUsPerRequest)} CPU/req, ${r.allocPerRequest === null ? 'allocations not known (a GC heap was taken away)' : `${fmt.bytes(r.allocPerRequest)}/req`}; GC paused ${r.gcPausePct.toFixed(1)} % of the time (${r.gen0} collections: ${r.gen1} gen1, ${r.gen2} gen2; ${fmt.ms((r.gcPausePct * result.seconds * 10) / Math.max(1, r.gen0))} each); other processes used ${r.foreignCpuPct.toFixed(0)} % of the machine`);
   return r;
 }
 
@@ -176,6 +183,15 @@ export async function runScale(o, { tmp, stores, redisOnPath, say }) {
       say(`  cache-miss path (store read + decrypt): ${fmt.us(misses.microsecondsPerMiss)} per session`);
       rows.push({ sessions: count, bff, missUs: misses.microsecondsPerMiss, signInUsPerSession: signInUs / Math.max(1, count) });
     }
+    const held = counts[counts.length - 1];
+    if (held > 1) {
+      // The largest count's sessions all still held in memory (cached, within their idle
+      // lifetime), the traffic on one of them: the cost of the heap alone, without a request
+      // touching another session's objects each time.
+      say(`${store}: 1 session in use, ${fmt.int(held)} held`);
+      const bff = await measure(child.url, script, o, `BFF, 1 of ${fmt.int(held)} sessions`, say, 1, true, 1);
+      rows.push({ sessions: 1, held, bff, signInUsPerSession: 0 });
+    }
     say(`${store}: bare YARP with the same script (floor, after)`);
     const yarpAfter = await measure(yarpUrl, script, o, 'bare YARP', say);
     const floorRps = (yarpBefore.rps + yarpAfter.rps) / 2;
@@ -199,8 +215,8 @@ export function scaleMarkdown(scale) {
       `**${r.store} store** (bare YARP with the same cookies: ${fmt.int(r.yarpBefore.rps)} req/s before, ${fmt.int(r.yarpAfter.rps)} after)`,
       '',
       table(
-        ['sessions', 'req/s', '× bare YARP', 'p50', 'p99', 'CPU/req', 'alloc/req', 'miss path (store + decrypt)', 'BFF working set', 'GC paused (gen1, gen2)', 'other CPU', 'timeouts'],
-        r.rows.map((x) => [fmt.int(x.sessions), fmt.int(x.bff.rps), `${x.ratio.toFixed(2)}×`, fmt.ms(x.bff.p50Ms), fmt.ms(x.bff.p99Ms), fmt.us(x.bff.cpuUsPerRequest), fmt.bytes(x.bff.allocPerRequest), fmt.us(x.missUs), fmt.bytes(x.bff.workingSetBytes), x.bff.gcPausePct === undefined ? '—' : `${x.bff.gcPausePct.toFixed(1)} % (${x.bff.gen1}, ${x.bff.gen2})`, `${x.bff.foreignCpuPct.toFixed(0)} %`, fmt.int(x.bff.socketErrors ?? 0)]),
+        ['sessions', 'req/s', '× bare YARP', 'p50', 'p99', 'CPU/req', 'alloc/req', 'miss path (store + decrypt)', 'BFF working set', 'GC paused (collections: all, gen1, gen2)', 'other CPU', 'timeouts'],
+        r.rows.map((x) => [x.held ? `1 (${fmt.int(x.held)} held)` : fmt.int(x.sessions), fmt.int(x.bff.rps), `${x.ratio.toFixed(2)}×`, fmt.ms(x.bff.p50Ms), fmt.ms(x.bff.p99Ms), fmt.us(x.bff.cpuUsPerRequest), x.bff.allocPerRequest === null ? '—' : fmt.bytes(x.bff.allocPerRequest), x.missUs === undefined ? '—' : fmt.us(x.missUs), fmt.bytes(x.bff.workingSetBytes), x.bff.gcPausePct === undefined ? '—' : `${x.bff.gcPausePct.toFixed(1)} % (${x.bff.gen0 ?? '—'}, ${x.bff.gen1}, ${x.bff.gen2})`, `${x.bff.foreignCpuPct.toFixed(0)} %`, fmt.int(x.bff.socketErrors ?? 0)]),
       ),
       '',
     );
