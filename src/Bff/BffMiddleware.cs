@@ -199,7 +199,7 @@ internal sealed class BffMiddleware
         switch (result.Status)
         {
             case AccessTokenStatus.Ok when result.AccessToken is not null:
-                context.Features.Set(new BffAccessTokenFeature(result.AccessToken));
+                context.Features.Set(new BffAccessTokenFeature(result.AccessToken, result.HeaderValue));
                 return true;
             case AccessTokenStatus.Ok:
                 return true;

@@ -1,9 +1,16 @@
 namespace OpenBff.Proxy;
 
-/// <summary>The access token the BFF resolved for the current proxied request.</summary>
+/// <summary>The access token the BFF middleware resolved for the request, for the forwarder's transform to attach.</summary>
 internal sealed class BffAccessTokenFeature
 {
-    public BffAccessTokenFeature(string accessToken) => AccessToken = accessToken;
+    public BffAccessTokenFeature(string accessToken, string? headerValue = null)
+    {
+        AccessToken = accessToken;
+        HeaderValue = headerValue;
+    }
 
     public string AccessToken { get; }
+
+    /// <summary><c>Bearer {token}</c> when already made (a session's cached token); null: made or looked up when attached.</summary>
+    public string? HeaderValue { get; }
 }

@@ -66,7 +66,7 @@ internal static class ProxiedRequest
             return;
         }
 
-        if (TokenValueCache.BearerHeaderValue(token.AccessToken) is { } value)
+        if ((token.HeaderValue ?? TokenValueCache.BearerHeaderValue(token.AccessToken)) is { } value)
         {
             headers.Remove(HeaderNames.Authorization);
             headers.TryAddWithoutValidation(HeaderNames.Authorization, value); // checked once per token, not parsed per request

@@ -1,44 +1,29 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
+using OpenBff.Core;
 
 namespace OpenBff.Tokens;
 
 /// <summary>
-/// What the hot path derives from a token string (the <c>Authorization</c> header value, the
-/// parsed expiry), computed once per string instance instead of once per request: a session in
-/// use hands out the same strings from the library's ticket cache, and the derived values are
-/// collected together with them (<see cref="ConditionalWeakTable{TKey, TValue}"/>).
+/// What the hot path derives from a token string (<see cref="TokenText"/>: the <c>Authorization</c>
+/// header value, the parsed expiry), computed once per string instance instead of once per request,
+/// for tokens that do not come from a shared ticket (a client-credentials token, a token just
+/// refreshed, a retriever's): the derived values are collected together with the strings
+/// (<see cref="ConditionalWeakTable{TKey, TValue}"/>). A session in use keeps its own, next to its
+/// tokens (<see cref="SessionCache.SharedProperties"/>).
 /// </summary>
 internal static class TokenValueCache
 {
     private static readonly ConditionalWeakTable<string, string> BearerHeaders = new();
     private static readonly ConditionalWeakTable<string, StrongBox<DateTimeOffset?>> Expiries = new();
 
-    /// <summary><c>Bearer {token}</c>; null when the token holds a character no header value may (the caller then lets HttpClient validate it).</summary>
+    /// <inheritdoc cref="TokenText.BearerHeaderValue"/>
     public static string? BearerHeaderValue(string accessToken)
     {
-        var value = BearerHeaders.GetValue(accessToken, static token => IsVisibleAscii(token) ? "Bearer " + token : string.Empty);
+        var value = BearerHeaders.GetValue(accessToken, static token => TokenText.BearerHeaderValue(token) ?? string.Empty);
         return value.Length == 0 ? null : value;
     }
 
-    /// <summary>The <c>expires_at</c> value the OpenID Connect handler stores (round-trip format); null when it does not parse.</summary>
+    /// <inheritdoc cref="TokenText.ParseExpiresAt"/>
     public static DateTimeOffset? ParseExpiresAt(string expiresAt) =>
-        Expiries.GetValue(
-            expiresAt,
-            static value => new StrongBox<DateTimeOffset?>(
-                DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var expires) ? expires : null))
-            .Value;
-
-    private static bool IsVisibleAscii(string value)
-    {
-        foreach (var c in value)
-        {
-            if (c is < '!' or > '~')
-            {
-                return false;
-            }
-        }
-
-        return value.Length > 0;
-    }
+        Expiries.GetValue(expiresAt, static value => new StrongBox<DateTimeOffset?>(TokenText.ParseExpiresAt(value))).Value;
 }

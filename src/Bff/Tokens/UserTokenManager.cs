@@ -72,6 +72,18 @@ internal sealed class UserTokenManager
         }
 
         var properties = result.Properties;
+        if (properties is SessionCache.SharedProperties shared)
+        {
+            // A session in use: its cached ticket derived the token's header value and expiry once.
+            var cached = shared.Token(api?.AccessTokenItem ?? TokenNames.AccessTokenItem, api?.ExpiresAtItem ?? TokenNames.ExpiresAtItem);
+            if (cached is not null && !forceRenewal && !NeedsRefresh(cached.ExpiresAt))
+            {
+                return AccessTokenResult.Ok(cached);
+            }
+
+            return await RenewAsync(properties, cached?.AccessToken, cached?.ExpiresAt, api, routeId, forceRenewal, cancellationToken);
+        }
+
         var token = properties.Items.TryGetValue(api?.AccessTokenItem ?? TokenNames.AccessTokenItem, out var value) ? value : null;
         var expiresAt = ExpiresAt(properties, api);
         if (token is not null && !forceRenewal && !NeedsRefresh(expiresAt))
