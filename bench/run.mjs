@@ -60,9 +60,9 @@ const help = `npm run bench [-- options]
   --pin                    pin the proxy to CPU 0 and wrk + upstream to CPU 1 (taskset)
   --no-build               use the existing Release build
   --strict                 exit 2 when a target of the issue is missed
-  --experiments            also measure the BFF with prototypes of library changes (bench host only,
-                           not the product; see Bff.Bench/Hosts/BenchExperiments.cs): aes-gcm on
-                           the Memory and Sqlite stores; adds about a minute
+  --experiments            refused: no prototype of a library change is defined now (the last one,
+                           aes-gcm, is the library's own data protection; see
+                           Bff.Bench/Hosts/BenchExperiments.cs)
   --experiment STORE:NAMES the BFF on STORE with the prototypes NAMES (joined by +) measured beside
                            the real one, its refresh storms too (repeatable; e.g. Redis:fusioncache)
   --soak MINUTES           memory under login churn instead (issue 15, item 7): for MINUTES per store,
@@ -174,10 +174,7 @@ function parseOptions(argv) {
     } else if (arg === '--pin') {
       o.pin = true;
     } else if (arg === '--experiments') {
-      o.experiments = [
-        { store: 'Memory', experiments: 'aes-gcm' },
-        { store: 'Sqlite', experiments: 'aes-gcm' },
-      ];
+      throw new Error('--experiments: no prototype of a library change is defined now (the last one, aes-gcm, is the library\'s own data protection: src/Bff/Core/BffDataProtection.cs); --experiment STORE:NAME runs one added to bench/Bff.Bench/Hosts/BenchExperiments.cs');
 
     } else if (arg === '--experiment') {
       const [store, names] = (argv[++i] ?? '').split(':');
