@@ -81,6 +81,9 @@ const help = `npm run bench [-- options]
                            floor, and the cache-miss path (store read + decrypt) per session;
                            then one session's traffic with the largest count still held (the
                            heap's cost apart from touching many sessions). Writes results/<ts>-scale.*
+  --settle                 with --scale: full blocking collections of the BFF after each warm-up,
+                           before measuring (the sessions the warm-up created are then in gen 2,
+                           as in a process that has run for hours)
   --cached-sessions N      with --scale: the BFF's Bff:Session:CachedSessions (default: the BFF's
                            own, 10000)
   --websockets [N]         WebSockets instead (issue 18): N idle sockets (default 1000) through bare
@@ -171,6 +174,8 @@ function parseOptions(argv) {
       o.stores = (argv[++i] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
     } else if (arg === '--no-build') {
       o.build = false;
+    } else if (arg === '--settle') {
+      o.settle = true;
     } else if (arg === '--pin') {
       o.pin = true;
     } else if (arg === '--experiments') {
@@ -540,10 +545,10 @@ async function runScaleRun(o) {
   onCleanup(() => rmSync(tmp, { recursive: true, force: true }));
   const scale = await runScale(o, { tmp, stores, redisOnPath, say });
   const timestamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  const run = { timestamp, commit, machine: machine(), settings: { scale: o.scale, cachedSessions: o.cachedSessions, durationSec: o.durationSec, threads: o.threads, connections: o.connections }, ...scale };
+  const run = { timestamp, commit, machine: machine(), settings: { scale: o.scale, cachedSessions: o.cachedSessions, settle: Boolean(o.settle), durationSec: o.durationSec, threads: o.threads, connections: o.connections }, ...scale };
   mkdirSync(resultsDir, { recursive: true });
   const base = join(resultsDir, `${timestamp.replace(/:/g, '-')}-scale`);
-  const report = `# Scale: proxied requests spread over many sessions (${timestamp}, ${commit})\n\n\`npm run bench -- --scale ${o.scale.join(',')}${o.cachedSessions ? ` --cached-sessions ${o.cachedSessions}` : ''}\` (wrk ${o.threads} threads, ${o.connections} connections, ${o.durationSec} s per count)\n\n${scaleMarkdown(scale)}`;
+  const report = `# Scale: proxied requests spread over many sessions (${timestamp}, ${commit})\n\n\`npm run bench -- --scale ${o.scale.join(',')}${o.cachedSessions ? ` --cached-sessions ${o.cachedSessions}` : ''}${o.settle ? ' --settle' : ''}\` (wrk ${o.threads} threads, ${o.connections} connections, ${o.durationSec} s per count)\n\n${scaleMarkdown(scale)}`;
   writeFileSync(`${base}.md`, report);
   writeFileSync(`${base}.json`, `${JSON.stringify(run, null, 2)}\n`);
   console.log(`\n${scaleMarkdown(scale)}`);

@@ -51,10 +51,13 @@ end
 `;
 }
 
-/** The sampled allocations by type, in bytes per request at the measured rate. */
+/** The sampled allocations, in all and by type, in bytes per request at the measured rate. */
 async function allocationsPerRequest(sample, rps) {
-  const { seconds, types } = await sample;
-  return types.map((t) => ({ type: t.type, bytesPerRequest: Math.round(t.bytes / (rps * seconds)) }));
+  const { seconds, sampledBytes, types } = await sample;
+  return {
+    bytesPerRequest: sampledBytes / (rps * seconds),
+    byType: types.map((t) => ({ type: t.type, bytesPerRequest: Math.round(t.bytes / (rps * seconds)) })),
+  };
 }
 
 async function stats(url) {
@@ -80,7 +83,7 @@ async function warmUpJit(child, url, script) {
  * are measured holding them (signing in does not fill the cookie cache) rather than on each
  * session's first request.
  */
-async function measure(url, script, o, label, say, sessions = 1, sampleAllocations = false, used = undefined) {
+async function measure(url, script, o, label, say, sessions = 1, bff = false, used = undefined) {
   let offset = 0; // each thread's position past its own start
   const share = Math.ceil(sessions / o.threads);
   const scriptArgs = (start) => (used === undefined ? [start, o.threads] : [start, o.threads, used]);
@@ -89,10 +92,14 @@ async function measure(url, script, o, label, say, sessions = 1, sampleAllocatio
     offset += Math.floor(run.requests / o.threads);
   }
   if (offset < share) say(`  ${label}: the warm-up used ${fmt.int(offset * o.threads)} of ${fmt.int(sessions)} sessions in 60 s`);
+  // --settle: full blocking compacting collections before measuring (the BFF's /__bench/heap), so
+  // that what the warm-up just created is in gen 2, as in a process that has run for hours,
+  // rather than being promoted by the collections of the measured interval.
+  if (o.settle && bff) await getJson(`${url}/__bench/heap`, { timeoutMs: 120_000 });
   const before = await stats(url);
   const cpuBefore = cpuSnapshot(runningChildren().map((c) => c.pid));
   // The BFF's allocations by type meanwhile (the runtime's sampling, in the JSON results only).
-  const allocations = sampleAllocations ? getJson(`${url}/__bench/allocations?seconds=${Math.max(1, o.durationSec - 1)}`) : null;
+  const allocations = bff ? getJson(`${url}/__bench/allocations?seconds=${Math.max(1, o.durationSec - 1)}`) : null;
   const result = await wrk(`${url}${apiPath}`, { threads: o.threads, connections: o.connections, durationSec: o.durationSec, script, scriptArgs: scriptArgs(0) });
   const cpu = cpuInterval(cpuBefore, cpuSnapshot(runningChildren().map((c) => c.pid)), result.wrkCpuSeconds);
   const after = await stats(url);
@@ -106,9 +113,7 @@ async function measure(url, script, o, label, say, sessions = 1, sampleAllocatio
     p50Ms: result.p50Ms,
     p99Ms: result.p99Ms,
     cpuUsPerRequest: ((after.cpuMs - before.cpuMs) * 1000) / result.requests,
-    // GC.GetTotalAllocatedBytes sums only the heaps active now: when DATAS takes a heap away
-    // during the interval the difference can be negative (dotnet/runtime#131069): not a figure then.
-    allocPerRequest: after.allocatedBytes >= before.allocatedBytes ? (after.allocatedBytes - before.allocatedBytes) / result.requests : null,
+    allocPerRequest: (after.allocatedBytes - before.allocatedBytes) / result.requests,
     workingSetBytes: after.workingSetBytes,
     foreignCpuPct: cpu.foreignPct,
     socketErrors: result.socketErrors,
@@ -116,9 +121,20 @@ async function measure(url, script, o, label, say, sessions = 1, sampleAllocatio
     gen1: after.gen1 - before.gen1,
     gen2: after.gen2 - before.gen2,
     gcPausePct: (100 * (after.gcPauseMs - before.gcPauseMs)) / (result.seconds * 1000),
-    allocationsByType: allocations ? await allocationsPerRequest(allocations, result.rps) : undefined,
   };
-  say(`  ${label}: ${fmt.int(r.rps)} req/s, p50 ${fmt.ms(r.p50Ms)}, p99 ${fmt.ms(r.p99Ms)}, ${fmt.us(r.cpuUsPerRequest)} CPU/req, ${r.allocPerRequest === null ? 'allocations not known (a GC heap was taken away)' : `${fmt.bytes(r.allocPerRequest)}/req`}; GC paused ${r.gcPausePct.toFixed(1)} % of the time (${r.gen0} collections: ${r.gen1} gen1, ${r.gen2} gen2; ${fmt.ms((r.gcPausePct * result.seconds * 10) / Math.max(1, r.gen0))} each); other processes used ${r.foreignCpuPct.toFixed(0)} % of the machine`);
+  if (allocations) {
+    const sampled = await allocationsPerRequest(allocations, result.rps);
+    r.allocationsByType = sampled.byType;
+    // GC.GetTotalAllocatedBytes sums only the GC heaps active when it is read: when DATAS takes one
+    // away or adds one during the interval, the difference is off by that heap's total, even
+    // negative (dotnet/runtime#131069). The allocation samples' sum is then the figure.
+    if (!(Math.abs(r.allocPerRequest - sampled.bytesPerRequest) <= 0.1 * sampled.bytesPerRequest)) {
+      r.allocCounterPerRequest = r.allocPerRequest;
+      r.allocPerRequest = sampled.bytesPerRequest;
+      r.allocSampled = true;
+    }
+  }
+  say(`  ${label}: ${fmt.int(r.rps)} req/s, p50 ${fmt.ms(r.p50Ms)}, p99 ${fmt.ms(r.p99Ms)}, ${fmt.us(r.cpuUsPerRequest)} CPU/req, ${r.allocSampled ? '≈' : ''}${fmt.bytes(r.allocPerRequest)}/req${r.allocSampled ? ` (sampled: the allocation counter said ${fmt.bytes(r.allocCounterPerRequest)} as a GC heap came or went)` : ''}; GC paused ${r.gcPausePct.toFixed(1)} % of the time (${r.gen0} collections: ${r.gen1} gen1, ${r.gen2} gen2; ${fmt.ms((r.gcPausePct * result.seconds * 10) / Math.max(1, r.gen0))} each); other processes used ${r.foreignCpuPct.toFixed(0)} % of the machine`);
   return r;
 }
 
@@ -216,7 +232,7 @@ export function scaleMarkdown(scale) {
       '',
       table(
         ['sessions', 'req/s', '× bare YARP', 'p50', 'p99', 'CPU/req', 'alloc/req', 'miss path (store + decrypt)', 'BFF working set', 'GC paused (collections: all, gen1, gen2)', 'other CPU', 'timeouts'],
-        r.rows.map((x) => [x.held ? `1 (${fmt.int(x.held)} held)` : fmt.int(x.sessions), fmt.int(x.bff.rps), `${x.ratio.toFixed(2)}×`, fmt.ms(x.bff.p50Ms), fmt.ms(x.bff.p99Ms), fmt.us(x.bff.cpuUsPerRequest), x.bff.allocPerRequest === null ? '—' : fmt.bytes(x.bff.allocPerRequest), x.missUs === undefined ? '—' : fmt.us(x.missUs), fmt.bytes(x.bff.workingSetBytes), x.bff.gcPausePct === undefined ? '—' : `${x.bff.gcPausePct.toFixed(1)} % (${x.bff.gen0 ?? '—'}, ${x.bff.gen1}, ${x.bff.gen2})`, `${x.bff.foreignCpuPct.toFixed(0)} %`, fmt.int(x.bff.socketErrors ?? 0)]),
+        r.rows.map((x) => [x.held ? `1 (${fmt.int(x.held)} held)` : fmt.int(x.sessions), fmt.int(x.bff.rps), `${x.ratio.toFixed(2)}×`, fmt.ms(x.bff.p50Ms), fmt.ms(x.bff.p99Ms), fmt.us(x.bff.cpuUsPerRequest), `${x.bff.allocSampled ? '≈ ' : ''}${fmt.bytes(x.bff.allocPerRequest)}`, x.missUs === undefined ? '—' : fmt.us(x.missUs), fmt.bytes(x.bff.workingSetBytes), x.bff.gcPausePct === undefined ? '—' : `${x.bff.gcPausePct.toFixed(1)} % (${x.bff.gen0 ?? '—'}, ${x.bff.gen1}, ${x.bff.gen2})`, `${x.bff.foreignCpuPct.toFixed(0)} %`, fmt.int(x.bff.socketErrors ?? 0)]),
       ),
       '',
     );

@@ -383,17 +383,19 @@ internal static class BffBenchHost
     {
         var seconds = int.TryParse(context.Request.Query["seconds"], out var n) && n is > 0 and <= 60 ? n : 5;
         using var listener = new Micro.AllocationProbe.AllocationListener();
-        var before = GC.GetTotalAllocatedBytes(precise: false);
         await Task.Delay(TimeSpan.FromSeconds(seconds), context.RequestAborted);
-        var allocated = GC.GetTotalAllocatedBytes(precise: false) - before;
-        var sampled = Math.Max(1, listener.Bytes.Values.Sum());
+
+        // Each sample carries the bytes allocated since the previous one (about 100 KB), so the sum is
+        // the bytes allocated meanwhile, to within a sample per GC heap. Not GC.GetTotalAllocatedBytes:
+        // under DATAS it sums only the heaps active when it is read, and goes back or jumps when one is
+        // taken away or added (dotnet/runtime#131069).
         return new Dictionary<string, object>
         {
             ["seconds"] = seconds,
-            ["allocatedBytes"] = allocated,
+            ["sampledBytes"] = listener.Bytes.Values.Sum(),
             ["samples"] = listener.Events,
             ["types"] = listener.Bytes.OrderByDescending(kv => kv.Value).Take(40)
-                .Select(kv => new Dictionary<string, object> { ["type"] = kv.Key, ["bytes"] = allocated * kv.Value / sampled })
+                .Select(kv => new Dictionary<string, object> { ["type"] = kv.Key, ["bytes"] = kv.Value })
                 .ToArray(),
         };
     }
