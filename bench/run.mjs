@@ -80,7 +80,8 @@ const help = `npm run bench [-- options]
                            cycling through their cookies, bare YARP with the same script as the
                            floor, and the cache-miss path (store read + decrypt) per session;
                            then one session's traffic with the largest count still held (the
-                           heap's cost apart from touching many sessions). Writes results/<ts>-scale.*
+                           heap's cost apart from touching many sessions), and that pair again,
+                           alternately, for --rounds rounds. Writes results/<ts>-scale.*
   --settle                 with --scale: full blocking collections of the BFF after each warm-up,
                            before measuring (the sessions the warm-up created are then in gen 2,
                            as in a process that has run for hours)
