@@ -14,8 +14,6 @@ namespace OpenBff.SessionCache;
 internal sealed class SharedProperties : AuthenticationProperties
 {
     private SharedToken[] _tokens = [];
-    private SharedToken? _main;
-    private volatile bool _mainDerived;
 
     public SharedProperties(IDictionary<string, string?> items)
         : base(new ReadOnlyDictionary<string, string?>(items))
@@ -23,39 +21,14 @@ internal sealed class SharedProperties : AuthenticationProperties
     }
 
     /// <summary>
-    /// The session's main access token, derived on first use (a session only ever read by
-    /// <c>/bff/user</c> keeps no header value); null when the ticket holds none.
-    /// </summary>
-    public SharedToken? MainToken
-    {
-        get
-        {
-            if (_mainDerived)
-            {
-                return _main;
-            }
-
-            // Two requests deriving it at once both get a correct copy; the last one stays.
-            _main = Derive(Core.TokenNames.AccessTokenItem, Core.TokenNames.ExpiresAtItem);
-            _mainDerived = true;
-            return _main;
-        }
-    }
-
-    /// <summary>
-    /// The token stored under <paramref name="tokenItem"/> (a route's own token for a resource or
-    /// scope) with its expiry from <paramref name="expiresAtItem"/>, derived on first use; null when
-    /// the ticket holds no such token.
+    /// The token stored under <paramref name="tokenItem"/> (the session's main access token, or a
+    /// route's own token for a resource or scope) with its expiry from <paramref name="expiresAtItem"/>,
+    /// derived on first use (a session only ever read by <c>/bff/user</c> keeps no header value);
+    /// null when the ticket holds no such token.
     /// </summary>
     public SharedToken? Token(string tokenItem, string expiresAtItem)
     {
-        if (string.Equals(tokenItem, Core.TokenNames.AccessTokenItem, StringComparison.Ordinal))
-        {
-            return MainToken;
-        }
-
-        var known = Volatile.Read(ref _tokens);
-        foreach (var token in known)
+        foreach (var token in Volatile.Read(ref _tokens))
         {
             if (string.Equals(token.Item, tokenItem, StringComparison.Ordinal))
             {
