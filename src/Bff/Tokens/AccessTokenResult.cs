@@ -9,9 +9,6 @@ internal readonly record struct AccessTokenResult(AccessTokenStatus Status, stri
 {
     public static AccessTokenResult Ok(string token, DateTimeOffset? expiresAt) => new(AccessTokenStatus.Ok, token, expiresAt);
 
-    /// <summary>A cached ticket's token, with the header value derived from it once.</summary>
-    public static AccessTokenResult Ok(SessionCache.SharedToken token) => new(AccessTokenStatus.Ok, token.AccessToken, token.ExpiresAt, token.HeaderValue);
-
     public static readonly AccessTokenResult NoSession = new(AccessTokenStatus.NoSession);
     public static readonly AccessTokenResult SessionEnded = new(AccessTokenStatus.SessionEnded);
     public static readonly AccessTokenResult ProviderUnavailable = new(AccessTokenStatus.ProviderUnavailable);

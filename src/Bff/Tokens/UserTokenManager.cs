@@ -72,23 +72,26 @@ internal sealed class UserTokenManager
         }
 
         var properties = result.Properties;
+        var tokenItem = api?.AccessTokenItem ?? TokenNames.AccessTokenItem;
+
+        string? token;
+        DateTimeOffset? expiresAt;
+        string? headerValue = null;
         if (properties is SessionCache.SharedProperties shared)
         {
             // A session in use: its cached ticket derived the token's header value and expiry once.
-            var cached = shared.Token(api?.AccessTokenItem ?? TokenNames.AccessTokenItem, api?.ExpiresAtItem ?? TokenNames.ExpiresAtItem);
-            if (cached is not null && !forceRenewal && !NeedsRefresh(cached.ExpiresAt))
-            {
-                return AccessTokenResult.Ok(cached);
-            }
-
-            return await RenewAsync(properties, cached?.AccessToken, cached?.ExpiresAt, api, routeId, forceRenewal, cancellationToken);
+            var cached = shared.Token(tokenItem, api?.ExpiresAtItem ?? TokenNames.ExpiresAtItem);
+            (token, expiresAt, headerValue) = (cached?.AccessToken, cached?.ExpiresAt, cached?.HeaderValue);
+        }
+        else
+        {
+            token = properties.Items.TryGetValue(tokenItem, out var value) ? value : null;
+            expiresAt = ExpiresAt(properties, api);
         }
 
-        var token = properties.Items.TryGetValue(api?.AccessTokenItem ?? TokenNames.AccessTokenItem, out var value) ? value : null;
-        var expiresAt = ExpiresAt(properties, api);
         if (token is not null && !forceRenewal && !NeedsRefresh(expiresAt))
         {
-            return AccessTokenResult.Ok(token, expiresAt);
+            return new AccessTokenResult(AccessTokenStatus.Ok, token, expiresAt, headerValue);
         }
 
         return await RenewAsync(properties, token, expiresAt, api, routeId, forceRenewal, cancellationToken);
