@@ -23,8 +23,8 @@ namespace Bff.Bench.Hosts;
 /// <item><c>POST /__bench/fill</c>, <c>/__bench/store-ops</c>, <c>/__bench/cleanup</c>: the
 /// store-size measurement (<see cref="StoreSizeBench"/>).</item>
 /// <item><c>GET /__bench/allocations?seconds=N</c>: what the process allocates meanwhile (the
-/// load comes from elsewhere, e.g. wrk), by type: the runtime's allocation sampling over N seconds
-/// (default 5), each type's share of the bytes allocated in that time.</item>
+/// load comes from elsewhere, e.g. wrk): the runtime's allocation samples over N seconds (default
+/// 5), their bytes in all and by type.</item>
 /// <item><c>GET /__bench/heap</c>: the managed heap after full blocking compacting collections,
 /// the process's RSS, the active sessions of the store and the entries of the library's in-memory
 /// caches (the soak samples it).</item>
@@ -374,10 +374,8 @@ internal static class BffBenchHost
         Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(chars)).Replace('+', '-').Replace('/', '_')[..chars];
 
     /// <summary>
-    /// The managed heap once everything unreachable is collected (full blocking compacting
-    /// collections), what the GC holds and the process's RSS, the store's active sessions, and how
-    /// many entries each in-memory structure of the library holds (read by name, so that the soak
-    /// keeps working when one is renamed or removed: null then).
+    /// What the process allocates over <c>seconds</c> (the load comes from elsewhere): the runtime's
+    /// allocation samples, their bytes in all and by type.
     /// </summary>
     private static async Task<Dictionary<string, object>> SampleAllocationsAsync(HttpContext context)
     {
@@ -400,6 +398,12 @@ internal static class BffBenchHost
         };
     }
 
+    /// <summary>
+    /// The managed heap once everything unreachable is collected (full blocking compacting
+    /// collections), what the GC holds and the process's RSS, the store's active sessions, and how
+    /// many entries each in-memory structure of the library holds (read by name, so that the soak
+    /// keeps working when one is renamed or removed: null then).
+    /// </summary>
     private static Dictionary<string, object?> Heap(IServiceProvider services)
     {
         var heap = FullCollect();
