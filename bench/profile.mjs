@@ -1,4 +1,4 @@
-// `node bench/profile.mjs [--target bff|yarp|login] [--store Memory] [--duration 10] [--top 40] [--no-build]`
+// `node bench/profile.mjs [--target bff|yarp|login] [--store Memory] [--duration 10] [--top 40] [--sessions N [--used M]] [--no-build]`
 //
 // Where does a proxied request's CPU go? Starts the upstream API, the dev IdP and one proxy (the
 // BFF with the given store, or bare YARP), logs in, loads it with wrk, and meanwhile samples it
@@ -8,19 +8,24 @@
 // the session's protection and store write) (thread-time sampling, reduced to running threads; installed from NuGet into a temporary tool folder when it is
 // not on PATH). Prints the CPU share of each component of a proxied request and the top methods,
 // and writes them, with the .nettrace file, to bench/results/<timestamp>-profile-<target>.*
+// `--sessions N` (bff only): N sessions signed in as `--scale` signs them in (lib/scale.mjs), every
+// request with the next session's cookie, as the scale rows do; `--used M`: all N signed in and
+// warmed, the traffic on the first M only (`--used 1`: the scale table's "1 (N held)" row). Two
+// profiles of one N, with and without `--used 1`, show where the cost of spreading requests goes.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { ensureSystemPackages, mustRun, root } from '../scripts/lib.mjs';
 import { Child, installExitHandlers, killAllSync, onCleanup, stopAll } from './lib/processes.mjs';
-import { login, send, sleep } from './lib/http.mjs';
+import { getJson, login, send, sleep } from './lib/http.mjs';
+import { luaScript } from './lib/scale.mjs';
 import { warmLogins } from './lib/logins.mjs';
 import { wrk } from './lib/wrk.mjs';
 import { analyze, formatAnalysis, loginComponents } from './lib/speedscope.mjs';
 import { apiPath, benchDir, bffArgs, build, commandExists, cookieName, host, idpArgs, quietAspNet, reverseProxyArgs, startRedis } from './lib/hosts.mjs';
 
-const o = { target: 'bff', store: 'Memory', durationSec: 10, top: 40, build: true, connections: 32, threads: 2 };
+const o = { target: 'bff', store: 'Memory', durationSec: 10, top: 40, build: true, connections: 32, threads: 2, sessions: 0, used: 0 };
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
   const arg = argv[i];
@@ -28,14 +33,24 @@ for (let i = 0; i < argv.length; i++) {
   else if (arg === '--store') o.store = argv[++i];
   else if (arg === '--duration') o.durationSec = Number(argv[++i]);
   else if (arg === '--top') o.top = Number(argv[++i]);
+  else if (arg === '--sessions') o.sessions = Number(argv[++i]);
+  else if (arg === '--used') o.used = Number(argv[++i]);
   else if (arg === '--no-build') o.build = false;
   else {
-    console.error(`unknown option '${arg}'. Options: --target bff|yarp|login, --store Memory|Sqlite|Redis, --duration SEC, --top N, --no-build`);
+    console.error(`unknown option '${arg}'. Options: --target bff|yarp|login, --store Memory|Sqlite|Redis, --duration SEC, --top N, --sessions N, --used M, --no-build`);
     process.exit(2);
   }
 }
 if (!['bff', 'yarp', 'login'].includes(o.target) || !(o.durationSec >= 3 && o.durationSec <= 60)) {
   console.error('--target must be bff, yarp or login; --duration between 3 and 60 seconds');
+  process.exit(2);
+}
+if (o.sessions && (o.target !== 'bff' || !Number.isInteger(o.sessions) || o.sessions < 1 || o.sessions > 1_000_000)) {
+  console.error('--sessions needs --target bff and a count from 1 to 1000000');
+  process.exit(2);
+}
+if (o.used && (!o.sessions || !Number.isInteger(o.used) || o.used < 1 || o.used > o.sessions)) {
+  console.error('--used needs --sessions N and a count from 1 to N');
   process.exit(2);
 }
 
@@ -65,13 +80,14 @@ async function main() {
   const trace = await dotnetTrace(tmp);
 
   const upstream = host('upstream', 'upstream', ['--Logging:LogLevel:Default=Warning', '--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information']);
-  const idp = host('idp', 'idp', idpArgs(join(tmp, 'idp')));
+  // --sessions: copies of one login; access tokens of an hour, as in lib/scale.mjs, so that none refreshes.
+  const idp = host('idp', 'idp', idpArgs(join(tmp, 'idp'), o.sessions ? ['--Idp:AccessTokenLifetime=01:00:00'] : []));
   const redis = o.target !== 'yarp' && o.store === 'Redis' ? await startRedis(tmp) : null;
   const [upstreamUrl, idpUrl] = await Promise.all([upstream.listening(), idp.listening()]);
   const proxy =
     o.target === 'yarp'
       ? host('yarp', 'yarp', [...quietAspNet, ...reverseProxyArgs(upstreamUrl)])
-      : host('bff', 'bff', bffArgs({ idpUrl, upstreamUrl, store: o.store, dataPath: join(tmp, 'bff'), spaPath: join(tmp, 'spa'), redis: redis?.socket }));
+      : host('bff', 'bff', bffArgs({ idpUrl, upstreamUrl, store: o.store, dataPath: join(tmp, 'bff'), spaPath: join(tmp, 'spa'), redis: redis?.socket, extra: o.sessions ? ['--Logging:LogLevel:OpenBff=Warning', `--Bff:Session:CachedSessions=${Math.max(10_000, 2 * o.sessions)}`] : [] }));
   await proxy.listening();
   if (o.target === 'login') {
     await profileLogins(proxy, trace, tmp);
@@ -92,16 +108,41 @@ async function main() {
   const check = await send(url, { headers: { cookie: `${cookieName}=${cookie}`, 'x-csrf': '1' } });
   if (check.status !== 200) throw new Error(`GET ${apiPath} answered ${check.status}`);
 
-  const headers = [`Cookie: ${cookieName}=${cookie}`, 'X-CSRF: 1'];
+  let headers = [`Cookie: ${cookieName}=${cookie}`, 'X-CSRF: 1'];
+  let cycle = {};
+  if (o.sessions) {
+    const cookiesFile = join(tmp, 'cookies.txt');
+    writeFileSync(cookiesFile, '');
+    for (let signedIn = 0; signedIn < o.sessions; ) {
+      const batch = Math.min(5_000, o.sessions - signedIn);
+      signedIn = (await getJson(`${proxy.url}/__bench/cookies?count=${batch}&file=${encodeURIComponent(cookiesFile)}`, { method: 'POST', headers: { cookie: `${cookieName}=${cookie}` }, timeoutMs: 300_000 })).sessions;
+    }
+    const script = join(tmp, 'cycle.lua');
+    writeFileSync(script, luaScript(cookiesFile));
+    headers = [];
+    cycle = { script, scriptArgs: [0, o.threads, o.sessions] };
+    say(`${o.sessions} sessions signed in; every request with the next one's cookie`);
+  }
   say(`warming up ${o.target}${o.target === 'bff' ? ` (${o.store})` : ''} for 15 s (12 s at 4 connections, so the JIT finishes, then 3 s at ${o.connections})`);
-  await wrk(url, { threads: 1, connections: 4, durationSec: 12, headers });
-  await wrk(url, { threads: o.threads, connections: o.connections, durationSec: 3, headers });
+  await wrk(url, { threads: 1, connections: 4, durationSec: 12, headers, ...cycle });
+  await wrk(url, { threads: o.threads, connections: o.connections, durationSec: 3, headers, ...cycle });
+  if (o.sessions) {
+    // Every session used at least once (its cookie and ticket cached), then the measured traffic on
+    // the first --used of them (all by default).
+    for (let seconds = 0; seconds < 60; seconds += 5) {
+      const run = await wrk(url, { threads: o.threads, connections: o.connections, durationSec: 5, ...cycle });
+      cycle.scriptArgs[0] += Math.floor(run.requests / o.threads);
+      if (cycle.scriptArgs[0] >= Math.ceil(o.sessions / o.threads)) break;
+    }
+    cycle.scriptArgs = [0, o.threads, o.used || o.sessions];
+    if (o.used) say(`the traffic on ${o.used} of them, all ${o.sessions} held`);
+  }
 
   const stamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
-  const name = `${stamp}-profile-${o.target}${o.target === 'bff' ? `-${o.store.toLowerCase()}` : ''}`;
+  const name = `${stamp}-profile-${o.target}${o.target === 'bff' ? `-${o.store.toLowerCase()}` : ''}${o.sessions ? `-${o.used ? `${o.used}-of-` : ''}${o.sessions}-sessions` : ''}`;
   const nettrace = join(tmp, `${name}.nettrace`);
   say(`sampling ${o.durationSec} s of CPU under wrk -t${o.threads} -c${o.connections}`);
-  const load = wrk(url, { threads: o.threads, connections: o.connections, durationSec: o.durationSec + 3, headers });
+  const load = wrk(url, { threads: o.threads, connections: o.connections, durationSec: o.durationSec + 3, headers, ...cycle });
   await sleep(1000);
   const collector = new Child('dotnet-trace', trace, ['collect', '-p', String(proxy.pid), '--profile', 'dotnet-sampled-thread-time', '--duration', `00:00:${String(o.durationSec).padStart(2, '0')}`, '-o', nettrace]);
   const collected = await collector.exitedPromise;
@@ -115,7 +156,7 @@ async function main() {
   const analysis = formatAnalysis(analyze(JSON.parse(readFileSync(speedscope, 'utf8'))), o.top);
   const out = join(benchDir, 'results');
   mkdirSync(out, { recursive: true });
-  const text = `# CPU profile: ${o.target}${o.target === 'bff' ? `, ${o.store} store` : ''}, wrk -t${o.threads} -c${o.connections}, ${o.durationSec} s (${Math.round(result.rps)} requests/s while sampled)\n\n\`\`\`\n${analysis}\n\`\`\`\n`;
+  const text = `# CPU profile: ${o.target}${o.target === 'bff' ? `, ${o.store} store` : ''}${o.sessions ? `, ${o.used ? `traffic on ${o.used} of ` : 'requests spread over '}${o.sessions} sessions` : ''}, wrk -t${o.threads} -c${o.connections}, ${o.durationSec} s (${Math.round(result.rps)} requests/s while sampled)\n\n\`\`\`\n${analysis}\n\`\`\`\n`;
   writeFileSync(join(out, `${name}.md`), text);
   copyFileSync(nettrace, join(out, `${name}.nettrace`));
   console.log(text);

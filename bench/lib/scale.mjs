@@ -24,7 +24,7 @@ export const defaultScaleCounts = [1, 1_000, 10_000, 100_000];
 const signInBatch = 5_000;
 
 /** The wrk script: the session cookies of `cookiesFile`, one per request, in turn. */
-function luaScript(cookiesFile) {
+export function luaScript(cookiesFile) {
   return `-- written by bench/lib/scale.mjs
 local cookies = {}
 for line in io.lines(${JSON.stringify(cookiesFile)}) do cookies[#cookies + 1] = line end

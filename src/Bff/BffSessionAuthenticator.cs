@@ -61,18 +61,18 @@ internal sealed class BffSessionAuthenticator
             || options.CookieManager is not Configuration.KnownSessionCookieManager cookies
             || !ReferenceEquals(options.TicketDataFormat, cookies.Format)
             || options.Cookie.Name is not { } cookieName
-            || cookies.FindKnownSessionKey(context, cookieName) is not { } key)
+            || cookies.FindKnownSession(context, cookieName) is not { } cookie)
         {
             return default;
         }
 
-        return AuthenticateAsync(context, key, options);
+        return AuthenticateAsync(context, cookie, options);
     }
 
-    private async ValueTask<AuthenticateResult?> AuthenticateAsync(HttpContext context, string key, CookieAuthenticationOptions options)
+    private async ValueTask<AuthenticateResult?> AuthenticateAsync(HttpContext context, SessionCache.KnownSession cookie, CookieAuthenticationOptions options)
     {
         var started = _duration.Start();
-        if (await _ticketStore.GetSharedAsync(key, context.RequestAborted) is not { } session)
+        if (await _ticketStore.GetSharedAsync(cookie, context.RequestAborted) is not { } session)
         {
             return null;
         }

@@ -32,12 +32,12 @@ internal sealed class KnownSessionCookieManager : ICookieManager
             : _inner.GetRequestCookie(context, key);
 
     /// <summary>
-    /// The session-store key of the request's cookie <paramref name="key"/> when its value is one
-    /// <see cref="SessionCache.CachingCookieTicketFormat"/> already decrypted; null otherwise
+    /// The request's cookie <paramref name="key"/>, with the session-store key it holds, when its value
+    /// is one <see cref="SessionCache.CachingCookieTicketFormat"/> already decrypted; null otherwise
     /// (anything <see cref="GetRequestCookie"/> leaves to the inner manager included).
     /// </summary>
-    public string? FindKnownSessionKey(HttpContext context, string key) =>
-        TryFindValue(context, key, out var value) ? _known.FindKnownSessionKey(value) : null;
+    public SessionCache.KnownSession? FindKnownSession(HttpContext context, string key) =>
+        TryFindValue(context, key, out var value) ? _known.FindKnownSession(value) : null;
 
     public void AppendResponseCookie(HttpContext context, string key, string? value, CookieOptions options) =>
         _inner.AppendResponseCookie(context, key, value, options);

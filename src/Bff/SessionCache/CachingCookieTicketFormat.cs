@@ -22,7 +22,7 @@ internal sealed class CachingCookieTicketFormat : ISecureDataFormat<Authenticati
     private readonly ISecureDataFormat<AuthenticationTicket> _inner;
     private readonly TimeProvider _time;
     private readonly SessionCacheOptions _options;
-    private readonly ClockCache<Known> _entries;
+    private readonly ClockCache<KnownSession> _entries;
     private readonly Action<string>? _refused;
 
     public CachingCookieTicketFormat(ISecureDataFormat<AuthenticationTicket> inner, TimeProvider time, Action<string>? refused = null, SessionCacheOptions? options = null)
@@ -31,7 +31,7 @@ internal sealed class CachingCookieTicketFormat : ISecureDataFormat<Authenticati
         _inner = inner;
         _time = time;
         _refused = refused; // told of each cookie that did not decrypt (the lost-key-ring detector)
-        _entries = new ClockCache<Known>(_options.CookieEntries, time, idleLifetime: null, _options.SweepInterval);
+        _entries = new ClockCache<KnownSession>(_options.CookieEntries, time, idleLifetime: null, _options.SweepInterval);
     }
 
     public string Protect(AuthenticationTicket data) => _inner.Protect(data);
@@ -56,7 +56,7 @@ internal sealed class CachingCookieTicketFormat : ISecureDataFormat<Authenticati
         if (ticket is not null)
         {
             var sessionKey = ticket.Principal.Claims.FirstOrDefault(static c => c.Type.Equals(SessionIdClaim, StringComparison.Ordinal))?.Value;
-            _entries.Set(protectedText, new Known(ReadOnlyTicket.Copy(ticket), sessionKey), _time.GetUtcNow() + _options.CookieLifetime);
+            _entries.Set(protectedText, new KnownSession(ReadOnlyTicket.Copy(ticket), sessionKey), _time.GetUtcNow() + _options.CookieLifetime);
         }
         else
         {
@@ -74,15 +74,13 @@ internal sealed class CachingCookieTicketFormat : ISecureDataFormat<Authenticati
         _entries.TryGet(cookie, out var text, out _) ? text : null;
 
     /// <summary>
-    /// The session-store key the remembered cookie equal to <paramref name="cookie"/> holds (the first
-    /// session-id claim, as the cookie handler reads it); null when the cookie is not remembered (or
-    /// expired) or holds no key.
+    /// The remembered cookie equal to <paramref name="cookie"/> with the session-store key it holds
+    /// (the first session-id claim, as the cookie handler reads it); null when the cookie is not
+    /// remembered (or expired) or holds no key.
     /// </summary>
-    public string? FindKnownSessionKey(ReadOnlySpan<char> cookie) =>
-        _entries.TryGet(cookie, out _, out var known) ? known.SessionKey : null;
+    public KnownSession? FindKnownSession(ReadOnlySpan<char> cookie) =>
+        _entries.TryGet(cookie, out _, out var known) && known.SessionKey is not null ? known : null;
 
     /// <summary>How many cookies are remembered now (ended ones included until the next sweep).</summary>
     internal int Count => _entries.Count;
-
-    private sealed record Known(AuthenticationTicket Ticket, string? SessionKey);
 }

@@ -23,6 +23,12 @@ namespace OpenBff.SessionCache;
 /// compacts in the background, so with more sessions in use than its bound it keeps refusing and
 /// compacting, and with uniform traffic almost nothing stays (issue 17, item 2).
 /// </para>
+/// <para>
+/// A caller that reads one key often may keep the entry it found (<see cref="TryGetEntry"/>) and
+/// later read through it (<see cref="TryUse"/>) instead of looking the key up again: the entry
+/// answers only while it is the key's live entry (every way an entry leaves the cache, replaced by
+/// <see cref="Set"/> included, marks it gone), and a read through it counts as a hit.
+/// </para>
 /// Each entry may end at a fixed time (<c>expires</c>) and/or after an idle period
 /// (<c>idleLifetime</c>, reset by each hit, with one-second resolution); an ended entry is never
 /// returned, makes room whether or not it was read, and is swept out at most <c>sweepInterval</c> after it
@@ -87,6 +93,28 @@ internal sealed class ClockCache<TValue>
         return false;
     }
 
+    /// <summary>As <see cref="TryGet(string, out TValue)"/>, answering the entry itself, for <see cref="TryUse"/> later.</summary>
+    public bool TryGetEntry(string key, [MaybeNullWhen(false)] out Entry entry)
+    {
+        var now = _time.GetUtcNow().UtcTicks;
+        if (_map.TryGetValue(key, out var node) && Use(node, now))
+        {
+            entry = node;
+            return true;
+        }
+
+        Miss(node, now);
+        entry = null;
+        return false;
+    }
+
+    /// <summary>
+    /// Reads through an entry found before (<see cref="TryGetEntry"/>) without looking its key up:
+    /// true, marking it used, while it is still its key's live entry; false once it has left the
+    /// cache (removed, replaced, evicted, cleared) or ended.
+    /// </summary>
+    public bool TryUse(Entry entry) => !entry.Gone && Use((Node)entry, _time.GetUtcNow().UtcTicks);
+
     /// <summary>Looks a key up by its characters; <paramref name="key"/> is the cached string equal to them.</summary>
     public bool TryGet(ReadOnlySpan<char> chars, [MaybeNullWhen(false)] out string key, [MaybeNullWhen(false)] out TValue value)
     {
@@ -117,6 +145,7 @@ internal sealed class ClockCache<TValue>
             if (_map.TryGetValue(key, out var old))
             {
                 slot = old.Slot;
+                old.Gone = true; // replaced below
             }
             else
             {
@@ -140,7 +169,7 @@ internal sealed class ClockCache<TValue>
         {
             if (_map.TryRemove(key, out var node))
             {
-                FreeLocked(node.Slot);
+                FreeLocked(node);
             }
         }
     }
@@ -165,6 +194,11 @@ internal sealed class ClockCache<TValue>
     {
         lock (_lock)
         {
+            foreach (var node in _slots)
+            {
+                node?.Gone = true;
+            }
+
             _map.Clear();
             Array.Clear(_slots);
             _free.Clear();
@@ -205,7 +239,7 @@ internal sealed class ClockCache<TValue>
         {
             if (ended is not null && _map.TryRemove(new KeyValuePair<string, Node>(ended.Key, ended)))
             {
-                FreeLocked(ended.Slot);
+                FreeLocked(ended);
             }
 
             SweepIfDueLocked(now);
@@ -240,6 +274,7 @@ internal sealed class ClockCache<TValue>
             }
 
             _map.TryRemove(new KeyValuePair<string, Node>(node.Key, node));
+            node.Gone = true;
             if (!ended)
             {
                 Interlocked.Increment(ref _evictions);
@@ -249,10 +284,11 @@ internal sealed class ClockCache<TValue>
         }
     }
 
-    private void FreeLocked(int slot)
+    private void FreeLocked(Node node)
     {
-        _slots[slot] = null;
-        _free.Push(slot);
+        node.Gone = true;
+        _slots[node.Slot] = null;
+        _free.Push(node.Slot);
     }
 
     private void SweepIfDueLocked(long now)
@@ -268,15 +304,23 @@ internal sealed class ClockCache<TValue>
             if (_slots[slot] is { } node && node.HasEnded(now, _idleTicks)
                 && _map.TryRemove(new KeyValuePair<string, Node>(node.Key, node)))
             {
-                FreeLocked(slot);
+                FreeLocked(node);
             }
         }
     }
 
-    private sealed class Node(string key, TValue value, int slot, long ends, long now)
+    /// <summary>An entry of the cache as <see cref="TryGetEntry"/> answers it: its value, readable again through <see cref="TryUse"/>.</summary>
+    internal abstract class Entry(TValue value)
+    {
+        public readonly TValue Value = value;
+
+        /// <summary>Set once the entry has left the cache: it never answers again.</summary>
+        public volatile bool Gone;
+    }
+
+    private sealed class Node(string key, TValue value, int slot, long ends, long now) : Entry(value)
     {
         public readonly string Key = key;
-        public readonly TValue Value = value;
         public readonly int Slot = slot;
         public readonly long Ends = ends;
         public long LastUsed = now;

@@ -3,20 +3,29 @@ using Microsoft.AspNetCore.Authentication;
 namespace OpenBff.SessionCache;
 
 /// <summary>
-/// A session in use as <see cref="TicketCache"/> shares it: its read-only ticket, the result the
-/// session cookie's scheme authenticates to (one per cached ticket instead of new wrappers per
-/// request), and the ticket's times, parsed once (its properties hold them as strings and never change).
+/// A session in use as <see cref="TicketCache"/> shares it: the protected bytes it was decrypted
+/// from, its read-only ticket, the result the session cookie's scheme authenticates to (one per
+/// cached ticket instead of new wrappers per request), and the ticket's times, parsed once (its
+/// properties hold them as strings and never change).
 /// </summary>
 internal sealed class SharedSession
 {
-    public SharedSession(AuthenticationTicket ticket)
+    public SharedSession(byte[] protectedTicket, AuthenticationTicket ticket)
     {
+        Protected = protectedTicket;
         Ticket = ticket;
         Result = AuthenticateResult.Success(new AuthenticationTicket(ticket.Principal, ticket.Properties, BffDefaults.CookieScheme));
         IssuedUtc = ticket.Properties.IssuedUtc;
         ExpiresUtc = ticket.Properties.ExpiresUtc;
         AllowRefresh = ticket.Properties.AllowRefresh;
     }
+
+    /// <summary>Whether this was decrypted from <paramref name="protectedTicket"/> (the same array for the Memory store, equal bytes otherwise).</summary>
+    public bool CameFrom(byte[] protectedTicket) =>
+        ReferenceEquals(Protected, protectedTicket) || Protected.AsSpan().SequenceEqual(protectedTicket);
+
+    /// <summary>The stored, protected ticket this was decrypted from: it answers for a store read only when the read returns these bytes.</summary>
+    public byte[] Protected { get; }
 
     /// <summary>The shared ticket: its properties refuse any change; no ID or refresh token.</summary>
     public AuthenticationTicket Ticket { get; }

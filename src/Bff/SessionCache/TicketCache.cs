@@ -18,12 +18,12 @@ internal sealed class TicketCache
     /// <summary>Tokens only a logout or a refresh needs, which read the session from the store: 1–3 KB per session in use saved.</summary>
     internal static readonly string[] NotShared = [Core.TokenNames.IdTokenItem, Core.TokenNames.RefreshTokenItem];
 
-    private readonly ClockCache<Entry> _cache;
+    private readonly ClockCache<SharedSession> _cache;
 
     public TicketCache(TimeProvider time, SessionCacheOptions? options = null)
     {
         options ??= new SessionCacheOptions();
-        _cache = new ClockCache<Entry>(options.TicketEntries, time, options.TicketIdleLifetime, options.SweepInterval);
+        _cache = new ClockCache<SharedSession>(options.TicketEntries, time, options.TicketIdleLifetime, options.SweepInterval);
     }
 
     /// <summary>Sessions held now.</summary>
@@ -41,10 +41,29 @@ internal sealed class TicketCache
     /// (<see cref="SharedSession"/>): the hot path's read.
     /// </summary>
     public SharedSession? GetShared(string key, byte[] protectedTicket) =>
-        _cache.TryGet(key, out var entry)
-        && (ReferenceEquals(entry.Protected, protectedTicket) || entry.Protected.AsSpan().SequenceEqual(protectedTicket))
-            ? entry.Session
-            : null;
+        _cache.TryGet(key, out var session) && session.CameFrom(protectedTicket) ? session : null;
+
+    /// <summary>
+    /// As <see cref="GetShared(string, byte[])"/> for the session a remembered cookie refers to: through
+    /// the entry the cookie found last time (<see cref="KnownSession"/>) while it is still the cached
+    /// one, without looking the key up; the hot path's read, which touches the session's own objects
+    /// instead of the cache's table.
+    /// </summary>
+    public SharedSession? GetShared(KnownSession cookie, byte[] protectedTicket)
+    {
+        if (cookie.Cached is { } entry && _cache.TryUse(entry))
+        {
+            return entry.Value.CameFrom(protectedTicket) ? entry.Value : null;
+        }
+
+        if (cookie.SessionKey is not { } key || !_cache.TryGetEntry(key, out entry))
+        {
+            return null;
+        }
+
+        cookie.Cached = entry; // the entry now cached for the key (one write per new ticket, not per request)
+        return entry.Value.CameFrom(protectedTicket) ? entry.Value : null;
+    }
 
     /// <summary>
     /// Keeps a shared copy of <paramref name="ticket"/> for the session's next requests, and returns
@@ -53,11 +72,9 @@ internal sealed class TicketCache
     public AuthenticationTicket Set(string key, byte[] protectedTicket, AuthenticationTicket ticket)
     {
         var shared = ReadOnlyTicket.Copy(ticket, NotShared);
-        _cache.Set(key, new Entry(protectedTicket, new SharedSession(shared)));
+        _cache.Set(key, new SharedSession(protectedTicket, shared));
         return shared;
     }
 
     public void Remove(string key) => _cache.Remove(key);
-
-    private sealed record Entry(byte[] Protected, SharedSession Session);
 }

@@ -270,26 +270,29 @@ internal sealed class ServerSideTicketStore : ITicketStore
         RetrieveAsync(key, fromStore: true, cancellationToken);
 
     /// <summary>
-    /// The hot path's read (<c>BffSessionAuthenticator</c>): the shared session
-    /// when the store holds, now, exactly the bytes its cached ticket was decrypted from. Null for
+    /// The hot path's read (<c>BffSessionAuthenticator</c>) of the session a remembered cookie refers
+    /// to: the shared session when the store holds, now, exactly the bytes its cached ticket was
+    /// decrypted from (the store is read every time; the cached ticket is found through the cookie's
+    /// <see cref="SessionCache.KnownSession"/> while it is still cached). Null for
     /// anything else (no session, an expired one, a newer version kept unsaved, a ticket not
     /// decrypted yet), which the cookie handler then reads through <see cref="RetrieveAsync(string, HttpContext, CancellationToken)"/>
     /// as before: ending an expired session, decrypting, filling the cache.
     /// </summary>
-    public ValueTask<SessionCache.SharedSession?> GetSharedAsync(string key, CancellationToken cancellationToken) =>
-        _store is ILocalSessionReader local && local.TryReadLocal(key, out var session)
-            ? new ValueTask<SessionCache.SharedSession?>(Shared(key, session)) // no Task per request
-            : GetSharedFromStoreAsync(key, cancellationToken);
+    public ValueTask<SessionCache.SharedSession?> GetSharedAsync(SessionCache.KnownSession cookie, CancellationToken cancellationToken) =>
+        cookie.SessionKey is not { } key ? default
+        : _store is ILocalSessionReader local && local.TryReadLocal(key, out var session)
+            ? new ValueTask<SessionCache.SharedSession?>(Shared(cookie, key, session)) // no Task per request
+            : GetSharedFromStoreAsync(cookie, key, cancellationToken);
 
-    private async ValueTask<SessionCache.SharedSession?> GetSharedFromStoreAsync(string key, CancellationToken cancellationToken) =>
-        Shared(key, await _store.GetAsync(key, cancellationToken));
+    private async ValueTask<SessionCache.SharedSession?> GetSharedFromStoreAsync(SessionCache.KnownSession cookie, string key, CancellationToken cancellationToken) =>
+        Shared(cookie, key, await _store.GetAsync(key, cancellationToken));
 
-    private SessionCache.SharedSession? Shared(string key, UserSession? session) =>
+    private SessionCache.SharedSession? Shared(SessionCache.KnownSession cookie, string key, UserSession? session) =>
         session is null
         || (session.Expires is { } expires && expires <= _time.GetUtcNow())
         || _unsaved.TryGet(key, out _)
             ? null
-            : _cache.GetShared(key, session.Ticket);
+            : _cache.GetShared(cookie, session.Ticket);
 
     /// <summary>
     /// Reads a session's ticket. <paramref name="fromStore"/>: bypass a store's in-memory copies

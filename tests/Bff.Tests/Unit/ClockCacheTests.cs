@@ -222,6 +222,86 @@ public sealed class ClockCacheTests
     }
 
     [Fact]
+    public void An_entry_found_before_answers_again_while_it_is_the_keys_live_entry()
+    {
+        var cache = new ClockCache<string>(2, _time, idleLifetime: null, Sweep);
+        cache.Set("a", "v");
+
+        Assert.True(cache.TryGetEntry("a", out var entry));
+
+        Assert.True(cache.TryUse(entry));
+        Assert.Equal("v", entry.Value);
+        Assert.False(cache.TryGetEntry("missing", out _));
+    }
+
+    [Fact]
+    public void An_entry_found_before_never_answers_once_removed_replaced_or_cleared()
+    {
+        var cache = new ClockCache<string>(4, _time, idleLifetime: null, Sweep);
+        cache.Set("removed", "v");
+        cache.Set("replaced", "old");
+        cache.Set("cleared", "v");
+        Assert.True(cache.TryGetEntry("removed", out var removed));
+        Assert.True(cache.TryGetEntry("replaced", out var replaced));
+        Assert.True(cache.TryGetEntry("cleared", out var cleared));
+
+        cache.Remove("removed");
+        cache.Set("replaced", "new");
+
+        Assert.False(cache.TryUse(removed));
+        Assert.False(cache.TryUse(replaced));
+        Assert.True(cache.TryUse(cleared));
+        cache.Clear();
+        Assert.False(cache.TryUse(cleared));
+    }
+
+    [Fact]
+    public void An_entry_found_before_never_answers_once_evicted_to_make_room()
+    {
+        var cache = new ClockCache<string>(1, _time, idleLifetime: null, Sweep);
+        cache.Set("a", "v");
+        Assert.True(cache.TryGetEntry("a", out var entry));
+
+        cache.Set("b", "v"); // one slot: a makes room
+
+        Assert.Equal(1, cache.Evictions);
+        Assert.False(cache.TryUse(entry));
+    }
+
+    [Fact]
+    public void An_entry_found_before_ends_with_its_idle_lifetime_and_reading_through_it_extends_it()
+    {
+        var cache = new ClockCache<string>(4, _time, idleLifetime: TimeSpan.FromMinutes(5), Sweep);
+        cache.Set("read", "v");
+        cache.Set("idle", "v");
+        Assert.True(cache.TryGetEntry("read", out var read));
+        Assert.True(cache.TryGetEntry("idle", out var idle));
+
+        _time.Advance(TimeSpan.FromMinutes(4));
+        Assert.True(cache.TryUse(read));
+        _time.Advance(TimeSpan.FromMinutes(4));
+
+        Assert.True(cache.TryUse(read));
+        Assert.True(cache.TryGet("read", out _)); // a read through the entry counts for the key too
+        Assert.False(cache.TryUse(idle));
+    }
+
+    [Fact]
+    public void An_entry_swept_out_never_answers()
+    {
+        var cache = new ClockCache<string>(4, _time, idleLifetime: null, Sweep);
+        cache.Set("ending", "v", _time.GetUtcNow() + TimeSpan.FromSeconds(1));
+        Assert.True(cache.TryGetEntry("ending", out var entry));
+
+        _time.Advance(Sweep);
+        cache.Set("other", "v"); // sweeps
+
+        Assert.Equal(1, cache.Count);
+        Assert.True(entry.Gone);
+        Assert.False(cache.TryUse(entry));
+    }
+
+    [Fact]
     public async Task Concurrent_readers_and_writers_never_hold_more_than_the_bound()
     {
         var cache = new ClockCache<string>(64, _time, idleLifetime: null, Sweep);

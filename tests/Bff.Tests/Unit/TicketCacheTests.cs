@@ -105,6 +105,79 @@ public sealed class TicketCacheTests
     }
 
     [Fact]
+    public void A_known_cookie_reads_its_session_through_the_entry_it_found_last_time()
+    {
+        var stored = new byte[] { 1, 2, 3 };
+        _cache.Set("s1", stored, Ticket());
+        var cookie = Cookie("s1");
+
+        var first = _cache.GetShared(cookie, stored);
+        var again = _cache.GetShared(cookie, stored);
+
+        Assert.NotNull(first);
+        Assert.Same(first, again);
+        Assert.NotNull(cookie.Cached);
+        Assert.Same(first, cookie.Cached.Value);
+    }
+
+    [Fact]
+    public void A_known_cookie_sees_changed_stored_bytes_at_once_though_its_entry_is_still_cached()
+    {
+        _cache.Set("s1", [1, 2, 3], Ticket());
+        var cookie = Cookie("s1");
+        Assert.NotNull(_cache.GetShared(cookie, [1, 2, 3]));
+
+        Assert.Null(_cache.GetShared(cookie, [1, 2, 4])); // another instance refreshed the session
+        Assert.NotNull(_cache.GetShared(cookie, [1, 2, 3]));
+    }
+
+    [Fact]
+    public void A_known_cookie_never_reads_through_an_entry_removed_or_replaced_since()
+    {
+        var stored = new byte[] { 1 };
+        _cache.Set("s1", stored, Ticket());
+        var cookie = Cookie("s1");
+        var before = _cache.GetShared(cookie, stored);
+
+        _cache.Remove("s1");
+        Assert.Null(_cache.GetShared(cookie, stored));
+
+        var renewed = new byte[] { 2 };
+        _cache.Set("s1", renewed, Ticket());
+        var after = _cache.GetShared(cookie, renewed);
+        Assert.NotNull(after);
+        Assert.NotSame(before, after);
+
+        _cache.Set("s1", renewed, Ticket()); // the same bytes decrypted again: a new shared copy
+        Assert.NotSame(after, _cache.GetShared(cookie, renewed));
+    }
+
+    [Fact]
+    public void Reads_through_a_known_cookie_keep_its_session_from_going_idle()
+    {
+        var stored = new byte[] { 1 };
+        _cache.Set("s1", stored, Ticket());
+        var cookie = Cookie("s1");
+
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.NotNull(_cache.GetShared(cookie, stored));
+            _time.Advance(TimeSpan.FromMinutes(2));
+        }
+
+        Assert.NotNull(_cache.Get("s1", stored)); // 8 minutes after it was set, read every 2
+        _time.Advance(TimeSpan.FromMinutes(5));
+        Assert.Null(_cache.GetShared(cookie, stored));
+    }
+
+    [Fact]
+    public void A_cookie_without_a_session_key_or_whose_session_is_not_cached_finds_nothing()
+    {
+        Assert.Null(_cache.GetShared(new KnownSession(Ticket(), sessionKey: null), [1]));
+        Assert.Null(_cache.GetShared(Cookie("unknown"), [1]));
+    }
+
+    [Fact]
     public void It_never_holds_more_sessions_than_its_bound()
     {
         var small = new TicketCache(_time, new SessionCacheOptions { TicketEntries = 100 });
@@ -118,6 +191,8 @@ public sealed class TicketCacheTests
         Assert.Equal(100, small.Count);
         Assert.NotNull(small.Get("s149", stored)); // the last set is held
     }
+
+    private static KnownSession Cookie(string sessionKey) => new(Ticket(), sessionKey);
 
     private static AuthenticationTicket Ticket()
     {
