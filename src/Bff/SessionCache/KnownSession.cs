@@ -8,8 +8,7 @@ namespace OpenBff.SessionCache;
 /// cookie's last request found it (<see cref="TicketCache.GetShared(KnownSession, byte[])"/>), so the
 /// session's next request goes from its cookie to its shared result through the session's own
 /// objects rather than a second table lookup (issue 17, item 2: with 100,000 sessions in use each
-/// lookup is a few cache misses), and the session store's entry for it (<see cref="StoreEntry"/>),
-/// for the same reason.
+/// lookup is a few cache misses).
 /// </summary>
 internal sealed class KnownSession(AuthenticationTicket ticket, string? sessionKey)
 {
@@ -25,11 +24,4 @@ internal sealed class KnownSession(AuthenticationTicket ticket, string? sessionK
     /// bytes it was decrypted from.
     /// </summary>
     internal ClockCache<SharedSession>.Entry? Cached { get; set; }
-
-    /// <summary>
-    /// The session store's own entry for <see cref="SessionKey"/> when last read (the store's hint:
-    /// <see cref="Sessions.ILocalSessionReader.TryReadLocal(string, ref object?, out Sessions.UserSession?)"/>),
-    /// or null. A field, passed by reference to the store.
-    /// </summary>
-    internal object? StoreEntry;
 }

@@ -29,31 +29,6 @@ internal sealed class SessionReadCache<TSession>
 
     public bool TryGet(string key, out TSession? session) => _cache.TryGet(key, out session);
 
-    /// <summary>
-    /// As <see cref="TryGet(string, out TSession?)"/>, through <paramref name="entry"/>: the entry an
-    /// earlier call found for <paramref name="key"/>, read without a lookup while it is still held
-    /// (an invalidation, a newer read kept, an eviction or the idle lifetime ends it); otherwise the
-    /// key is looked up and the entry found put in <paramref name="entry"/>.
-    /// </summary>
-    public bool TryGet(string key, ref object? entry, out TSession? session)
-    {
-        if (entry is ClockCache<TSession>.Entry known && _cache.TryUse(known))
-        {
-            session = known.Value;
-            return true;
-        }
-
-        if (_cache.TryGetEntry(key, out var found))
-        {
-            entry = found;
-            session = found.Value;
-            return true;
-        }
-
-        session = null;
-        return false;
-    }
-
     /// <summary>Call before reading the store; pass the result to <see cref="Remember"/>.</summary>
     public long BeginRead() => Interlocked.Read(ref _version);
 

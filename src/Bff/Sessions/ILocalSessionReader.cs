@@ -15,14 +15,4 @@ internal interface ILocalSessionReader
     /// when this process's memory holds the answer; false when only <see cref="IUserSessionStore.GetAsync"/> can tell.
     /// </summary>
     bool TryReadLocal(string key, out UserSession? session);
-
-    /// <summary>
-    /// As <see cref="TryReadLocal(string, out UserSession?)"/>, through <paramref name="entry"/>: the
-    /// store's own entry for <paramref name="key"/> that an earlier call put there (null or anything
-    /// else at first). While that entry is still the key's (not replaced, deleted, evicted or
-    /// invalidated since) the session is read from it without looking the key up; otherwise the key
-    /// is looked up and its entry put in <paramref name="entry"/> for the next call. The hot path
-    /// keeps it with the session cookie (<see cref="SessionCache.KnownSession"/>).
-    /// </summary>
-    bool TryReadLocal(string key, ref object? entry, out UserSession? session);
 }

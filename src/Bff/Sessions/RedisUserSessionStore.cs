@@ -113,17 +113,6 @@ internal sealed class RedisUserSessionStore : IUserSessionStore, IReplayCache, I
         return false; // the outage copy is GetAsync's decision
     }
 
-    public bool TryReadLocal(string key, ref object? entry, out UserSession? session)
-    {
-        if (_subscribed && _cache!.TryGet(key, ref entry, out session))
-        {
-            return true;
-        }
-
-        session = null;
-        return false;
-    }
-
     public async Task<UserSession?> GetAsync(string key, CancellationToken cancellationToken)
     {
         if (TryReadLocal(key, out var cached))

@@ -280,7 +280,7 @@ internal sealed class ServerSideTicketStore : ITicketStore
     /// </summary>
     public ValueTask<SessionCache.SharedSession?> GetSharedAsync(SessionCache.KnownSession cookie, CancellationToken cancellationToken) =>
         cookie.SessionKey is not { } key ? default
-        : _store is ILocalSessionReader local && local.TryReadLocal(key, ref cookie.StoreEntry, out var session)
+        : _store is ILocalSessionReader local && local.TryReadLocal(key, out var session)
             ? new ValueTask<SessionCache.SharedSession?>(Shared(cookie, key, session)) // no Task per request
             : GetSharedFromStoreAsync(cookie, key, cancellationToken);
 

@@ -56,8 +56,6 @@ internal sealed class SqliteUserSessionStore : IUserSessionStore, IReplayCache, 
         return false;
     }
 
-    public bool TryReadLocal(string key, ref object? entry, out UserSession? session) => _cache.TryGet(key, ref entry, out session);
-
     public async Task<UserSession?> GetAsync(string key, CancellationToken cancellationToken)
     {
         if (TryReadLocal(key, out var cached))

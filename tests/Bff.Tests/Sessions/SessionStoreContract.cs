@@ -75,61 +75,6 @@ public abstract class SessionStoreContract : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_local_read_through_the_entry_found_before_sees_a_replace_or_a_delete_at_once()
-    {
-        var local = Assert.IsAssignableFrom<ILocalSessionReader>(Store); // the hot path's read (every store here has it)
-        var session = Session(sub: "alice-" + Guid.NewGuid().ToString("N"));
-        await Store.SetAsync(session, default);
-        var (read, entry) = await ReadLocallyAsync(local, session.Key, null);
-        AssertSame(session, read);
-        Assert.NotNull(entry);
-        var found = entry;
-        Assert.True(local.TryReadLocal(session.Key, ref entry, out read)); // through the entry
-        AssertSame(session, read);
-        Assert.Same(found, entry);
-
-        // Replaced: the entry never answers the old session again (the store may have nothing local
-        // until the next read).
-        var renewed = session with { Ticket = [9, 8, 7] };
-        await Store.SetAsync(renewed, default);
-        Assert.True(!local.TryReadLocal(session.Key, ref entry, out read) || read!.Ticket.SequenceEqual(renewed.Ticket));
-        (read, entry) = await ReadLocallyAsync(local, session.Key, entry);
-        AssertSame(renewed, read);
-
-        // Deleted by key; then, stored and read again, deleted by subject as a back-channel logout deletes.
-        await Store.DeleteAsync(session.Key, default);
-        Assert.True(!local.TryReadLocal(session.Key, ref entry, out read) || read is null);
-        Assert.Null(await Store.GetAsync(session.Key, default));
-
-        await Store.SetAsync(session, default);
-        (read, entry) = await ReadLocallyAsync(local, session.Key, entry);
-        AssertSame(session, read);
-        Assert.Equal(1, await Store.DeleteAsync(new UserSessionFilter { SubjectId = session.SubjectId }, default));
-        Assert.True(!local.TryReadLocal(session.Key, ref entry, out read) || read is null);
-    }
-
-    /// <summary>
-    /// Reads <paramref name="key"/> through <see cref="ILocalSessionReader"/> once the store answers it
-    /// locally: a caching store holds a session once read (Redis once its invalidation channel is
-    /// subscribed, and not while its own write's invalidation is still on the way).
-    /// </summary>
-    private async Task<(UserSession? Read, object? Entry)> ReadLocallyAsync(ILocalSessionReader local, string key, object? entry)
-    {
-        for (var reads = 0; reads < 100; reads++)
-        {
-            if (local.TryReadLocal(key, ref entry, out var read))
-            {
-                return (read, entry);
-            }
-
-            await Store.GetAsync(key, default);
-            await Task.Delay(reads == 0 ? 0 : 20);
-        }
-
-        throw new Xunit.Sdk.XunitException($"the store did not answer {key} from memory after 100 reads");
-    }
-
-    [Fact]
     public async Task Setting_a_session_again_replaces_it_and_moves_it_between_subjects_and_sids()
     {
         var first = Session(sub: "alice-" + Guid.NewGuid().ToString("N"), sid: "sid-a-" + Guid.NewGuid().ToString("N"));
