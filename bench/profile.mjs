@@ -153,7 +153,7 @@ async function main() {
   const speedscope = join(tmp, `${name}.speedscope.json`);
   const converted = spawnSync(trace, ['convert', nettrace, '--format', 'speedscope', '-o', join(tmp, name)], { encoding: 'utf8' });
   if (converted.status !== 0) throw new Error(`dotnet-trace convert failed: ${converted.stdout}${converted.stderr}`);
-  const analysis = formatAnalysis(analyze(JSON.parse(readFileSync(speedscope, 'utf8'))), o.top);
+  const analysis = formatAnalysis(analyze(JSON.parse(readFileSync(speedscope, 'utf8'))), o.top, Math.round(result.rps * o.durationSec));
   const out = join(benchDir, 'results');
   mkdirSync(out, { recursive: true });
   const text = `# CPU profile: ${o.target}${o.target === 'bff' ? `, ${o.store} store` : ''}${o.sessions ? `, ${o.used ? `traffic on ${o.used} of ` : 'requests spread over '}${o.sessions} sessions` : ''}, wrk -t${o.threads} -c${o.connections}, ${o.durationSec} s (${Math.round(result.rps)} requests/s while sampled)\n\n\`\`\`\n${analysis}\n\`\`\`\n`;

@@ -59,6 +59,8 @@ export const loginComponents = [
   ['socket engine (epoll dispatch)', /SocketAsyncEngine/],
 ];
 
+const gcStop = /PollGC/;
+
 export function analyze(json, parts = components) {
   const frames = json.shared.frames.map((f) => f.name);
   const inclusive = new Map();
@@ -82,7 +84,11 @@ export function analyze(json, parts = components) {
           exclusive.set(parent, (exclusive.get(parent) ?? 0) + dt);
           const names = stack.map((i) => frames[i]);
           for (const name of new Set(names)) inclusive.set(name, (inclusive.get(name) ?? 0) + dt);
+          // A thread held at a GC safepoint is counted once, in the GC row, not in the component
+          // it happened to be in (with many sessions the slowest code catches more of them).
+          const stoppedForGc = names.some((n) => gcStop.test(n));
           for (const [name, outer, inner, not] of parts) {
+            if (stoppedForGc && !gcStop.test(outer.source)) continue;
             const at = names.findIndex((n) => outer.test(n));
             if (at >= 0 && (!inner || names.slice(at + 1).some((n) => inner.test(n))) && (!not || !names.some((n) => not.test(n)))) {
               componentTime.set(name, componentTime.get(name) + dt);
@@ -117,12 +123,14 @@ function shorten(name) {
     .replace(/System\.Private\.CoreLib!/g, '');
 }
 
-export function formatAnalysis(result, n) {
+/** `requests`: how many the proxy served while sampled; each component's share is then also shown in µs of CPU per request. */
+export function formatAnalysis(result, n, requests = 0) {
   const lines = [];
+  const perRequest = (p) => (requests > 0 ? `  ${((p / 100) * result.busyMs * 1000 / requests).toFixed(2).padStart(6)} µs/req` : '');
   const pct = (p) => `${p.toFixed(1).padStart(5)} %`;
   lines.push(`CPU samples: ${(result.busyMs / 1000).toFixed(1)} s of threads doing work (of ${(result.totalMs / 1000).toFixed(1)} s sampled thread time; idle or spinning thread-pool workers and blocked threads left out)`, '');
-  lines.push('Components (inclusive share of CPU):');
-  for (const c of result.components) lines.push(`  ${pct(c.pct)}  ${c.name}`);
+  lines.push(`Components (inclusive share of CPU${requests > 0 ? ', and per request' : ''}; time a thread was held for a collection counts only in the GC row):`);
+  for (const c of result.components) lines.push(`  ${pct(c.pct)}${perRequest(c.pct)}  ${c.name}`);
   const { exclusive, inclusive } = result.top(n);
   lines.push('', `Top ${n} methods by exclusive CPU:`);
   for (const f of exclusive) lines.push(`  ${pct(f.pct)}  ${f.name}`);

@@ -111,9 +111,10 @@ internal sealed class ClockCache<TValue>
     /// <summary>
     /// Reads through an entry found before (<see cref="TryGetEntry"/>) without looking its key up:
     /// true, marking it used, while it is still its key's live entry; false once it has left the
-    /// cache (removed, replaced, evicted, cleared) or ended.
+    /// cache (removed, replaced, evicted, cleared) or ended, and for an entry of another cache.
     /// </summary>
-    public bool TryUse(Entry entry) => !entry.Gone && Use((Node)entry, _time.GetUtcNow().UtcTicks);
+    public bool TryUse(Entry entry) =>
+        !entry.Gone && entry is Node node && ReferenceEquals(node.Owner, this) && Use(node, _time.GetUtcNow().UtcTicks);
 
     /// <summary>Looks a key up by its characters; <paramref name="key"/> is the cached string equal to them.</summary>
     public bool TryGet(ReadOnlySpan<char> chars, [MaybeNullWhen(false)] out string key, [MaybeNullWhen(false)] out TValue value)
@@ -152,7 +153,7 @@ internal sealed class ClockCache<TValue>
                 slot = TakeSlotLocked(now);
             }
 
-            var node = new Node(key, value, slot, expires?.UtcTicks ?? NoEnd, now);
+            var node = new Node(this, key, value, slot, expires?.UtcTicks ?? NoEnd, now);
             _slots[slot] = node;
             _map[key] = node;
         }
@@ -318,8 +319,9 @@ internal sealed class ClockCache<TValue>
         public volatile bool Gone;
     }
 
-    private sealed class Node(string key, TValue value, int slot, long ends, long now) : Entry(value)
+    private sealed class Node(ClockCache<TValue> owner, string key, TValue value, int slot, long ends, long now) : Entry(value)
     {
+        public readonly ClockCache<TValue> Owner = owner;
         public readonly string Key = key;
         public readonly int Slot = slot;
         public readonly long Ends = ends;

@@ -287,6 +287,19 @@ public sealed class ClockCacheTests
     }
 
     [Fact]
+    public void An_entry_of_another_cache_never_answers()
+    {
+        var one = new ClockCache<string>(2, _time, idleLifetime: null, Sweep);
+        var other = new ClockCache<string>(2, _time, idleLifetime: null, Sweep);
+        one.Set("a", "one's");
+        other.Set("a", "other's");
+        Assert.True(one.TryGetEntry("a", out var entry));
+
+        Assert.False(other.TryUse(entry));
+        Assert.True(one.TryUse(entry));
+    }
+
+    [Fact]
     public void An_entry_swept_out_never_answers()
     {
         var cache = new ClockCache<string>(4, _time, idleLifetime: null, Sweep);
