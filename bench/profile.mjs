@@ -18,8 +18,8 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { ensureSystemPackages, mustRun, root } from '../scripts/lib.mjs';
 import { Child, installExitHandlers, killAllSync, onCleanup, stopAll } from './lib/processes.mjs';
-import { getJson, login, send, sleep } from './lib/http.mjs';
-import { luaScript } from './lib/scale.mjs';
+import { login, send, sleep } from './lib/http.mjs';
+import { luaScript, signInSessions } from './lib/scale.mjs';
 import { warmLogins } from './lib/logins.mjs';
 import { wrk } from './lib/wrk.mjs';
 import { analyze, formatAnalysis, loginComponents } from './lib/speedscope.mjs';
@@ -113,10 +113,7 @@ async function main() {
   if (o.sessions) {
     const cookiesFile = join(tmp, 'cookies.txt');
     writeFileSync(cookiesFile, '');
-    for (let signedIn = 0; signedIn < o.sessions; ) {
-      const batch = Math.min(5_000, o.sessions - signedIn);
-      signedIn = (await getJson(`${proxy.url}/__bench/cookies?count=${batch}&file=${encodeURIComponent(cookiesFile)}`, { method: 'POST', headers: { cookie: `${cookieName}=${cookie}` }, timeoutMs: 300_000 })).sessions;
-    }
+    await signInSessions(proxy.url, { cookieHeader: `${cookieName}=${cookie}`, cookiesFile, signedIn: 0, count: o.sessions });
     const script = join(tmp, 'cycle.lua');
     writeFileSync(script, luaScript(cookiesFile));
     headers = [];

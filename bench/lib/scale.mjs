@@ -51,6 +51,22 @@ end
 `;
 }
 
+/**
+ * Signs sessions in through the BFF's `POST /__bench/cookies` (copies of the login whose cookie is
+ * `cookieHeader`), in batches, from `signedIn` up to `count`, their cookies appended to
+ * `cookiesFile`; answers the new total and the sign-in time in µs.
+ */
+export async function signInSessions(url, { cookieHeader, cookiesFile, signedIn, count }) {
+  let us = 0;
+  while (signedIn < count) {
+    const batch = Math.min(signInBatch, count - signedIn);
+    const answer = await getJson(`${url}/__bench/cookies?count=${batch}&file=${encodeURIComponent(cookiesFile)}`, { method: 'POST', headers: { cookie: cookieHeader }, timeoutMs: 300_000 });
+    us += answer.signInMicrosecondsPerSession * batch;
+    signedIn = answer.sessions;
+  }
+  return { signedIn, us };
+}
+
 /** The sampled allocations, in all and by type, in bytes per request at the measured rate. */
 async function allocationsPerRequest(sample, rps) {
   const { seconds, sampledBytes, types } = await sample;
@@ -173,16 +189,11 @@ export async function runScale(o, { tmp, stores, redisOnPath, say }) {
 
     let signedIn = 0;
     const signInUpTo = async (count) => {
-      let us = 0;
-      while (signedIn < count) {
-        const batch = Math.min(signInBatch, count - signedIn);
-        const answer = await getJson(`${child.url}/__bench/cookies?count=${batch}&file=${encodeURIComponent(cookiesFile)}`, { method: 'POST', headers: { cookie: cookieHeader }, timeoutMs: 300_000 }).catch((error) => {
-          throw new Error(`${error.message}\n${child.tail(40)}`);
-        });
-        us += answer.signInMicrosecondsPerSession * batch;
-        signedIn = answer.sessions;
-      }
-      return us;
+      const done = await signInSessions(child.url, { cookieHeader, cookiesFile, signedIn, count }).catch((error) => {
+        throw new Error(`${error.message}\n${child.tail(40)}`);
+      });
+      signedIn = done.signedIn;
+      return done.us;
     };
     await signInUpTo(counts[0]); // the script needs cookies, for bare YARP too
     say(`${store}: warming up bare YARP and the BFF until their JIT is done`);

@@ -16,7 +16,7 @@ export const components = [
   ['UseBffAuthentication / UseAuthentication (not the middlewares after it)', /AuthenticationMiddleware\+<Invoke(Async)?>/, null, /BffMiddleware|AuthorizationMiddleware|EndpointMiddleware|HttpForwarder/],
   ['  OpenID Connect handler created per request (request-handler check)', /AuthenticationMiddleware\+<Invoke(Async)?>/, /AuthenticationHandlerProvider\+<GetHandlerAsync>|OpenIdConnectHandler|RemoteAuthenticationHandler/],
   ['  BffSessionAuthenticator: a session in use, without the cookie handler', /BffSessionAuthenticator/],
-  ['    session cookie → session key (KnownSessionCookieManager)', /FindKnownSessionKey/],
+  ['    session cookie → session key (KnownSessionCookieManager)', /FindKnownSession/],
   ['    ServerSideTicketStore.GetSharedAsync (store read, cached ticket)', /ServerSideTicketStore.*GetShared/],
   ['  cookie handler: read cookie + ticket store', /CookieAuthenticationHandler\+<ReadCookieTicket>/],
   ['    cookie value Unprotect (data protection)', /CookieAuthenticationHandler\+<ReadCookieTicket>/, /SecureDataFormat`1.*\.Unprotect/],

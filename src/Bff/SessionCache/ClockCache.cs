@@ -81,14 +81,12 @@ internal sealed class ClockCache<TValue>
 
     public bool TryGet(string key, [MaybeNullWhen(false)] out TValue value)
     {
-        var now = _time.GetUtcNow().UtcTicks;
-        if (_map.TryGetValue(key, out var node) && Use(node, now))
+        if (TryGetEntry(key, out var entry))
         {
-            value = node.Value;
+            value = entry.Value;
             return true;
         }
 
-        Miss(node, now);
         value = null;
         return false;
     }

@@ -51,17 +51,16 @@ internal sealed class TicketCache
     /// </summary>
     public SharedSession? GetShared(KnownSession cookie, byte[] protectedTicket)
     {
-        if (cookie.Cached is { } entry && _cache.TryUse(entry))
+        if (cookie.Cached is not { } entry || !_cache.TryUse(entry))
         {
-            return entry.Value.CameFrom(protectedTicket) ? entry.Value : null;
+            if (cookie.SessionKey is not { } key || !_cache.TryGetEntry(key, out entry))
+            {
+                return null;
+            }
+
+            cookie.Cached = entry; // the entry now cached for the key (one write per new ticket, not per request)
         }
 
-        if (cookie.SessionKey is not { } key || !_cache.TryGetEntry(key, out entry))
-        {
-            return null;
-        }
-
-        cookie.Cached = entry; // the entry now cached for the key (one write per new ticket, not per request)
         return entry.Value.CameFrom(protectedTicket) ? entry.Value : null;
     }
 
