@@ -240,6 +240,11 @@ internal sealed class BffOptionsValidator : IValidateOptions<BffOptions>
             failures.Add("Bff:Session:CleanupInterval must not be negative (00:00:00 turns the cleanup off).");
         }
 
+        if (session.CleanupConcurrency is < 1 or > 64)
+        {
+            failures.Add($"Bff:Session:CleanupConcurrency ({session.CleanupConcurrency}) must be between 1 and 64; default 4. It is how many expired sessions' refresh tokens the cleanup revokes at the provider at once.");
+        }
+
         if (string.IsNullOrWhiteSpace(session.CookieName))
         {
             failures.Add("Bff:Session:CookieName must not be empty (default __Host-bff).");

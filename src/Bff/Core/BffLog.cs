@@ -27,6 +27,9 @@ internal static partial class BffLog
     [LoggerMessage(1006, LogLevel.Warning, "Session cleanup failed ({Error}); it runs again at the next interval.")]
     public static partial void SessionCleanupFailed(ILogger logger, string error);
 
+    [LoggerMessage(1025, LogLevel.Warning, "The session store still returns {Count} expired sessions this cleanup pass deleted (its delete did not remove them); the pass stops and the next one tries them again.")]
+    public static partial void ExpiredSessionsNotDeleted(ILogger logger, int count);
+
     [LoggerMessage(1007, LogLevel.Information, "Back-channel logout ended {Count} sessions.")]
     public static partial void BackChannelLogout(ILogger logger, int count);
 

@@ -38,6 +38,13 @@ public sealed class BffSessionOptions
     /// </summary>
     public TimeSpan CleanupInterval { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// How many expired sessions the cleanup ends at once (<c>Bff:Session:CleanupConcurrency</c>):
+    /// each waits for the provider to revoke its refresh token, so this sets how fast a backlog
+    /// drains and how many revocation requests the provider receives at once. Default 4; from 1 to 64.
+    /// </summary>
+    public int CleanupConcurrency { get; set; } = 4;
+
     /// <summary>Sliding idle lifetime of a session. Default 8 hours.</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromHours(8);
 

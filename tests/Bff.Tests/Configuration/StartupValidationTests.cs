@@ -44,6 +44,8 @@ public sealed class StartupValidationTests
     [InlineData("Bff:Session:RedisLocalCacheLifetime", "-00:00:01", "Bff:Session:RedisLocalCacheLifetime (-00:00:01) must be between 00:00:00")]
     [InlineData("Bff:Session:RedisLocalCacheLifetime", "02:00:00", "Bff:Session:RedisLocalCacheLifetime (02:00:00) must be between 00:00:00")]
     [InlineData("Bff:Session:CachedSessions", "99", "Bff:Session:CachedSessions (99) must be between 100 and 10000000")]
+    [InlineData("Bff:Session:CleanupConcurrency", "0", "Bff:Session:CleanupConcurrency (0) must be between 1 and 64")]
+    [InlineData("Bff:Session:CleanupConcurrency", "65", "Bff:Session:CleanupConcurrency (65) must be between 1 and 64")]
     [InlineData("Bff:Session:CachedSessions", "10000001", "Bff:Session:CachedSessions (10000001) must be between 100 and 10000000")]
     [InlineData("Bff:RealTime:MaxConnectionsPerSession", "-1", "Bff:RealTime:MaxConnectionsPerSession must not be negative: it is -1")]
     public async Task Bad_configuration_stops_the_start_with_a_message_naming_the_key(string key, string? value, string expected)
