@@ -58,8 +58,7 @@ internal sealed class FrontChannelLogout
             return;
         }
 
-        await _terminator.EndAsync(key, BffSessionEndReason.FrontChannelLogout, http.RequestAborted);
-        await http.SignOutAsync(BffDefaults.CookieScheme); // the cookie goes too
+        await _terminator.SignOutAsync(http, key, BffSessionEndReason.FrontChannelLogout); // the session, its refresh token and the cookie
         Diagnostics.BffInstruments.Of(http).FrontChannelLoggedOut();
         BffLog.SessionEnded(_logger, session.Principal!.FindFirst("sub")?.Value, "front-channel logout from the provider");
     }

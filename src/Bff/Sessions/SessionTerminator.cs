@@ -38,6 +38,31 @@ internal sealed class SessionTerminator
         return ticket;
     }
 
+    /// <summary>
+    /// Ends the session of this request's own cookie, stored under <paramref name="key"/> (a
+    /// front-channel logout): its refresh token revoked, then the cookie scheme signed out, which
+    /// deletes the session from the store and the in-memory copies (the ticket store's
+    /// <c>RemoveAsync</c>) and the cookie from the browser, one delete; returns its ticket, or null
+    /// when the store no longer held it. The cookie scheme must have authenticated this request's
+    /// cookie first (<c>AuthenticateAsync</c>), as the cookie handler deletes only a session it read.
+    /// </summary>
+    public async Task<AuthenticationTicket?> SignOutAsync(Microsoft.AspNetCore.Http.HttpContext http, string key, BffSessionEndReason reason)
+    {
+        var ticket = await _tickets.RetrieveFromStoreAsync(key, http.RequestAborted);
+        if (ticket is not null)
+        {
+            await _revoker.RevokeAsync(ticket.Properties, http.RequestAborted);
+        }
+
+        await http.SignOutAsync(BffDefaults.CookieScheme);
+        if (ticket is not null)
+        {
+            await _events.SessionEndedAsync(Ended(ticket, reason), http.RequestAborted);
+        }
+
+        return ticket;
+    }
+
     /// <summary>Ends every session <paramref name="filter"/> selects (back-channel logout, a host's revocation); returns how many.</summary>
     public async Task<int> EndAllAsync(UserSessionFilter filter, BffSessionEndReason reason, CancellationToken cancellationToken)
     {

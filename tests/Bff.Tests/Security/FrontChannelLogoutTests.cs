@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using Bff.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using OpenBff.Sessions;
 using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace Bff.Tests.Security;
@@ -65,6 +67,24 @@ public sealed class FrontChannelLogoutTests(IdpFixture env)
         Assert.Single(env.Idp.Recorder.To("/connect/revoke"), r => r.Field("token") == refreshToken && r.Status == 200);
     }
 
+    [Fact]
+    public async Task A_front_channel_logout_deletes_the_session_from_the_store_once()
+    {
+        var store = new CountingStore();
+        await using var bff = await env.StartBffAsync(
+            settings => settings["Bff:Oidc:FrontChannelLogout"] = "true",
+            services: s => s.AddSingleton<IUserSessionStore>(store));
+        using var browser = new TestBrowser();
+        await browser.LoginAsync(bff.Url);
+        var sid = await SidAsync(browser, bff);
+
+        var response = await browser.GetAsync($"{bff.Url}/signout-oidc?sid={Uri.EscapeDataString(sid)}&iss={Uri.EscapeDataString($"{env.Idp.Url}/")}");
+
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        Assert.Empty(await store.FindAsync(new UserSessionFilter { SubjectId = "alice" }, CancellationToken.None));
+        Assert.Equal(1, store.Deletes);
+    }
+
     /// <summary>
     /// The reported case: a provider whose ID tokens carry no <c>sid</c>. ASP.NET Core's own handling
     /// ended such a session for a bare <c>GET /signout-oidc</c>; now it ends nothing, on or off.
@@ -123,5 +143,30 @@ public sealed class FrontChannelLogoutTests(IdpFixture env)
         Assert.Equal("application/problem+json", response.Header("Content-Type"));
         using var problem = JsonDocument.Parse(response.Body);
         Assert.Equal(problem.RootElement.GetProperty("detail").GetString(), problem.RootElement.GetProperty("errors").GetProperty(parameter)[0].GetString());
+    }
+
+    /// <summary>The in-memory store, counting the deletes by key it is asked for.</summary>
+    private sealed class CountingStore : IUserSessionStore
+    {
+        private readonly InMemoryUserSessionStore _inner = new();
+        private int _deletes;
+
+        public int Deletes => Volatile.Read(ref _deletes);
+
+        public Task<UserSession?> GetAsync(string key, CancellationToken cancellationToken) => _inner.GetAsync(key, cancellationToken);
+
+        public Task SetAsync(UserSession session, CancellationToken cancellationToken) => _inner.SetAsync(session, cancellationToken);
+
+        public Task DeleteAsync(string key, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _deletes);
+            return _inner.DeleteAsync(key, cancellationToken);
+        }
+
+        public Task<IReadOnlyList<UserSession>> FindAsync(UserSessionFilter filter, CancellationToken cancellationToken) => _inner.FindAsync(filter, cancellationToken);
+
+        public Task<int> DeleteAsync(UserSessionFilter filter, CancellationToken cancellationToken) => _inner.DeleteAsync(filter, cancellationToken);
+
+        public Task<IReadOnlyList<UserSession>> FindExpiredAsync(DateTimeOffset now, int max, CancellationToken cancellationToken) => _inner.FindExpiredAsync(now, max, cancellationToken);
     }
 }
