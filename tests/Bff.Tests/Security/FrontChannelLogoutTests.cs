@@ -146,27 +146,16 @@ public sealed class FrontChannelLogoutTests(IdpFixture env)
     }
 
     /// <summary>The in-memory store, counting the deletes by key it is asked for.</summary>
-    private sealed class CountingStore : IUserSessionStore
+    private sealed class CountingStore : DelegatingSessionStore
     {
-        private readonly InMemoryUserSessionStore _inner = new();
         private int _deletes;
 
         public int Deletes => Volatile.Read(ref _deletes);
 
-        public Task<UserSession?> GetAsync(string key, CancellationToken cancellationToken) => _inner.GetAsync(key, cancellationToken);
-
-        public Task SetAsync(UserSession session, CancellationToken cancellationToken) => _inner.SetAsync(session, cancellationToken);
-
-        public Task DeleteAsync(string key, CancellationToken cancellationToken)
+        public override Task DeleteAsync(string key, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _deletes);
-            return _inner.DeleteAsync(key, cancellationToken);
+            return base.DeleteAsync(key, cancellationToken);
         }
-
-        public Task<IReadOnlyList<UserSession>> FindAsync(UserSessionFilter filter, CancellationToken cancellationToken) => _inner.FindAsync(filter, cancellationToken);
-
-        public Task<int> DeleteAsync(UserSessionFilter filter, CancellationToken cancellationToken) => _inner.DeleteAsync(filter, cancellationToken);
-
-        public Task<IReadOnlyList<UserSession>> FindExpiredAsync(DateTimeOffset now, int max, CancellationToken cancellationToken) => _inner.FindExpiredAsync(now, max, cancellationToken);
     }
 }

@@ -116,20 +116,7 @@ public sealed class StoreCapabilityTests(IdpFixture env)
     }
 
     /// <summary>A host's own store type, keeping its sessions in the in-memory store.</summary>
-    private abstract class InMemoryBackedStore : IUserSessionStore
+    private abstract class InMemoryBackedStore : DelegatingSessionStore
     {
-        protected InMemoryUserSessionStore Inner { get; } = new();
-
-        public Task<UserSession?> GetAsync(string key, CancellationToken cancellationToken) => Inner.GetAsync(key, cancellationToken);
-
-        public Task SetAsync(UserSession session, CancellationToken cancellationToken) => Inner.SetAsync(session, cancellationToken);
-
-        public Task DeleteAsync(string key, CancellationToken cancellationToken) => Inner.DeleteAsync(key, cancellationToken);
-
-        public Task<IReadOnlyList<UserSession>> FindAsync(UserSessionFilter filter, CancellationToken cancellationToken) => Inner.FindAsync(filter, cancellationToken);
-
-        public Task<int> DeleteAsync(UserSessionFilter filter, CancellationToken cancellationToken) => Inner.DeleteAsync(filter, cancellationToken);
-
-        public Task<IReadOnlyList<UserSession>> FindExpiredAsync(DateTimeOffset now, int max, CancellationToken cancellationToken) => Inner.FindExpiredAsync(now, max, cancellationToken);
     }
 }
