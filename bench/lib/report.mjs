@@ -138,7 +138,7 @@ Dev IdP with \`--Idp:AccessTokenLifetime=00:00:0${s.stormLifetimeSec}\`, BFF wit
 
 ${sessions ? `${fmt.int(sessions.sessions)} sessions, each with its own copy of the real ticket of a dev-IdP login (${sessions.claims} claims; ${Object.entries(sessions.tokenLengths).map(([k, v]) => `${k} ${v} chars`).join(', ')}; serialized ticket ${fmt.bytes(sessions.serializedTicketBytes)}, protected ${fmt.bytes(sessions.protectedTicketBytes)}), stored through the real ticket store; full compacting GCs before and after.
 
-| tokens | managed heap per session after login | in use (after one request) | out of the library's ticket cache${sessions.ticketCache ? '' : ' (no ticket cache in this build)'} | protected ticket |
+| tokens | managed heap per session after login | in use (after one proxied request's read) | out of the library's ticket cache${sessions.ticketCache ? '' : ' (no ticket cache in this build)'} | protected ticket |
 | --- | --- | --- | --- | --- |
 | the dev IdP's | **${fmt.bytes(sessions.bytesPerSession)}** | ${fmt.bytes(sessions.bytesPerSessionInUse)} | ${fmt.bytes(sessions.bytesPerSessionWithoutTicketCache)} | ${fmt.bytes(sessions.protectedTicketBytes)} |
 ${sessions.kilobyteTokens ? `| access, ID and refresh tokens of 1,000 characters | ${fmt.bytes(sessions.kilobyteTokens.bytesPerSession)} | ${fmt.bytes(sessions.kilobyteTokens.bytesPerSessionInUse)} | ${fmt.bytes(sessions.kilobyteTokens.bytesPerSessionWithoutTicketCache)} | ${fmt.bytes(sessions.kilobyteTokens.protectedTicketBytes)} |` : ''}

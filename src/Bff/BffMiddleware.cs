@@ -198,8 +198,8 @@ internal sealed class BffMiddleware
         var result = await ResolveTokenAsync(context, settings, routeId);
         switch (result.Status)
         {
-            case AccessTokenStatus.Ok when result.AccessToken is not null:
-                context.Features.Set(new BffAccessTokenFeature(result.AccessToken, result.HeaderValue));
+            case AccessTokenStatus.Ok when result.HasToken:
+                context.Features.Set(new BffAccessTokenFeature(in result));
                 return true;
             case AccessTokenStatus.Ok:
                 return true;

@@ -98,7 +98,7 @@ internal sealed class BffFixture : IAsyncDisposable
         {
             if (context.Features.Get<BffAccessTokenFeature>() is { } token)
             {
-                context.Items["Authorization"] = new AuthenticationHeaderValue("Bearer", token.AccessToken);
+                context.Items["Authorization"] = token.HeaderValue ?? new AuthenticationHeaderValue("Bearer", token.AccessToken).ToString(); // as Proxy/ProxiedRequest
             }
 
             return Task.CompletedTask;

@@ -15,6 +15,12 @@ internal static class TokenNames
     /// <inheritdoc cref="AccessTokenItem"/>
     public const string ExpiresAtItem = ".Token." + ExpiresAt;
 
+    /// <summary>How the item keys of an API's own access token start (<c>Tokens/ApiTokenKey</c>).</summary>
+    public const string ApiTokenItemPrefix = ".Token.api|";
+
+    /// <summary>How the item key of an API's token's expiry ends: its token's key, then this.</summary>
+    public const string ApiExpiresAtSuffix = "|expires_at";
+
     /// <summary>The item keys of the tokens the shared copy of a session in use leaves out.</summary>
     public const string IdTokenItem = ".Token." + IdToken;
 

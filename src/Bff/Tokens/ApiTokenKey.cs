@@ -12,9 +12,8 @@ internal sealed record ApiTokenKey
     {
         Resource = resource;
         Scope = scope;
-        var name = $"api|{resource}|{scope}";
-        AccessTokenItem = ".Token." + name;
-        ExpiresAtItem = ".Token." + name + "|expires_at";
+        AccessTokenItem = $"{Core.TokenNames.ApiTokenItemPrefix}{resource}|{scope}";
+        ExpiresAtItem = AccessTokenItem + Core.TokenNames.ApiExpiresAtSuffix;
     }
 
     public string? Resource { get; }

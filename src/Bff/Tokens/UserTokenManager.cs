@@ -76,12 +76,16 @@ internal sealed class UserTokenManager
 
         string? token;
         DateTimeOffset? expiresAt;
-        string? headerValue = null;
         if (properties is SessionCache.SharedProperties shared)
         {
-            // A session in use: its cached ticket derived the token's header value and expiry once.
-            var cached = shared.Token(tokenItem, api?.ExpiresAtItem ?? TokenNames.ExpiresAtItem);
-            (token, expiresAt, headerValue) = (cached?.AccessToken, cached?.ExpiresAt, cached?.HeaderValue);
+            // A session in use: its cached ticket holds the token as its header value, with its expiry.
+            var cached = shared.Token(tokenItem);
+            if (cached is not null && !forceRenewal && !NeedsRefresh(cached.ExpiresAt))
+            {
+                return new AccessTokenResult(cached); // the token string itself is not made
+            }
+
+            (token, expiresAt) = (cached?.AccessToken, cached?.ExpiresAt);
         }
         else
         {
@@ -91,7 +95,7 @@ internal sealed class UserTokenManager
 
         if (token is not null && !forceRenewal && !NeedsRefresh(expiresAt))
         {
-            return new AccessTokenResult(AccessTokenStatus.Ok, token, expiresAt, headerValue);
+            return AccessTokenResult.Ok(token, expiresAt);
         }
 
         return await RenewAsync(properties, token, expiresAt, api, routeId, forceRenewal, cancellationToken);

@@ -6,7 +6,8 @@ namespace Bff.Tests.Unit;
 
 /// <summary>
 /// <see cref="SharedProperties"/>: a cached ticket's tokens carry their <c>Authorization</c> header
-/// value and parsed expiry, derived once per cached ticket, from the ticket's own items.
+/// value and parsed expiry, derived once per cached ticket, from the ticket's own items; each token
+/// is held once, as its header value, and its items still read as the ticket's.
 /// </summary>
 public sealed class SharedPropertiesTests
 {
@@ -61,15 +62,15 @@ public sealed class SharedPropertiesTests
     }
 
     [Fact]
-    public void A_routes_own_token_is_derived_on_first_use_and_then_kept()
+    public void A_routes_own_token_has_its_own_header_value_and_expiry()
     {
         var ticket = NewTicket(("access_token", "main"));
         ticket.Properties.Items[RouteTokenItem] = "route-token";
         ticket.Properties.Items[RouteExpiresItem] = "2026-12-02T09:00:00.0000000+00:00";
         var properties = (SharedProperties)ReadOnlyTicket.Copy(ticket).Properties;
 
-        var first = properties.Token(RouteTokenItem, RouteExpiresItem);
-        var second = properties.Token(RouteTokenItem, RouteExpiresItem);
+        var first = properties.Token(RouteTokenItem);
+        var second = properties.Token(RouteTokenItem);
 
         Assert.NotNull(first);
         Assert.Equal("Bearer route-token", first.HeaderValue);
@@ -83,30 +84,68 @@ public sealed class SharedPropertiesTests
     {
         var properties = (SharedProperties)Shared(("access_token", "main")).Properties;
 
-        Assert.Null(properties.Token(RouteTokenItem, RouteExpiresItem));
-        Assert.Null(properties.Token(RouteTokenItem, RouteExpiresItem));
+        Assert.Null(properties.Token(RouteTokenItem));
     }
 
     [Fact]
-    public async Task Requests_deriving_route_tokens_at_once_each_get_their_own_routes_token()
+    public void A_cached_ticket_holds_each_access_token_once_as_its_header_value_until_the_token_is_asked_for()
     {
-        var ticket = NewTicket(("access_token", "main"));
-        for (var i = 0; i < 8; i++)
-        {
-            ticket.Properties.Items[$".Token.api|{i}"] = $"token-{i}";
-        }
-
+        var ticket = NewTicket(("access_token", "eyJ.main.sig"));
+        ticket.Properties.Items[RouteTokenItem] = "route-token";
         var properties = (SharedProperties)ReadOnlyTicket.Copy(ticket).Properties;
+        var main = MainToken(properties)!;
 
-        var tokens = await Task.WhenAll(Enumerable.Range(0, 64).Select(n => Task.Run(() => properties.Token($".Token.api|{n % 8}", $".Token.api|{n % 8}|expires_at"))));
+        Assert.Equal("Bearer eyJ.main.sig", main.HeaderValue);
+        Assert.False(main.HoldsAccessToken); // what a proxied request reads did not make the token string
 
-        for (var n = 0; n < 64; n++)
-        {
-            Assert.Equal($"token-{n % 8}", tokens[n]!.AccessToken);
-        }
+        Assert.Equal("eyJ.main.sig", properties.GetTokenValue("access_token"));
+        Assert.True(main.HoldsAccessToken);
+        Assert.Same(properties.GetTokenValue("access_token"), main.AccessToken); // made once, then kept
+        Assert.False(properties.Token(RouteTokenItem)!.HoldsAccessToken);
     }
 
-    private static SharedToken? MainToken(SharedProperties properties) => properties.Token(".Token.access_token", ".Token.expires_at");
+    [Fact]
+    public void The_items_of_a_cached_ticket_read_as_the_tickets_own_tokens_included()
+    {
+        var ticket = NewTicket(("access_token", "eyJ.main.sig"), ("expires_at", "2026-12-02T08:05:00.0000000+00:00"));
+        ticket.Properties.Items[RouteTokenItem] = "route-token";
+        ticket.Properties.Items[RouteExpiresItem] = "2026-12-02T09:00:00.0000000+00:00";
+        ticket.Properties.Items["custom"] = null;
+
+        var items = ReadOnlyTicket.Copy(ticket).Properties.Items;
+
+        Assert.Equal(ticket.Properties.Items.OrderBy(i => i.Key, StringComparer.Ordinal), items.OrderBy(i => i.Key, StringComparer.Ordinal));
+        Assert.Equal(ticket.Properties.Items.Count, items.Count);
+        Assert.Equal("route-token", items[RouteTokenItem]);
+        Assert.True(items.ContainsKey(".Token.access_token"));
+        Assert.True(items.Contains(new KeyValuePair<string, string?>(RouteTokenItem, "route-token")));
+        Assert.False(items.Contains(new KeyValuePair<string, string?>(RouteTokenItem, "another")));
+        Assert.True(items.TryGetValue("custom", out var custom));
+        Assert.Null(custom);
+        Assert.False(items.TryGetValue("absent", out _));
+        Assert.Throws<KeyNotFoundException>(() => items["absent"]);
+        Assert.Equal(items.Count, items.Keys.Count);
+        Assert.Contains("eyJ.main.sig", items.Values);
+        var copy = new KeyValuePair<string, string?>[items.Count + 1];
+        items.CopyTo(copy, 1);
+        Assert.Equal(items, copy.Skip(1));
+    }
+
+    [Fact]
+    public void The_items_of_a_cached_ticket_refuse_every_change()
+    {
+        var properties = Shared(("access_token", "eyJ.main.sig")).Properties;
+
+        Assert.True(properties.Items.IsReadOnly);
+        Assert.Throws<NotSupportedException>(() => properties.Items[".Token.access_token"] = "another");
+        Assert.Throws<NotSupportedException>(() => properties.Items.Add("x", "y"));
+        Assert.Throws<NotSupportedException>(() => properties.Items.Remove(".Token.access_token"));
+        Assert.Throws<NotSupportedException>(() => properties.Items.Clear());
+        Assert.Throws<NotSupportedException>(() => properties.UpdateTokenValue("access_token", "another"));
+        Assert.Equal("eyJ.main.sig", properties.GetTokenValue("access_token"));
+    }
+
+    private static SharedToken? MainToken(SharedProperties properties) => properties.Token(".Token.access_token");
 
     private static AuthenticationTicket Shared(params (string Name, string Value)[] tokens) => ReadOnlyTicket.Copy(NewTicket(tokens));
 
