@@ -10,14 +10,6 @@ internal static class ReadOnlyTicket
     /// properties' items, except those named in <paramref name="leaveOut"/> (<see cref="SharedProperties"/>:
     /// what the hot path derives from its tokens is derived once).
     /// </summary>
-    public static AuthenticationTicket Copy(AuthenticationTicket ticket, params ReadOnlySpan<string> leaveOut)
-    {
-        var items = new Dictionary<string, string?>(ticket.Properties.Items, StringComparer.Ordinal);
-        foreach (var key in leaveOut)
-        {
-            items.Remove(key);
-        }
-
-        return new(ticket.Principal, new SharedProperties(items), ticket.AuthenticationScheme);
-    }
+    public static AuthenticationTicket Copy(AuthenticationTicket ticket, params ReadOnlySpan<string> leaveOut) =>
+        new(ticket.Principal, new SharedProperties(new SharedItems(ticket.Properties.Items, leaveOut)), ticket.AuthenticationScheme);
 }

@@ -16,12 +16,18 @@ internal sealed class SharedItems : IDictionary<string, string?>, IReadOnlyDicti
     private readonly Dictionary<string, string?> _items;
     private readonly SharedToken[] _tokens;
 
-    public SharedItems(IDictionary<string, string?> items)
+    /// <summary>A read-only copy of <paramref name="items"/>, without those named in <paramref name="leaveOut"/>.</summary>
+    public SharedItems(IDictionary<string, string?> items, ReadOnlySpan<string> leaveOut)
     {
         _items = new Dictionary<string, string?>(items.Count, StringComparer.Ordinal);
         List<SharedToken>? tokens = null;
         foreach (var (key, value) in items)
         {
+            if (leaveOut.Contains(key))
+            {
+                continue;
+            }
+
             if (value is not null && IsAccessTokenItem(key))
             {
                 (tokens ??= []).Add(SharedToken.For(key, value, ExpiresAt(items, key)));
@@ -32,6 +38,7 @@ internal sealed class SharedItems : IDictionary<string, string?>, IReadOnlyDicti
             }
         }
 
+        _items.TrimExcess(); // held as long as the session is in use: no room for items it will never get
         _tokens = tokens?.ToArray() ?? [];
     }
 

@@ -12,12 +12,7 @@ namespace OpenBff.SessionCache;
 /// </summary>
 internal sealed class SharedProperties : AuthenticationProperties
 {
-    public SharedProperties(IDictionary<string, string?> items)
-        : this(new SharedItems(items))
-    {
-    }
-
-    private SharedProperties(SharedItems items)
+    public SharedProperties(SharedItems items)
         : base(items)
     {
         SharedItems = items;
