@@ -1,7 +1,9 @@
 using System.Net;
 using OpenBff.Sessions;
 using Bff.Tests.Infrastructure;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Bff.Tests.Sessions;
 
@@ -16,6 +18,42 @@ namespace Bff.Tests.Sessions;
 public sealed class StoreRefusesWritesTests(IdpFixture env)
 {
     private static readonly Action<Dictionary<string, string?>> Sqlite = s => s["Bff:Session:Store"] = "Sqlite";
+
+    /// <summary>
+    /// The same guarantee without a tmpfs mount, so that it runs everywhere (CI included): an
+    /// application's store that refuses writes (<see cref="SessionStoreUnavailableException"/>) for a while.
+    /// </summary>
+    [Fact]
+    public async Task A_refresh_the_store_refuses_to_write_keeps_the_rotated_token_uses_it_and_writes_it_when_the_store_is_back()
+    {
+        var store = new WriteRefusingStore();
+        await using var bff = await env.StartBffAsync(services: s => s.AddSingleton<IUserSessionStore>(store));
+        using var browser = new TestBrowser();
+        await browser.LoginAsync(bff.Url);
+        Assert.Equal(HttpStatusCode.OK, (await browser.ApiAsync($"{bff.Url}/api/hello")).Status);
+
+        store.Refuse = true;
+        bff.Time.Advance(TimeSpan.FromMinutes(5)); // the access token expired: refreshed, and the write refused
+        Assert.Equal(HttpStatusCode.OK, (await browser.ApiAsync($"{bff.Url}/api/hello")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await browser.ApiAsync($"{bff.Url}/bff/user")).Status);
+        Assert.Single(bff.LogLines, l => l.Contains("[1013]", StringComparison.Ordinal));
+
+        bff.Time.Advance(TimeSpan.FromMinutes(5)); // the next refresh uses the rotated token kept in memory, not the store's retired one
+        Assert.Equal(HttpStatusCode.OK, (await browser.ApiAsync($"{bff.Url}/api/hello")).Status);
+        var issued = IssuedTokens.From(env.Idp, bff.ClientId);
+        var refreshes = env.Idp.Grants(bff.ClientId, "refresh_token").ToList();
+        Assert.Equal(2, refreshes.Count);
+        Assert.All(refreshes, r => Assert.Equal(200, r.Status));
+        Assert.Equal(issued.RefreshTokens[1], refreshes[1].Field("refresh_token"));
+        Assert.Equal($"Bearer {issued.AccessTokens[^1]}", env.Api.Recorder.To("/api/hello").Last().Header("Authorization"));
+
+        store.Refuse = false;
+        await EventuallyAsync(() => bff.LogLines.Any(l => l.Contains("[1014]", StringComparison.Ordinal)), () => bff.Time.Advance(UnsavedSessionWriter.Interval));
+        var session = Assert.Single(await store.FindAsync(new UserSessionFilter { SubjectId = "alice" }, CancellationToken.None));
+        var stored = await bff.Services.GetRequiredService<ServerSideTicketStore>().RetrieveFromStoreAsync(session.Key, CancellationToken.None);
+        Assert.Equal(IssuedTokens.From(env.Idp, bff.ClientId).RefreshTokens[2], stored!.Properties.GetTokenValue("refresh_token")); // the newest, written
+        Assert.True(store.Refused > 0);
+    }
 
     [SkippableFact]
     public async Task A_refresh_on_a_full_disk_keeps_the_rotated_token_uses_it_and_writes_it_when_space_returns()
@@ -108,6 +146,32 @@ public sealed class StoreRefusesWritesTests(IdpFixture env)
             Assert.True(DateTime.UtcNow < deadline, "gave up waiting");
             step();
             await Task.Delay(50);
+        }
+    }
+
+    /// <summary>An application's store that refuses every write while <see cref="Refuse"/> is set, as one whose database is down.</summary>
+    private sealed class WriteRefusingStore : DelegatingSessionStore
+    {
+        private int _refused;
+        private volatile bool _refuse;
+
+        public bool Refuse
+        {
+            get => _refuse;
+            set => _refuse = value;
+        }
+
+        public int Refused => Volatile.Read(ref _refused);
+
+        public override Task SetAsync(UserSession session, CancellationToken cancellationToken)
+        {
+            if (Refuse)
+            {
+                Interlocked.Increment(ref _refused);
+                throw new SessionStoreUnavailableException("The test's store refuses writes.");
+            }
+
+            return base.SetAsync(session, cancellationToken);
         }
     }
 }
