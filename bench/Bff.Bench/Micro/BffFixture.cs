@@ -1,11 +1,11 @@
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using Bff.Host;
 using OpenBff.Proxy;
 using OpenBff.Sessions;
+using OpenBff.Tokens;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Data.Sqlite;
@@ -98,7 +98,7 @@ internal sealed class BffFixture : IAsyncDisposable
         {
             if (context.Features.Get<BffAccessTokenFeature>() is { } token)
             {
-                context.Items["Authorization"] = token.HeaderValue ?? new AuthenticationHeaderValue("Bearer", token.AccessToken).ToString(); // as Proxy/ProxiedRequest
+                context.Items["Authorization"] = token.HeaderValue ?? TokenValueCache.BearerHeaderValue(token.AccessToken); // the value Proxy/ProxiedRequest attaches
             }
 
             return Task.CompletedTask;

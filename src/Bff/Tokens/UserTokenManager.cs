@@ -74,31 +74,20 @@ internal sealed class UserTokenManager
         var properties = result.Properties;
         var tokenItem = api?.AccessTokenItem ?? TokenNames.AccessTokenItem;
 
-        string? token;
-        DateTimeOffset? expiresAt;
         if (properties is SessionCache.SharedProperties shared)
         {
             // A session in use: its cached ticket holds the token as its header value, with its expiry.
             var cached = shared.Token(tokenItem);
-            if (cached is not null && !forceRenewal && !NeedsRefresh(cached.ExpiresAt))
-            {
-                return new AccessTokenResult(cached); // the token string itself is not made
-            }
-
-            (token, expiresAt) = (cached?.AccessToken, cached?.ExpiresAt);
-        }
-        else
-        {
-            token = properties.Items.TryGetValue(tokenItem, out var value) ? value : null;
-            expiresAt = ExpiresAt(properties, api);
+            return cached is not null && !forceRenewal && !NeedsRefresh(cached.ExpiresAt)
+                ? new AccessTokenResult(cached) // the token string itself is not made
+                : await RenewAsync(properties, cached?.AccessToken, cached?.ExpiresAt, api, routeId, forceRenewal, cancellationToken);
         }
 
-        if (token is not null && !forceRenewal && !NeedsRefresh(expiresAt))
-        {
-            return AccessTokenResult.Ok(token, expiresAt);
-        }
-
-        return await RenewAsync(properties, token, expiresAt, api, routeId, forceRenewal, cancellationToken);
+        var token = properties.Items.TryGetValue(tokenItem, out var value) ? value : null;
+        var expiresAt = ExpiresAt(properties, api);
+        return token is not null && !forceRenewal && !NeedsRefresh(expiresAt)
+            ? AccessTokenResult.Ok(token, expiresAt)
+            : await RenewAsync(properties, token, expiresAt, api, routeId, forceRenewal, cancellationToken);
     }
 
     /// <summary>
