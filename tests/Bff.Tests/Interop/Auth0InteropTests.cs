@@ -1,5 +1,7 @@
 using System.Net;
 using Bff.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using OpenBff.Sessions;
 
 namespace Bff.Tests.Interop;
 
@@ -41,6 +43,36 @@ public sealed class Auth0InteropTests(Auth0Provider fixture) : IClassFixture<Aut
         await walk.LogoutAsync();
         Assert.Equal(HttpStatusCode.Unauthorized, await walk.UserStatusAsync());
         Assert.Single(await Provider.RequestsAsync(bff.ClientId), r => r.Endpoint == "revocation" && r.Status == 200);
+    }
+
+    [Fact]
+    public async Task The_expiry_cleanup_revokes_each_expired_sessions_refresh_token_at_the_provider_two_at_once()
+    {
+        var settings = InteropProfiles.Auth0(Provider, fixture.NewFolder());
+        settings["Bff:Session:CleanupInterval"] = "00:00:00"; // run by the test
+        settings["Bff:Session:CleanupConcurrency"] = "2";
+        await using var bff = await TestBff.StartAsync(Provider, settings, new CapturingLoggerProvider());
+        var browsers = Enumerable.Range(0, 3).Select(_ => new TestBrowser()).ToList();
+        try
+        {
+            foreach (var browser in browsers)
+            {
+                await new InteropWalk(Provider, bff, browser).LoginAsync();
+            }
+
+            bff.Time.Advance(TimeSpan.FromHours(8) + TimeSpan.FromSeconds(1)); // idle past Bff:Session:IdleTimeout
+            var removed = await bff.Services.GetRequiredService<SessionCleanup>().RunOnceAsync(CancellationToken.None);
+
+            Assert.Equal(3, removed);
+            var revocations = (await Provider.RequestsAsync(bff.ClientId)).Where(r => r.Endpoint == "revocation").ToList();
+            Assert.Equal(3, revocations.Count);
+            Assert.All(revocations, r => Assert.Equal(200, r.Status));
+            Assert.Empty(await bff.Services.GetRequiredService<IUserSessionStore>().FindAsync(new UserSessionFilter { SubjectId = "alice" }, CancellationToken.None));
+        }
+        finally
+        {
+            browsers.ForEach(b => b.Dispose());
+        }
     }
 
     [Fact]
