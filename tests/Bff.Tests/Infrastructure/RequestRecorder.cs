@@ -107,19 +107,21 @@ public sealed class RequestRecorder : IStartupFilter
             context.Response.Body = original;
             buffer.Position = 0;
             var body = new StreamReader(buffer).ReadToEnd();
-            if (RewriteBody is { } rewrite && rewrite(context.Request.Path.Value ?? string.Empty, body) is var rewritten && rewritten != body)
+            var rewritten = RewriteBody is { } rewrite && rewrite(context.Request.Path.Value ?? string.Empty, body) is var changed && changed != body ? changed : null;
+
+            // Recorded before the body is written: once the client has the whole answer it may act
+            // on it (the BFF proxies, the test asserts), and the record must already be there.
+            _requests.Enqueue(new RecordedRequest(context.Request.Method, context.Request.Path.Value ?? string.Empty, form, headers, context.Response.StatusCode, rewritten ?? body));
+            if (rewritten is not null)
             {
-                body = rewritten;
                 context.Response.ContentLength = null;
-                await original.WriteAsync(System.Text.Encoding.UTF8.GetBytes(body));
+                await original.WriteAsync(System.Text.Encoding.UTF8.GetBytes(rewritten));
             }
             else
             {
                 buffer.Position = 0;
                 await buffer.CopyToAsync(original);
             }
-
-            _requests.Enqueue(new RecordedRequest(context.Request.Method, context.Request.Path.Value ?? string.Empty, form, headers, context.Response.StatusCode, body));
         }
     }
 }
