@@ -14,7 +14,8 @@ namespace Bff.Tests.Host;
 /// outside the repository: installed into a template hive of its own (the user's template cache
 /// is never touched), an app made for the test IdP and API with the OpenBff package from a packed
 /// feed and <c>@openbff/client</c> from its packed tarball, the host built and the SPA built into
-/// its wwwroot, then run as <c>dotnet run</c> runs it, logged in, and published.
+/// its wwwroot, then run as <c>dotnet run</c> runs it, logged in, used through its Vite dev server
+/// (<c>npm run dev</c>, the README's hot-reload loop), and published.
 /// </summary>
 [Collection(SerialCollection.Name)]
 public sealed partial class TemplateTests(IdpFixture env)
@@ -22,7 +23,7 @@ public sealed partial class TemplateTests(IdpFixture env)
     private const string AppName = "Contoso.Portal"; // replaces MyApp: the project, its assembly, the page title
 
     [Fact]
-    public async Task An_app_made_with_dotnet_new_bff_spa_serves_its_spa_logs_in_calls_its_apis_and_publishes_the_spa()
+    public async Task An_app_made_with_dotnet_new_bff_spa_serves_its_spa_logs_in_calls_its_apis_runs_its_vite_dev_loop_and_publishes_the_spa()
     {
         using var work = new TempDirectory("bff-template");
         var libraryPack = PackedLibrary.PackAsync(work.Path);
@@ -44,6 +45,7 @@ public sealed partial class TemplateTests(IdpFixture env)
         Spa spa;
         HttpStatusCode deepLink, mistypedBffPath, anonymous, withoutCsrfHeader;
         BrowserResponse user, proxied, local;
+        DevLoop devLoop;
         string output;
         // Configured by the template's options alone: no setting on the command line. Development, as launchSettings.json runs it.
         await using (var bff = await BffProcess.StartAsync(new Dictionary<string, string?>(), Path.Combine(app, "bin", "Debug", "net10.0", $"{AppName}.dll"), workingDirectory: app))
@@ -57,6 +59,13 @@ public sealed partial class TemplateTests(IdpFixture env)
             proxied = await browser.ApiAsync($"{bff.Url}/api/hello");
             local = await browser.ApiAsync($"{bff.Url}/local/me");
             withoutCsrfHeader = (await browser.GetAsync($"{bff.Url}/api/hello")).Status;
+
+            // The README's "Develop with hot reload": npm run dev beside the host, the browser on Vite's origin.
+            await using (var vite = await ViteDevServer.StartAsync(Path.Combine(app, "ClientApp"), bff.Url))
+            {
+                devLoop = await DevLoop.RunAsync(vite);
+            }
+
             output = bff.Output;
         }
 
@@ -84,6 +93,23 @@ public sealed partial class TemplateTests(IdpFixture env)
         Assert.Equal(HttpStatusCode.OK, local.Status);
         Assert.Equal(sub, JsonDocument.Parse(local.Body).RootElement.GetProperty("sub").GetString());
         Assert.Equal(HttpStatusCode.Unauthorized, withoutCsrfHeader);
+
+        // Vite serves the SPA's source, and sends the host's paths on to it: the login comes back to
+        // Vite's origin (the host kept its Host), the session cookie is on that origin, and the API
+        // call through Vite carries the user's token.
+        Assert.Equal(HttpStatusCode.OK, devLoop.Page.Status);
+        Assert.Contains($"<title>{AppName}</title>", devLoop.Page.Body, StringComparison.Ordinal);
+        Assert.Contains("/@vite/client", devLoop.Page.Body, StringComparison.Ordinal); // the dev server's page, not the built one
+        Assert.Equal(HttpStatusCode.OK, devLoop.Module.Status);
+        Assert.Contains("/api/hello", devLoop.Module.Body, StringComparison.Ordinal); // src/main.ts, compiled on request
+        Assert.Equal(HttpStatusCode.Unauthorized, devLoop.Anonymous);
+        Assert.StartsWith($"{devLoop.Url}/signin-oidc?", devLoop.Callback.ToString(), StringComparison.Ordinal);
+        Assert.NotNull(devLoop.SessionCookie);
+        Assert.Equal(HttpStatusCode.OK, devLoop.User.Status);
+        Assert.Equal(sub, new UserClaims(devLoop.User.Body).Value("sub"));
+        Assert.True(devLoop.Proxied.Status == HttpStatusCode.OK, $"{(int)devLoop.Proxied.Status} {devLoop.Proxied.Body}\n{devLoop.Output}");
+        Assert.Equal(sub, JsonDocument.Parse(devLoop.Proxied.Body).RootElement.GetProperty("sub").GetString());
+        Assert.Equal(HttpStatusCode.Unauthorized, devLoop.WithoutCsrfHeader);
         Assert.DoesNotContain("fail:", output, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, publishedSpa.Page.Status);
         Assert.Equal(HttpStatusCode.OK, publishedSpa.Script.Status);
@@ -164,6 +190,42 @@ public sealed partial class TemplateTests(IdpFixture env)
 
     [GeneratedRegex(@"(^|/)(bin|obj|node_modules)/|^(wwwroot|data)/|package-lock\.json$")]
     private static partial Regex BuildLeftovers();
+
+    /// <summary>What a browser on Vite's dev server (<c>npm run dev</c>) gets: the page, its module, a login and the calls after it, all on Vite's origin.</summary>
+    private sealed record DevLoop(
+        string Url,
+        BrowserResponse Page,
+        BrowserResponse Module,
+        HttpStatusCode Anonymous,
+        Uri Callback,
+        string? SessionCookie,
+        BrowserResponse User,
+        BrowserResponse Proxied,
+        HttpStatusCode WithoutCsrfHeader,
+        string Output)
+    {
+        public static async Task<DevLoop> RunAsync(ViteDevServer vite)
+        {
+            using var browser = new TestBrowser();
+            var page = await browser.GetAsync($"{vite.Url}/");
+            var module = await browser.GetAsync($"{vite.Url}/src/main.ts");
+            var anonymous = (await browser.ApiAsync($"{vite.Url}/bff/user")).Status;
+            var callback = await browser.CallbackUrlAsync(vite.Url);
+            var signedIn = await browser.GetAsync(callback.ToString());
+            await browser.FollowAsync(signedIn);
+            return new DevLoop(
+                vite.Url,
+                page,
+                module,
+                anonymous,
+                callback,
+                browser.CookieValue(vite.Url, "__Host-bff"),
+                await browser.ApiAsync($"{vite.Url}/bff/user"),
+                await browser.ApiAsync($"{vite.Url}/api/hello"),
+                (await browser.GetAsync($"{vite.Url}/api/hello")).Status,
+                vite.Output);
+        }
+    }
 
     /// <summary>The page at <c>/</c> and the script it loads.</summary>
     private sealed partial record Spa(BrowserResponse Page, BrowserResponse Script)
