@@ -1,3 +1,4 @@
+using Bff.Testing;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -16,7 +17,7 @@ public sealed class ViteDevLoopTests(DemoFixture demo)
     [Fact]
     public async Task Through_the_vite_dev_server_a_user_logs_in_lands_back_on_it_calls_the_api_and_logs_out()
     {
-        await using var vite = await ViteDevServer.StartAsync(demo.Bff.Url);
+        await using var vite = await ViteDevServer.StartAsync(AppProcess.RepoRoot(), ["run", "dev", "--workspace", "client-app", "--", "--port", "0"], new Dictionary<string, string> { ["BFF_URL"] = demo.Bff.Url });
         await using var context = await demo.Browser.NewContextAsync();
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(20_000);

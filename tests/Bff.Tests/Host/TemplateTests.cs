@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using Bff.DevIdp;
+using Bff.Testing;
 using Bff.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 
@@ -61,7 +62,7 @@ public sealed partial class TemplateTests(IdpFixture env)
             withoutCsrfHeader = (await browser.GetAsync($"{bff.Url}/api/hello")).Status;
 
             // The README's "Develop with hot reload": npm run dev beside the host, the browser on Vite's origin.
-            await using (var vite = await ViteDevServer.StartAsync(Path.Combine(app, "ClientApp"), bff.Url))
+            await using (var vite = await ViteDevServer.StartAsync(Path.Combine(app, "ClientApp"), ["run", "dev", "--", "--host", "127.0.0.1", "--port", "0"], new Dictionary<string, string> { ["HOST_URL"] = bff.Url }))
             {
                 devLoop = await DevLoop.RunAsync(vite);
             }

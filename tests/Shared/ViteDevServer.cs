@@ -2,13 +2,14 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Bff.Tests.Infrastructure;
+namespace Bff.Testing;
 
 /// <summary>
-/// <c>npm run dev</c> in an app's <c>ClientApp</c> folder, as the template's README has a developer
-/// run it beside <c>dotnet run</c>: Vite's dev server, with <c>HOST_URL</c> naming the host it sends
-/// the host's paths to. On 127.0.0.1 and a port the system picks (<c>--port 0</c>, which overrides
-/// the config's fixed 5173), so that no other process can hold the port first.
+/// A Vite dev server started through npm as a developer starts it (<c>npm run dev</c>, the demo's
+/// <c>client-app</c> or a template app's <c>ClientApp</c>), its environment naming the host its
+/// proxy sends the host's paths to, and <c>--port 0</c> among the arguments so that the system picks
+/// the port (overriding a config's fixed one) and no other process can hold it first. Shared by the
+/// integration tests and the browser tests (tests/Shared, compiled into both).
 /// </summary>
 public sealed partial class ViteDevServer : IAsyncDisposable
 {
@@ -21,7 +22,7 @@ public sealed partial class ViteDevServer : IAsyncDisposable
         _process = process;
     }
 
-    /// <summary>The dev server's base URL, e.g. <c>http://127.0.0.1:41234</c> (no trailing slash).</summary>
+    /// <summary>The dev server's origin as Vite printed it, e.g. <c>http://localhost:41234</c> (no trailing slash).</summary>
     public string Url { get; private set; } = string.Empty;
 
     public string Output
@@ -35,28 +36,33 @@ public sealed partial class ViteDevServer : IAsyncDisposable
         }
     }
 
-    public static async Task<ViteDevServer> StartAsync(string clientApp, string hostUrl)
+    /// <summary>Runs <c>npm</c> with <paramref name="npmArguments"/> in <paramref name="workingDirectory"/> and waits for Vite's <c>Local:</c> line.</summary>
+    public static async Task<ViteDevServer> StartAsync(string workingDirectory, IEnumerable<string> npmArguments, IReadOnlyDictionary<string, string> environment)
     {
         var info = new ProcessStartInfo("npm")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = clientApp,
+            WorkingDirectory = workingDirectory,
         };
-        foreach (var argument in new[] { "run", "dev", "--", "--host", "127.0.0.1", "--port", "0" })
+        foreach (var argument in npmArguments)
         {
             info.ArgumentList.Add(argument);
         }
 
-        info.Environment["HOST_URL"] = hostUrl;
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
         info.Environment["NO_COLOR"] = "1";
         info.Environment["FORCE_COLOR"] = "0";
         var server = new ViteDevServer(Process.Start(info)!);
         server._process.OutputDataReceived += (_, e) => server.OnLine(e.Data);
         server._process.ErrorDataReceived += (_, e) => server.OnLine(e.Data);
         server._process.EnableRaisingEvents = true;
-        server._process.Exited += (_, _) => server._listening.TrySetException(new InvalidOperationException($"npm run dev exited with {server._process.ExitCode}:\n{server.Output}"));
+        server._process.Exited += (_, _) => server._listening.TrySetException(new InvalidOperationException($"npm exited with {server._process.ExitCode}:\n{server.Output}"));
         server._process.BeginOutputReadLine();
         server._process.BeginErrorReadLine();
         try
@@ -67,7 +73,7 @@ public sealed partial class ViteDevServer : IAsyncDisposable
         catch (TimeoutException)
         {
             await server.DisposeAsync();
-            throw new TimeoutException($"npm run dev printed no Local: URL within 60 s:\n{server.Output}");
+            throw new TimeoutException($"Vite printed no Local: URL within 60 s:\n{server.Output}");
         }
         catch
         {
@@ -80,7 +86,7 @@ public sealed partial class ViteDevServer : IAsyncDisposable
     {
         if (!_process.HasExited)
         {
-            _process.Kill(entireProcessTree: true); // npm, and vite under it
+            _process.Kill(entireProcessTree: true); // npm, its shell and vite
             await _process.WaitForExitAsync();
         }
 
@@ -109,6 +115,6 @@ public sealed partial class ViteDevServer : IAsyncDisposable
     [GeneratedRegex(@"\x1b\[[0-9;]*m")]
     private static partial Regex AnsiEscape();
 
-    [GeneratedRegex(@"Local:\s+(http://127\.0\.0\.1:\d+)/")]
+    [GeneratedRegex(@"Local:\s+(http://(?:localhost|127\.0\.0\.1):\d+)")]
     private static partial Regex LocalUrl();
 }
