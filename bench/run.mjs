@@ -26,6 +26,7 @@ import { defaultScaleCounts, runScale, scaleMarkdown } from './lib/scale.mjs';
 import { defaultSockets, runWebSockets, webSocketsMarkdown } from './lib/websockets.mjs';
 import { defaultStoreSizes, runStoreSize, storeSizeMarkdown } from './lib/storesize.mjs';
 import { peerSystemPackages, peersDir, peersMarkdown, peersTable, runPeers } from './lib/peers.mjs';
+import { combineSlices, cycleOrder, paired, sliceSeconds, slicesPerRound } from './lib/paired.mjs';
 import { fmt, markdown, throughputTable, latencyTable, loginsTable, stormTable, targetsTable } from './lib/report.mjs';
 
 const startedAt = performance.now();
@@ -39,7 +40,11 @@ const help = `npm run bench [-- options]
 
   --stores LIST            session stores to measure, comma separated (default: Memory,Sqlite, plus
                            Redis when redis-server is on PATH)
-  --duration SEC           measured wrk interval per target and round (default 10)
+  --duration SEC           measured time per target and round (default 10)
+  --slice SEC              cut each round's --duration into slices of SEC seconds, the targets
+                           taking turns slice by slice; each target's ratio to bare YARP is the
+                           median over the cycles of its slice against bare YARP's (default 2;
+                           0: one interval per target and round)
   --warmup SEC             first-round warm-up at 4 connections: at least this long (default 3), then
                            until the proxy's JIT is done (at most 15 s), then at full concurrency
                            until it is done again (at least 2 s, at most 8 s); 1 s at full
@@ -81,7 +86,9 @@ const help = `npm run bench [-- options]
                            floor, and the cache-miss path (store read + decrypt) per session;
                            then one session's traffic with the largest count still held (the
                            heap's cost apart from touching many sessions), and that pair again,
-                           alternately, for --rounds rounds. Writes results/<ts>-scale.*
+                           alternately, for --rounds rounds; then --scale-cycles cycles (default
+                           10; 0: none) of one --slice spread over all of them against one on one
+                           of them, compared cycle by cycle. Writes results/<ts>-scale.*
   --settle                 with --scale: full blocking collections of the BFF after each warm-up,
                            before measuring (the sessions the warm-up created are then in gen 2,
                            as in a process that has run for hours)
@@ -115,6 +122,7 @@ function parseOptions(argv) {
   const o = {
     stores: null,
     durationSec: 10,
+    sliceSec: 2,
     warmupSec: 3,
     rounds: 2,
     threads: 2,
@@ -138,6 +146,7 @@ function parseOptions(argv) {
     soakRate: 5,
     sampleSec: 10,
     scale: null,
+    scaleCycles: 10,
     cachedSessions: null,
     websockets: 0,
     storeSize: null,
@@ -145,6 +154,8 @@ function parseOptions(argv) {
   };
   const numeric = {
     '--duration': 'durationSec',
+    '--slice': 'sliceSec',
+    '--scale-cycles': 'scaleCycles',
     '--warmup': 'warmupSec',
     '--rounds': 'rounds',
     '--threads': 'threads',
@@ -218,6 +229,7 @@ function parseOptions(argv) {
   if (o.soak > 0 && (o.soakRate <= 0 || o.sampleSec < 1)) throw new Error('--soak-rate must be above 0 and --sample at least 1');
   if (o.threads > o.connections) throw new Error('--threads must not exceed --connections');
   if (o.rounds < 1 || o.durationSec < 1) throw new Error('--rounds and --duration must be at least 1');
+  if (o.sliceSec !== 0 && !(Number.isInteger(o.sliceSec) && o.sliceSec >= 1)) throw new Error('--slice needs whole seconds (at least 1), or 0 for one interval per target and round');
   return o;
 }
 
@@ -298,15 +310,22 @@ async function waitForQuiet(maxSec) {
   return waited;
 }
 
-async function measureThroughput(target, jar, o, { round }) {
-  const url = `${target.url}${apiPath}`;
-  const headers = [`Cookie: ${cookieName}=${jar.get(cookieName)}`, 'X-CSRF: 1'];
-  const warmedSec = await warmUp(target, url, headers, o, round);
+/** A target's URL and headers for the throughput runs. */
+function throughputRequest(target, jar) {
+  return { url: `${target.url}${apiPath}`, headers: [`Cookie: ${cookieName}=${jar.get(cookieName)}`, 'X-CSRF: 1'] };
+}
+
+/**
+ * One measured wrk interval of `durationSec` on a warm target: wrk's figures, and the proxy's
+ * allocations, CPU and collections over it (as sums, and per request).
+ */
+async function measureInterval(target, jar, o, { round, cycle, durationSec, warmedSec = 0 }) {
+  const { url, headers } = throughputRequest(target, jar);
   const waitedSec = await waitForQuiet(o.waitForQuietSec);
   const before = await stats(target);
   const cpuBefore = cpuSnapshot(runningChildren().map((c) => c.pid));
   const jitBefore = threadTicks(target.child.pid, '.NET Tiered Com');
-  const result = await wrk(url, { threads: o.threads, connections: o.connections, durationSec: o.durationSec, headers });
+  const result = await wrk(url, { threads: o.threads, connections: o.connections, durationSec, headers });
   // Not below 0: the sum drops when an idle compiler thread exits.
   const jitMs = Math.max(0, ticksToMs(threadTicks(target.child.pid, '.NET Tiered Com') - jitBefore));
   const cpu = cpuInterval(cpuBefore, cpuSnapshot(runningChildren().map((c) => c.pid)), result.wrkCpuSeconds);
@@ -316,7 +335,10 @@ async function measureThroughput(target, jar, o, { round }) {
   }
   return {
     round,
+    cycle,
     ...result,
+    allocatedBytes: after.allocatedBytes - before.allocatedBytes,
+    cpuMs: after.cpuMs - before.cpuMs,
     allocPerRequest: (after.allocatedBytes - before.allocatedBytes) / result.requests,
     cpuUsPerRequest: ((after.cpuMs - before.cpuMs) * 1000) / result.requests,
     workingSetBytes: after.workingSetBytes,
@@ -443,11 +465,15 @@ function evaluateTargets(run) {
       targets.push({ name, value: t?.unavailable ?? 'not in --stores', status: 'not measured' });
       continue;
     }
-    const ratio = t.best.rps / floor.best.rps;
-    targets.push({ name, value: fmt.ratio(ratio), status: ratio >= minRatio ? 'met' : 'missed', by: `${((minRatio - ratio) * 100).toFixed(0)} points short` });
+    // Cycle by cycle against bare YARP when the run was sliced (lib/paired.mjs); else best round against best round.
+    const p = t.paired;
+    const ratio = p ? p.ratio : t.best.rps / floor.best.rps;
+    const ratioValue = p ? `${fmt.ratio(ratio)} (median of ${p.cycles} cycles, ${fmt.ratio(p.minRatio)}–${fmt.ratio(p.maxRatio)}; best rounds ${fmt.ratio(t.best.rps / floor.best.rps)})` : fmt.ratio(ratio);
+    targets.push({ name, value: ratioValue, status: ratio >= minRatio ? 'met' : 'missed', by: `${((minRatio - ratio) * 100).toFixed(0)} points short` });
     if (checkP99) {
-      const added = t.best.p99Ms - floor.best.p99Ms;
-      targets.push({ name: `proxied GET, ${store} store: p99 added ≤ 1 ms (${run.settings.connections} connections)`, value: fmt.signedMs(added), status: added <= 1 ? 'met' : 'missed', by: `${(added - 1).toFixed(2)} ms over` });
+      const added = p ? p.p99AddedMs : t.best.p99Ms - floor.best.p99Ms;
+      const addedValue = p ? `${fmt.signedMs(added)} (median of ${p.cycles} cycles, ${fmt.signedMs(p.minP99AddedMs)} to ${fmt.signedMs(p.maxP99AddedMs)})` : fmt.signedMs(added);
+      targets.push({ name: `proxied GET, ${store} store: p99 added ≤ 1 ms (${run.settings.connections} connections)`, value: addedValue, status: added <= 1 ? 'met' : 'missed', by: `${(added - 1).toFixed(2)} ms over` });
     }
   }
   const s = run.idleSessions;
@@ -784,24 +810,55 @@ async function main() {
   jars.set(live[0], jars.get(live.find((x) => x.kind === 'bff')));
   await sanityCheck(live[0], jars.get(live[0]));
 
-  // --- throughput: rounds in alternating order ------------------------------------------------
+  // --- throughput: rounds of cycles, the targets taking turns slice by slice (lib/paired.mjs) ---
+  // Each target is warmed once (until its JIT is done); then every round's --duration is cut into
+  // slices of --slice seconds, and each cycle measures every target for one slice, the order
+  // reversed every other cycle. With --slice 0 (or ≥ --duration) a round is one interval per
+  // target, with 1 s of warm-up before it after the first round, as before.
+  const slices = slicesPerRound(o.durationSec, o.sliceSec);
+  const sliceSec = sliceSeconds(o.durationSec, o.sliceSec);
   const perTarget = new Map(live.map((x) => [x, []]));
+  const warmed = new Map();
+  for (const target of live) {
+    const { url, headers } = throughputRequest(target, jars.get(target));
+    say(`warming up ${target.label} (${o.warmupSec}–${maxWarmupSec + 2} s, until the JIT is done)`);
+    warmed.set(target, await warmUp(target, url, headers, o, 1));
+  }
+  let cycle = 0;
   for (let round = 1; round <= o.rounds; round++) {
-    const order = round % 2 === 1 ? live : [...live].reverse();
-    for (const target of order) {
-      say(`round ${round}/${o.rounds}: ${target.label} (warm-up ${round === 1 ? `${o.warmupSec}–${maxWarmupSec + 2} s, until the JIT is done` : '1 s'}, measured ${o.durationSec} s)`);
-      const r = await measureThroughput(target, jars.get(target), o, { round });
+    const measured = new Map(live.map((x) => [x, []]));
+    say(`round ${round}/${o.rounds}: ${slices === 1 ? `${o.durationSec} s per target` : `${slices} cycles of ${sliceSec} s per target, the targets taking turns`}`);
+    for (let slice = 0; slice < slices; slice++, cycle++) {
+      for (const target of cycleOrder(live, cycle)) {
+        let warmedSec = 0;
+        if (slices === 1 && round > 1) {
+          const { url, headers } = throughputRequest(target, jars.get(target));
+          warmedSec = await warmUp(target, url, headers, o, round);
+        }
+        const r = await measureInterval(target, jars.get(target), o, { round, cycle, durationSec: sliceSec, warmedSec: round === 1 && slice === 0 ? warmed.get(target) : warmedSec });
+        measured.get(target).push(r);
+      }
+    }
+    for (const target of live) {
+      const r = combineSlices(measured.get(target));
+      r.sliceResults = measured.get(target);
       perTarget.get(target).push(r);
-      say(`  ${fmt.int(r.rps)} req/s, p50 ${fmt.ms(r.p50Ms)}, p99 ${fmt.ms(r.p99Ms)}, ${fmt.bytes(r.allocPerRequest)}/req, ${fmt.us(r.cpuUsPerRequest)} CPU/req (warm-up ${r.warmupSec} s${r.waitedForQuietSec ? `, waited ${r.waitedForQuietSec} s for quiet` : ''}, JIT ${Math.round(r.jitCpuMs)} ms while measured); other processes used ${r.foreignCpuPct.toFixed(0)} % of the machine${r.foreignCpuPct > noisyPct ? ' (NOISY)' : ''}`);
+      say(`  ${target.label}: ${fmt.int(r.rps)} req/s, p50 ${fmt.ms(r.p50Ms)}, p99 ${fmt.ms(r.p99Ms)}, ${fmt.bytes(r.allocPerRequest)}/req, ${fmt.us(r.cpuUsPerRequest)} CPU/req (JIT ${Math.round(r.jitCpuMs)} ms while measured${r.waitedForQuietSec ? `, waited ${r.waitedForQuietSec} s for quiet` : ''}); other processes used ${r.foreignCpuPct.toFixed(0)} % of the machine${r.foreignCpuPct > noisyPct ? ' (NOISY)' : ''}`);
     }
   }
+  const floorTarget = live.find((x) => x.kind === 'yarp');
+  const allSlices = (target) => perTarget.get(target).flatMap((r) => r.sliceResults);
   const throughput = targets.map((target) => {
     const { label, kind, store, experiment } = target;
     if (target.unavailable) return { label, kind, store, unavailable: target.unavailable };
     const rounds = perTarget.get(target);
     const best = rounds.reduce((a, b) => (b.rps > a.rps ? b : a));
-    return { label, kind, store, experiment, rounds, best, minRps: Math.min(...rounds.map((r) => r.rps)), maxRps: Math.max(...rounds.map((r) => r.rps)) };
+    const pairedWithFloor = target === floorTarget || !floorTarget ? null : paired(allSlices(target), allSlices(floorTarget));
+    return { label, kind, store, experiment, rounds, best, minRps: Math.min(...rounds.map((r) => r.rps)), maxRps: Math.max(...rounds.map((r) => r.rps)), paired: pairedWithFloor };
   });
+  for (const t of throughput.filter((x) => x.paired)) {
+    say(`${t.label} against bare YARP, cycle by cycle: ${fmt.ratio(t.paired.ratio)} (median of ${t.paired.cycles}; ${fmt.ratio(t.paired.minRatio)}–${fmt.ratio(t.paired.maxRatio)}), p99 added ${fmt.signedMs(t.paired.p99AddedMs)}`);
+  }
 
   // --- unloaded latency ------------------------------------------------------------------------
   const unloaded = [];

@@ -53,6 +53,14 @@ function selfcheckCounts(out) {
   return +last[2] === 0 && +last[1] > 0 ? { passed: 1, failed: 0, skipped: 0 } : { passed: 0, failed: 1, skipped: 0 };
 }
 
+function nodeTestCounts(out) {
+  // node --test's summary: "# pass 6" / "# fail 0"
+  const pass = /^# pass (\d+)/m.exec(out);
+  const fail = /^# fail (\d+)/m.exec(out);
+  return { passed: pass ? +pass[1] : 0, failed: fail ? +fail[1] : 0, skipped: 0 };
+}
+
+await suite('benchmark arithmetic (node --test bench/lib)', 'node', ['--test', 'bench/lib/'], nodeTestCounts);
 await suite('interop provider self-check (oidc-provider, six profiles)', 'node', ['tests/interop-provider/selfcheck.mjs'], selfcheckCounts);
 await suite('client package unit tests (vitest)', 'npm', ['test', '--workspace', '@openbff/client'], vitestCounts);
 await suite('client-app unit tests (vitest)', 'npm', ['test', '--workspace', 'client-app'], vitestCounts);

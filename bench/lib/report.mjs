@@ -31,8 +31,8 @@ export function throughputTable(run) {
       `${fmt.int(b.rps)}${t.rounds.length > 1 ? ` (${fmt.int(t.minRps)}–${fmt.int(t.maxRps)})` : ''}`,
       fmt.ms(b.p50Ms),
       fmt.ms(b.p99Ms),
-      isFloor ? '1.00× (floor)' : fmt.ratio(b.rps / floor.best.rps),
-      isFloor ? '—' : fmt.signedMs(b.p99Ms - floor.best.p99Ms),
+      isFloor ? '1.00× (floor)' : t.paired ? `**${fmt.ratio(t.paired.ratio)}** (${fmt.ratio(t.paired.minRatio)}–${fmt.ratio(t.paired.maxRatio)}; best rounds ${fmt.ratio(b.rps / floor.best.rps)})` : fmt.ratio(b.rps / floor.best.rps),
+      isFloor ? '—' : t.paired ? fmt.signedMs(t.paired.p99AddedMs) : fmt.signedMs(b.p99Ms - floor.best.p99Ms),
       fmt.bytes(b.allocPerRequest),
       fmt.us(b.cpuUsPerRequest),
       fmt.mb(b.workingSetBytes),
@@ -40,7 +40,7 @@ export function throughputTable(run) {
     ];
   });
   return table(
-    ['target', 'requests/s (best; range over rounds)', 'p50', 'p99', 'req/s vs bare YARP', 'p99 added', 'allocated / request', 'proxy CPU / request', 'proxy working set', 'other processes\' CPU'],
+    ['target', 'requests/s (best; range over rounds)', 'p50', 'p99', `req/s vs bare YARP${run.throughput.some((x) => x.paired) ? ' (median over cycles; range over cycles; best round against best round)' : ''}`, `p99 added${run.throughput.some((x) => x.paired) ? ' (median over cycles)' : ''}`, 'allocated / request', 'proxy CPU / request', 'proxy working set', 'other processes\' CPU'],
     rows,
   );
 }
@@ -68,6 +68,25 @@ export function roundsTable(run) {
     }
   }
   return table(['target', 'round', 'requests/s', 'p50', 'p99', 'allocated / request', 'CPU / request', 'working set', 'GCs gen0/1/2', 'JIT thread CPU', 'machine busy / other processes'], rows);
+}
+
+/** One row per cycle of a sliced run: each target's requests/s in its slice, and its ratio to bare YARP's slice. */
+export function cyclesTable(run) {
+  const live = run.throughput.filter((t) => !t.unavailable && t.rounds?.some((r) => r.sliceResults?.length > 1));
+  if (!live.length) return '';
+  const floor = live.find((t) => t.kind === 'yarp');
+  const byCycle = (t) => new Map(t.rounds.flatMap((r) => r.sliceResults).map((s) => [s.cycle, s]));
+  const maps = new Map(live.map((t) => [t, byCycle(t)]));
+  const cycles = [...maps.get(live[0]).keys()].sort((a, b) => a - b);
+  const rows = cycles.map((c) => {
+    const f = floor ? maps.get(floor).get(c) : null;
+    return [c + 1, maps.get(live[0]).get(c)?.round ?? '', ...live.map((t) => {
+      const s = maps.get(t).get(c);
+      if (!s) return '';
+      return t === floor || !f ? `${fmt.int(s.rps)}` : `${fmt.int(s.rps)} (${fmt.ratio(s.rps / f.rps)})`;
+    })];
+  });
+  return table(['cycle', 'round', ...live.map((t) => `${t.label} req/s${t === floor ? '' : ' (× bare YARP)'}`)], rows);
 }
 
 export function loginsTable(run) {
@@ -100,6 +119,15 @@ export function targetsTable(targets) {
   );
 }
 
+/** Whether the run's rounds were cut into slices (lib/paired.mjs). */
+function sliced(s) {
+  return s.sliceSec > 0 && s.sliceSec < s.durationSec;
+}
+
+function sliceCountText(s) {
+  return `${Math.max(1, Math.round(s.durationSec / s.sliceSec))} × ${s.sliceSec} s`;
+}
+
 export function markdown(run) {
   const m = run.machine;
   const s = run.settings;
@@ -110,7 +138,7 @@ Commit \`${run.commit}\`. Total duration of \`npm run bench\`: **${fmt.sec(run.d
 
 Machine: ${m.nproc} cores (${m.cpu}), ${m.memory}, ${m.os}; .NET SDK ${m.dotnet}, Node.js ${m.node}, ${m.wrk}${m.redis ? `, ${m.redis}` : ''}.
 
-Settings: \`wrk -t${s.threads} -c${s.connections} -d${s.durationSec}s --latency\` after a warm-up (first round: at 4 connections until the proxy's JIT is done, at least ${s.warmupSec} s, at most 15 s, then at full concurrency for at least 2 s until the JIT is done again, at most 8 s; later rounds: 1 s), ${s.rounds} rounds in alternating order, headers \`Cookie: __Host-bff=…\` and \`X-CSRF: 1\` on every target. GET \`/api/data\` → upstream 1 KB JSON. Server GC, Release build, every process on loopback.
+Settings: ${sliced(s) ? `${s.rounds} rounds of ${sliceCountText(s)} cycles; in each cycle every target \`wrk -t${s.threads} -c${s.connections} -d${s.sliceSec}s --latency\` in turn, the order reversed every other cycle, each target warmed once before the first (at 4 connections until the proxy's JIT is done, at least ${s.warmupSec} s, at most 15 s, then at full concurrency for at least 2 s until the JIT is done again, at most 8 s). A target's ratio to bare YARP, and its p99 added, is the median over the cycles of its slice against bare YARP's slice of the same cycle; a round's requests/s sums its slices, its p50 and p99 are the median of its slices'` : `\`wrk -t${s.threads} -c${s.connections} -d${s.durationSec}s --latency\` after a warm-up (first round: at 4 connections until the proxy's JIT is done, at least ${s.warmupSec} s, at most 15 s, then at full concurrency for at least 2 s until the JIT is done again, at most 8 s; later rounds: 1 s), ${s.rounds} rounds in alternating order`}, headers \`Cookie: __Host-bff=…\` and \`X-CSRF: 1\` on every target. GET \`/api/data\` → upstream 1 KB JSON. Server GC, Release build, every process on loopback.
 
 ## Proxied GET at ${s.connections} connections
 
@@ -152,5 +180,9 @@ ${targetsTable(run.targets)}
 ## Every round
 
 ${roundsTable(run)}
-`;
+${cyclesTable(run) ? `
+## Every cycle
+
+${cyclesTable(run)}
+` : ''}`;
 }

@@ -19,6 +19,7 @@ import { cpuInterval, cpuSnapshot, threadTicks, ticksToMs } from './cpu.mjs';
 import { runningChildren, stopAll } from './processes.mjs';
 import { wrk } from './wrk.mjs';
 import { fmt, table } from './report.mjs';
+import { cycleOrder, paired } from './paired.mjs';
 
 export const defaultScaleCounts = [1, 1_000, 10_000, 100_000];
 const signInBatch = 5_000;
@@ -155,6 +156,47 @@ async function measure(url, script, o, label, say, sessions = 1, bff = false, us
   return r;
 }
 
+/**
+ * Item 2's question, measured seconds apart (lib/paired.mjs): `--scale-cycles` cycles of two
+ * slices of `--slice` seconds each (at least 1), the traffic spread over all `held` sessions in
+ * one and on one of them in the other (the order reversed every other cycle), the spread slice
+ * going on through the sessions where the last one stopped. Answers the spread slices' requests/s
+ * and CPU per request against the held ones', cycle by cycle: their medians and ranges.
+ */
+async function spreadAgainstHeld(url, script, o, held, say, store) {
+  const sliceSec = Math.max(1, o.sliceSec || 2);
+  say(`${store}: ${o.scaleCycles} cycles of ${sliceSec} s spread over ${fmt.int(held)} sessions against ${sliceSec} s on one of them`);
+  const slices = { spread: [], held: [] };
+  let offset = 0;
+  for (let cycle = 0; cycle < o.scaleCycles; cycle++) {
+    for (const kind of cycleOrder(['spread', 'held'], cycle)) {
+      const before = await stats(url);
+      const scriptArgs = kind === 'spread' ? [offset, o.threads, held] : [0, o.threads, 1];
+      const run = await wrk(`${url}${apiPath}`, { threads: o.threads, connections: o.connections, durationSec: sliceSec, script, scriptArgs });
+      const after = await stats(url);
+      if (run.non2xx > 0) throw new Error(`${store}: ${run.non2xx} non-2xx answers out of ${run.requests} requests`);
+      if (kind === 'spread') offset += Math.floor(run.requests / o.threads);
+      slices[kind].push({ cycle, rps: run.rps, p99Ms: run.p99Ms, cpuUsPerRequest: ((after.cpuMs - before.cpuMs) * 1000) / run.requests });
+    }
+  }
+  const rps = paired(slices.spread, slices.held);
+  const cpu = paired(slices.spread.map((x) => ({ ...x, rps: x.cpuUsPerRequest })), slices.held.map((x) => ({ ...x, rps: x.cpuUsPerRequest })));
+  const result = {
+    cycles: rps.cycles,
+    sliceSec,
+    rpsRatio: rps.ratio,
+    minRpsRatio: rps.minRatio,
+    maxRpsRatio: rps.maxRatio,
+    cpuRatio: cpu.ratio,
+    minCpuRatio: cpu.minRatio,
+    maxCpuRatio: cpu.maxRatio,
+    p99AddedMs: rps.p99AddedMs,
+    slices,
+  };
+  say(`  spread over ${fmt.int(held)} against one of them, cycle by cycle (median of ${result.cycles}): requests/s ${fmt.ratio(result.rpsRatio)} (${fmt.ratio(result.minRpsRatio)}–${fmt.ratio(result.maxRpsRatio)}), CPU per request ${fmt.ratio(result.cpuRatio)} (${fmt.ratio(result.minCpuRatio)}–${fmt.ratio(result.maxCpuRatio)}), p99 ${fmt.signedMs(result.p99AddedMs)}`);
+  return result;
+}
+
 /** Runs the scale measurement; answers the run's record (the caller writes the report). */
 export async function runScale(o, { tmp, stores, redisOnPath, say }) {
   const counts = o.scale;
@@ -230,11 +272,12 @@ export async function runScale(o, { tmp, stores, redisOnPath, say }) {
         rows.push({ sessions: 1, held, round, bff: await measure(child.url, script, o, `BFF, 1 of ${fmt.int(held)} sessions`, say, 1, true, 1) });
       }
     }
+    const flatness = held > 1 && o.scaleCycles > 0 ? await spreadAgainstHeld(child.url, script, o, held, say, store) : null;
     say(`${store}: bare YARP with the same script (floor, after)`);
     const yarpAfter = await measure(yarpUrl, script, o, 'bare YARP', say);
     const floorRps = (yarpBefore.rps + yarpAfter.rps) / 2;
     for (const row of rows) row.ratio = row.bff.rps / floorRps;
-    results.push({ store, yarpBefore, yarpAfter, floorRps, rows });
+    results.push({ store, yarpBefore, yarpAfter, floorRps, rows, flatness });
     await child.stop?.();
   }
 
@@ -258,6 +301,14 @@ export function scaleMarkdown(scale) {
       ),
       '',
     );
+    const f = r.flatness;
+    if (f) {
+      const held = r.rows.find((x) => x.held)?.held;
+      lines.push(
+        `Spread over ${fmt.int(held)} sessions against one of them in the same heap, cycle by cycle (${f.cycles} cycles of ${f.sliceSec} s + ${f.sliceSec} s, the order reversed every other cycle): requests/s **${fmt.ratio(f.rpsRatio)}** (median; ${fmt.ratio(f.minRpsRatio)}–${fmt.ratio(f.maxRpsRatio)}), CPU per request **${fmt.ratio(f.cpuRatio)}** (${fmt.ratio(f.minCpuRatio)}–${fmt.ratio(f.maxCpuRatio)}), p99 ${fmt.signedMs(f.p99AddedMs)}. A flat cost is 1.00× for both.`,
+        '',
+      );
+    }
   }
   return lines.join('\n');
 }
