@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http;
 
@@ -14,6 +15,12 @@ namespace OpenBff.Configuration;
 /// </summary>
 internal sealed class KnownSessionCookieManager : ICookieManager
 {
+    /// <summary>RFC 7230 token characters: visible ASCII except the separators.</summary>
+    private static readonly SearchValues<char> TokenChars = SearchValues.Create(VisibleAsciiExcept("()<>@,;:\\\"/[]?={}"));
+
+    /// <summary>RFC 6265 cookie-octets, less '%': visible ASCII except DQUOTE, comma, semicolon, backslash and '%'.</summary>
+    private static readonly SearchValues<char> CookieOctets = SearchValues.Create(VisibleAsciiExcept("\",;\\%"));
+
     private readonly ICookieManager _inner;
     private readonly SessionCache.CachingCookieTicketFormat _known;
 
@@ -106,30 +113,11 @@ internal sealed class KnownSessionCookieManager : ICookieManager
         return found && length > 0 && !header.AsSpan(start, length).StartsWith("chunks-", StringComparison.Ordinal);
     }
 
-    private static bool IsToken(ReadOnlySpan<char> value)
-    {
-        foreach (var c in value)
-        {
-            if (c is <= ' ' or >= (char)0x7F or '(' or ')' or '<' or '>' or '@' or ',' or ';' or ':' or '\\' or '"' or '/' or '[' or ']' or '?' or '=' or '{' or '}')
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    private static bool IsToken(ReadOnlySpan<char> value) => !value.ContainsAnyExcept(TokenChars);
 
     /// <summary>cookie-octets: visible ASCII except DQUOTE, comma, semicolon and backslash; no '%' (ASP.NET Core would unescape it).</summary>
-    private static bool IsCookieValue(ReadOnlySpan<char> value)
-    {
-        foreach (var c in value)
-        {
-            if (c is <= ' ' or >= (char)0x7F or '"' or ',' or ';' or '\\' or '%')
-            {
-                return false;
-            }
-        }
+    private static bool IsCookieValue(ReadOnlySpan<char> value) => !value.ContainsAnyExcept(CookieOctets);
 
-        return true;
-    }
+    private static string VisibleAsciiExcept(string excluded) =>
+        string.Concat(Enumerable.Range('!', '~' - '!' + 1).Select(c => (char)c).Where(c => !excluded.Contains(c, StringComparison.Ordinal)));
 }

@@ -22,6 +22,7 @@ public sealed class KnownSessionCookieManagerTests
     [InlineData($"a=1; {Name}={Value}; b=2")]
     [InlineData($"a=1;{Name}={Value};b=2")]
     [InlineData($"__HOST-BFF={Value}")] // ASP.NET Core matches names ignoring case
+    [InlineData($"a!#$&'*+-.^_`|~9=x!#$&'()*+-./:<=>?@[]^_`{{|}}~; {Name}={Value}")] // every other token and cookie-octet character
     public void A_well_formed_header_naming_the_cookie_once_is_read_directly(string header)
     {
         Assert.True(KnownSessionCookieManager.TryFindSingleValue(header, Name, out var start, out var length));
@@ -38,6 +39,11 @@ public sealed class KnownSessionCookieManagerTests
     [InlineData($"garbage; {Name}={Value}")] // a pair without '='
     [InlineData($"a b=1; {Name}={Value}")] // a name that is not a token
     [InlineData($"a=1 2; {Name}={Value}")] // a value with a space
+    [InlineData($"a(b=1; {Name}={Value}")] // a separator in a name
+    [InlineData($"{Name}={Value}{Value}{Value}\u00e9")] // a non-ASCII character after 186 good ones (the vectorised check's tail)
+    [InlineData($"{Name}={Value}{Value}\u007f{Value}")] // DEL
+    [InlineData($"{Name}={Value}{Value}\\{Value}")] // backslash
+    [InlineData($"{Name}={Value}{Value}\t{Value}")] // a control character
     [InlineData("other=1")]
     [InlineData("")]
     public void Anything_else_is_left_to_ASP_NET_Core(string header)
