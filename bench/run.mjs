@@ -763,9 +763,9 @@ async function main() {
   const experimentStarts = o.experiments.map(({ store, experiments }) => {
     const name = `${store.toLowerCase()}-${experiments.replace(/,/g, '+')}`;
     const common = { upstreamUrl, store, spaPath, redis: redis?.socket };
-    const stormArgs = (suffix) => bffArgs({ ...common, idpUrl: stormIdpUrl, dataPath: join(tmp, `bff-storm-${name}${suffix}`), extra: ['--Bff:Tokens:RefreshBeforeExpiry=00:00:01', `--Bench:Experiments=${experiments}`] });
+    const stormArgs = (suffix) => bffArgs({ ...common, idpUrl: stormIdpUrl, dataPath: join(tmp, `bff-storm-${name}${suffix}`), extra: ['--Bff:Tokens:RefreshBeforeExpiry=00:00:01', `--Bench:Experiments=${experiments}`, ...(redis ? [`--Bench:Redis=${redis.socket}`] : [])] });
     return Promise.all([
-      startBff(`bff-${name}`, bffArgs({ ...common, idpUrl, dataPath: join(tmp, `bff-${name}`), extra: [`--Bench:Experiments=${experiments}`] }), { cpu: proxyCpu }),
+      startBff(`bff-${name}`, bffArgs({ ...common, idpUrl, dataPath: join(tmp, `bff-${name}`), extra: [`--Bench:Experiments=${experiments}`, ...(redis ? [`--Bench:Redis=${redis.socket}`] : [])] }), { cpu: proxyCpu }),
       o.experimentStorms ? startBff(`bff-storm-${name}`, stormArgs(''), {}) : Promise.resolve({}),
       o.experimentStorms && store === 'Redis' ? startBff(`bff-storm-${name}-b`, stormArgs('-b'), {}) : Promise.resolve({}),
     ]).then(([started, storm, twin]) => ({ store, experiments, child: started.child, storm: storm.child, stormTwin: twin.child }));

@@ -6,7 +6,8 @@ namespace Bff.Bench.Hosts;
 /// effect is measured end to end, side by side with the unchanged BFF, before anyone changes the
 /// library. Not the product.
 /// <para>
-/// None is defined now. Each prototype measured here went into the library or was dropped: a cache
+/// No prototype of a library change is defined now; <see cref="RedisIdleClient"/> is a diagnosis.
+/// Each prototype measured here went into the library or was dropped: a cache
 /// of decrypted tickets and one of decrypted session cookies (commit 1d2639a: TicketCache,
 /// CachingCookieTicketFormat), and AES-256-GCM for data protection (Core/BffDataProtection; the
 /// prototype had become a no-op: it configured the host's data protection, which the library's own
@@ -15,11 +16,27 @@ namespace Bff.Bench.Hosts;
 /// </summary>
 internal static class BenchExperiments
 {
-    public static readonly string[] Known = [];
+    /// <summary>
+    /// <c>redis-idle-client</c>: not a library change but a diagnosis (stop 29). The Redis store's BFF
+    /// uses 8–11 µs more CPU per proxied request than the Memory store's with no Redis command per
+    /// request; this connects a StackExchange.Redis multiplexer to the bench's Redis
+    /// (<c>Bench:Redis</c>) and subscribes to a channel, as the Redis store does, in a BFF whose
+    /// store stays Memory, and leaves it idle: is the client's presence the cost?
+    /// </summary>
+    public const string RedisIdleClient = "redis-idle-client";
+
+    public static readonly string[] Known = [RedisIdleClient];
 
     public static void Apply(WebApplicationBuilder builder, IReadOnlyCollection<string> experiments)
     {
-        _ = builder;
+        if (experiments.Contains(RedisIdleClient, StringComparer.OrdinalIgnoreCase))
+        {
+            var socket = builder.Configuration["Bench:Redis"] ?? throw new ArgumentException($"{RedisIdleClient} needs Bench:Redis (run with a Redis store in --stores).");
+            var redis = StackExchange.Redis.ConnectionMultiplexer.Connect(OpenBff.Sessions.RedisConnection.Parse(socket));
+            redis.GetSubscriber().Subscribe(StackExchange.Redis.RedisChannel.Literal("bench-idle"), (_, _) => { });
+            builder.Services.AddSingleton(redis); // kept alive with the host
+        }
+
         var unknown = experiments.Except(Known, StringComparer.OrdinalIgnoreCase).ToList();
         if (unknown.Count > 0)
         {
