@@ -824,6 +824,12 @@ async function main() {
     say(`warming up ${target.label} (${o.warmupSec}–${maxWarmupSec + 2} s, until the JIT is done)`);
     warmed.set(target, await warmUp(target, url, headers, o, 1));
   }
+  if (slices > 1) {
+    // One cycle as the measured ones run, not counted: what the cycling itself first runs (a
+    // target resuming after idling while the others are measured) is compiled before measuring.
+    say(`an unmeasured cycle of ${sliceSec} s per target`);
+    for (const target of live) await measureInterval(target, jars.get(target), o, { round: 0, cycle: -1, durationSec: sliceSec });
+  }
   let cycle = 0;
   for (let round = 1; round <= o.rounds; round++) {
     const measured = new Map(live.map((x) => [x, []]));
