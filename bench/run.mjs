@@ -763,9 +763,10 @@ async function main() {
   const experimentStarts = o.experiments.map(({ store, experiments }) => {
     const name = `${store.toLowerCase()}-${experiments.replace(/,/g, '+')}`;
     const common = { upstreamUrl, store, spaPath, redis: redis?.socket };
-    const stormArgs = (suffix) => bffArgs({ ...common, idpUrl: stormIdpUrl, dataPath: join(tmp, `bff-storm-${name}${suffix}`), extra: ['--Bff:Tokens:RefreshBeforeExpiry=00:00:01', `--Bench:Experiments=${experiments}`, ...(redis ? [`--Bench:Redis=${redis.socket}`] : [])] });
+    const experimentArgs = [`--Bench:Experiments=${experiments}`, ...(redis ? [`--Bench:Redis=${redis.socket}`] : [])]; // Bench:Redis for redis-idle-client
+    const stormArgs = (suffix) => bffArgs({ ...common, idpUrl: stormIdpUrl, dataPath: join(tmp, `bff-storm-${name}${suffix}`), extra: ['--Bff:Tokens:RefreshBeforeExpiry=00:00:01', ...experimentArgs] });
     return Promise.all([
-      startBff(`bff-${name}`, bffArgs({ ...common, idpUrl, dataPath: join(tmp, `bff-${name}`), extra: [`--Bench:Experiments=${experiments}`, ...(redis ? [`--Bench:Redis=${redis.socket}`] : [])] }), { cpu: proxyCpu }),
+      startBff(`bff-${name}`, bffArgs({ ...common, idpUrl, dataPath: join(tmp, `bff-${name}`), extra: experimentArgs }), { cpu: proxyCpu }),
       o.experimentStorms ? startBff(`bff-storm-${name}`, stormArgs(''), {}) : Promise.resolve({}),
       o.experimentStorms && store === 'Redis' ? startBff(`bff-storm-${name}-b`, stormArgs('-b'), {}) : Promise.resolve({}),
     ]).then(([started, storm, twin]) => ({ store, experiments, child: started.child, storm: storm.child, stormTwin: twin.child }));
@@ -859,7 +860,8 @@ async function main() {
     if (target.unavailable) return { label, kind, store, unavailable: target.unavailable };
     const rounds = perTarget.get(target);
     const best = rounds.reduce((a, b) => (b.rps > a.rps ? b : a));
-    const pairedWithFloor = target === floorTarget || !floorTarget ? null : paired(allSlices(target), allSlices(floorTarget));
+    // --slice 0: best round against best round, as before (evaluateTargets); sliced: cycle by cycle.
+    const pairedWithFloor = slices === 1 || target === floorTarget || !floorTarget ? null : paired(allSlices(target), allSlices(floorTarget));
     return { label, kind, store, experiment, rounds, best, minRps: Math.min(...rounds.map((r) => r.rps)), maxRps: Math.max(...rounds.map((r) => r.rps)), paired: pairedWithFloor };
   });
   for (const t of throughput.filter((x) => x.paired)) {

@@ -78,14 +78,14 @@ export function combineSlices(slices) {
 
 /**
  * A target's slices against the floor's, cycle by cycle (the slices of both carry `cycle`): the
- * requests/s ratio and the p99 difference of each cycle both measured in, their medians and ranges.
- * Null when no cycle has both.
+ * ratio of `value` (requests/s unless given) and the p99 difference of each cycle both measured
+ * in, their medians and ranges. Null when no cycle has both.
  */
-export function paired(slices, floorSlices) {
+export function paired(slices, floorSlices, value = (s) => s.rps) {
   const floorByCycle = new Map(floorSlices.map((s) => [s.cycle, s]));
   const pairs = slices.filter((s) => floorByCycle.has(s.cycle)).map((s) => {
     const f = floorByCycle.get(s.cycle);
-    return { cycle: s.cycle, ratio: s.rps / f.rps, p99AddedMs: s.p99Ms - f.p99Ms };
+    return { cycle: s.cycle, ratio: value(s) / value(f), p99AddedMs: s.p99Ms - f.p99Ms };
   });
   if (!pairs.length) return null;
   const ratios = pairs.map((p) => p.ratio);

@@ -88,3 +88,8 @@ test('only cycles both were measured in are paired', () => {
   assert.ok(Math.abs(p.ratio - 0.8) < 1e-9);
   assert.equal(paired([slice(0, 9000, 5)], [slice(3, 10000, 5)]), null);
 });
+
+test('another figure than requests/s is compared the same way when its value is given', () => {
+  const p = paired([slice(0, 9000, 5, { cpuUsPerRequest: 90 })], [slice(0, 10000, 5, { cpuUsPerRequest: 80 })], (s) => s.cpuUsPerRequest);
+  assert.ok(Math.abs(p.ratio - 1.125) < 1e-9);
+});

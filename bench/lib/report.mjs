@@ -1,4 +1,5 @@
 // Formats a benchmark run as the Markdown table/report (bench/results/<timestamp>.md).
+import { sliceSeconds, slicesPerRound } from './paired.mjs';
 
 export const fmt = {
   int: (n) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : 'n/a'),
@@ -121,11 +122,11 @@ export function targetsTable(targets) {
 
 /** Whether the run's rounds were cut into slices (lib/paired.mjs). */
 function sliced(s) {
-  return s.sliceSec > 0 && s.sliceSec < s.durationSec;
+  return slicesPerRound(s.durationSec, s.sliceSec) > 1;
 }
 
 function sliceCountText(s) {
-  return `${Math.max(1, Math.round(s.durationSec / s.sliceSec))} × ${s.sliceSec} s`;
+  return `${slicesPerRound(s.durationSec, s.sliceSec)} × ${sliceSeconds(s.durationSec, s.sliceSec)} s`;
 }
 
 export function markdown(run) {

@@ -180,7 +180,7 @@ async function spreadAgainstHeld(url, script, o, held, say, store) {
     }
   }
   const rps = paired(slices.spread, slices.held);
-  const cpu = paired(slices.spread.map((x) => ({ ...x, rps: x.cpuUsPerRequest })), slices.held.map((x) => ({ ...x, rps: x.cpuUsPerRequest })));
+  const cpu = paired(slices.spread, slices.held, (x) => x.cpuUsPerRequest);
   const result = {
     cycles: rps.cycles,
     sliceSec,

@@ -73,7 +73,7 @@ public class HotPathBenchmarks
     /// <summary>The session cookie found in the request's Cookie header (a real login's cookie), before the cookie cache is asked.</summary>
     [Benchmark(Description = "KnownSessionCookieManager.TryFindSingleValue (a real session cookie)")]
     public int FindSessionCookie() =>
-        OpenBff.Configuration.KnownSessionCookieManager.TryFindSingleValue(_cookieHeader, "__Host-bff", out _, out var length) ? length : -1;
+        OpenBff.Configuration.KnownSessionCookieManager.TryFindSingleValue(_cookieHeader, _bff.CookieName, out _, out var length) ? length : -1;
 
     [Benchmark(Description = "BffRouteSettingsCache.Get")]
     public object RouteSettings() => _routes.Get(_route);
