@@ -20,8 +20,10 @@ namespace OpenBff.Sessions;
 /// so a request for a session in use costs no Redis round trip. A copy is used only while this
 /// instance is subscribed to the invalidation channel: a write or delete by any instance evicts it
 /// here as soon as the message arrives, a lost connection empties the cache until the subscription
-/// is confirmed again, and no copy is older than the configured lifetime. Reads that decide what to
-/// write (<see cref="GetFromStoreAsync"/>, under the session lock) always read Redis.
+/// is confirmed again, and no copy is older than the configured lifetime. The requests that find
+/// no copy at the same moment (when a copy ages out, every request of that session in flight)
+/// share one read. Reads that decide what to write (<see cref="GetFromStoreAsync"/>, under the
+/// session lock) always read Redis.
 /// <para>
 /// When the connection fails, the copies held at that instant are set aside: while Redis cannot be
 /// reached, and for at most <c>Bff:Session:RedisOutageLifetime</c> after the failure, the sessions
@@ -70,6 +72,7 @@ internal sealed class RedisUserSessionStore : IUserSessionStore, IReplayCache, I
     private volatile bool _subscribed;
     private readonly TimeSpan _outageLifetime;
     private volatile OutageCopies? _outage;
+    private readonly Func<string, long, Task<UserSession?>> _readAndRemember;
 
     public RedisUserSessionStore(IConnectionMultiplexer redis, string prefix, TimeSpan localCacheLifetime, TimeSpan outageLifetime, TimeProvider time, ILogger<RedisUserSessionStore> logger, SessionCache.SessionCacheOptions? cacheOptions = null)
     {
@@ -79,6 +82,7 @@ internal sealed class RedisUserSessionStore : IUserSessionStore, IReplayCache, I
         _logger = logger;
         _time = time;
         _channel = InvalidationChannel(prefix);
+        _readAndRemember = ReadAndRememberAsync;
         if (localCacheLifetime > TimeSpan.Zero)
         {
             cacheOptions ??= new SessionCache.SessionCacheOptions();
@@ -125,7 +129,11 @@ internal sealed class RedisUserSessionStore : IUserSessionStore, IReplayCache, I
             return kept; // Redis is down: the copy this instance held when it failed, for a bounded time
         }
 
-        return await GetFromStoreAsync(key, cancellationToken);
+        // Subscribed: the requests that miss together (a copy aged out) share one read. Not
+        // subscribed, every request reads Redis itself, as with no cache.
+        return _cache is not null && _subscribed
+            ? await _cache.ReadOnceAsync(key, _readAndRemember)
+            : await GetFromStoreAsync(key, cancellationToken);
     }
 
     public async Task<UserSession?> GetFromStoreAsync(string key, CancellationToken cancellationToken)
@@ -140,11 +148,16 @@ internal sealed class RedisUserSessionStore : IUserSessionStore, IReplayCache, I
             StartSubscription();
         }
 
-        var version = _cache.BeginRead();
+        return await ReadAndRememberAsync(key, _cache.BeginRead());
+    }
+
+    /// <summary>Reads Redis; keeps the copy unless an invalidation or a reconnection overtook the read (<paramref name="version"/>).</summary>
+    private async Task<UserSession?> ReadAndRememberAsync(string key, long version)
+    {
         var session = await ReadAsync(key);
         if (session is not null && _subscribed)
         {
-            _cache.Remember(session.Key, session, version); // not when an invalidation or a reconnection overtook the read
+            _cache!.Remember(session.Key, session, version);
         }
 
         return session;

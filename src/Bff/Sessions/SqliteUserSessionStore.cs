@@ -16,6 +16,7 @@ internal sealed class SqliteUserSessionStore : IUserSessionStore, IReplayCache, 
 
     private readonly string _connectionString;
     private readonly SessionCache.SessionReadCache<UserSession> _cache;
+    private readonly Func<string, long, Task<UserSession?>> _readAndRemember;
     private readonly int _maxUsedIds;
     private readonly SemaphoreSlim _initLock = new(1, 1);
     private volatile bool _initialized;
@@ -33,6 +34,7 @@ internal sealed class SqliteUserSessionStore : IUserSessionStore, IReplayCache, 
         _maxUsedIds = maxUsedIds;
         cacheOptions ??= new SessionCache.SessionCacheOptions();
         _cache = new SessionCache.SessionReadCache<UserSession>(time, cacheOptions);
+        _readAndRemember = ReadAndRememberAsync;
         Directory.CreateDirectory(Path.GetDirectoryName(databasePath)!);
         _connectionString = new SqliteConnectionStringBuilder
         {
@@ -63,9 +65,14 @@ internal sealed class SqliteUserSessionStore : IUserSessionStore, IReplayCache, 
             return cached;
         }
 
-        // A write or delete racing with this read must not be undone by caching what was read.
-        var version = _cache.BeginRead();
-        var session = await ReadAsync(key, cancellationToken);
+        // Requests that miss together share one read (not cancelled by any one of them).
+        return await _cache.ReadOnceAsync(key, _readAndRemember).WaitAsync(cancellationToken);
+    }
+
+    /// <summary>A write or delete racing with this read must not be undone by caching what was read (<paramref name="version"/>).</summary>
+    private async Task<UserSession?> ReadAndRememberAsync(string key, long version)
+    {
+        var session = await ReadAsync(key, CancellationToken.None);
         if (session is not null)
         {
             _cache.Remember(session.Key, session, version);

@@ -115,6 +115,26 @@ public sealed class RedisLocalCacheTests(IdpFixture env) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_its_copy_ages_out_the_requests_in_flight_for_a_session_read_it_from_Redis_once()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var node = await StartNodeAsync("00:00:30", time: time);
+        using var browser = new TestBrowser();
+        await browser.LoginAsync(node.Url);
+        await UntilTheNodeKeepsACopyAsync(browser, node.Url);
+        time.Advance(TimeSpan.FromSeconds(31)); // the copy aged out: every request for the session now misses it
+
+        var before = await SessionReadsAsync();
+        // Redis holds every command for half a second: the requests reach the store while the first read waits.
+        await Server.ExecuteAsync("CLIENT", "PAUSE", "500", "ALL");
+        var answers = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => browser.ApiAsync($"{node.Url}/api/hello")));
+
+        Assert.All(answers, answer => Assert.Equal(HttpStatusCode.OK, answer.Status));
+        Assert.Equal(1, await SessionReadsAsync() - before);
+        Assert.Equal(0, await SessionReadsDuringAsync(browser, node.Url, requests: 5)); // and its copy is kept
+    }
+
+    [Fact]
     public async Task A_node_that_loses_its_Redis_connection_drops_its_copies()
     {
         await using var node = await StartNodeAsync(LongLifetime);

@@ -128,6 +128,108 @@ public sealed class SessionReadCacheTests
         Assert.Equal(["s1", "s2"], cache.Snapshot().Keys.Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public async Task Callers_that_miss_together_share_one_read_and_its_copy_is_kept()
+    {
+        var cache = NewCache();
+        var store = new HeldReads(cache);
+
+        var callers = Enumerable.Range(0, 3).Select(_ => cache.ReadOnceAsync("s1", store.ReadAsync)).ToArray();
+        Assert.Equal(1, store.Started);
+
+        var session = Session("s1");
+        store.Complete(0, session);
+        foreach (var caller in callers)
+        {
+            Assert.Same(session, await caller);
+        }
+
+        Assert.True(cache.TryGet("s1", out var kept));
+        Assert.Same(session, kept);
+        Assert.Equal(0, cache.ReadsUnderWay);
+    }
+
+    [Fact]
+    public async Task A_read_begun_before_an_invalidation_is_not_joined_and_its_copy_is_not_kept()
+    {
+        var cache = NewCache();
+        var store = new HeldReads(cache);
+        var early = cache.ReadOnceAsync("s1", store.ReadAsync);
+
+        cache.Invalidate("s1"); // a write or delete of the session while the first read is under way
+        var late = cache.ReadOnceAsync("s1", store.ReadAsync);
+        Assert.Equal(2, store.Started);
+
+        var before = Session("s1");
+        var after = Session("s1");
+        store.Complete(0, before);
+        store.Complete(1, after);
+        Assert.Same(before, await early);
+        Assert.Same(after, await late);
+        Assert.True(cache.TryGet("s1", out var kept));
+        Assert.Same(after, kept);
+    }
+
+    [Fact]
+    public async Task Different_sessions_are_read_separately()
+    {
+        var cache = NewCache();
+        var store = new HeldReads(cache);
+
+        var one = cache.ReadOnceAsync("s1", store.ReadAsync);
+        var two = cache.ReadOnceAsync("s2", store.ReadAsync);
+        Assert.Equal(2, store.Started);
+
+        store.Complete(0, Session("s1"));
+        store.Complete(1, null);
+        Assert.Equal("s1", (await one)!.Key);
+        Assert.Null(await two);
+    }
+
+    [Fact]
+    public async Task A_failed_read_fails_every_caller_that_joined_it_and_the_next_call_reads_again()
+    {
+        var cache = NewCache();
+        var store = new HeldReads(cache);
+        var first = cache.ReadOnceAsync("s1", store.ReadAsync);
+        var joined = cache.ReadOnceAsync("s1", store.ReadAsync);
+
+        store.Fail(0, new SessionStoreUnavailableException("down"));
+        await Assert.ThrowsAsync<SessionStoreUnavailableException>(() => first);
+        await Assert.ThrowsAsync<SessionStoreUnavailableException>(() => joined);
+        Assert.Equal(0, cache.ReadsUnderWay);
+
+        var again = cache.ReadOnceAsync("s1", store.ReadAsync);
+        Assert.Equal(2, store.Started);
+        store.Complete(1, Session("s1"));
+        Assert.NotNull(await again);
+    }
+
+    /// <summary>A store whose reads answer when the test says so; each keeps its copy as a store's read does.</summary>
+    private sealed class HeldReads(SessionReadCache<UserSession> cache)
+    {
+        private readonly List<TaskCompletionSource<UserSession?>> _reads = [];
+
+        public int Started => _reads.Count;
+
+        public async Task<UserSession?> ReadAsync(string key, long version)
+        {
+            var read = new TaskCompletionSource<UserSession?>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _reads.Add(read);
+            var session = await read.Task;
+            if (session is not null)
+            {
+                cache.Remember(key, session, version);
+            }
+
+            return session;
+        }
+
+        public void Complete(int read, UserSession? session) => _reads[read].SetResult(session);
+
+        public void Fail(int read, Exception exception) => _reads[read].SetException(exception);
+    }
+
     private SessionReadCache<UserSession> NewCache(int maxEntries = 100, TimeSpan? maxAge = null) =>
         new SessionReadCache<UserSession>(_time, new SessionCacheOptions { StoreReadEntries = maxEntries, StoreReadIdleLifetime = Idle }, maxAge);
 
