@@ -32,6 +32,7 @@ public static class Program
         }
 
         var rest = args[1..];
+        JitLog.StartIfAsked(args[0]);
         return args[0] switch
         {
             "upstream" => await UpstreamApp.RunAsync(rest),
