@@ -12,7 +12,7 @@ internal sealed class SharedSession
 {
     public SharedSession(byte[] protectedTicket, AuthenticationTicket ticket)
     {
-        Protected = protectedTicket;
+        _protected = protectedTicket;
         Ticket = ticket;
         Result = AuthenticateResult.Success(new AuthenticationTicket(ticket.Principal, ticket.Properties, BffDefaults.CookieScheme));
         IssuedUtc = ticket.Properties.IssuedUtc;
@@ -20,12 +20,33 @@ internal sealed class SharedSession
         AllowRefresh = ticket.Properties.AllowRefresh;
     }
 
-    /// <summary>Whether this was decrypted from <paramref name="protectedTicket"/> (the same array for the Memory store, equal bytes otherwise).</summary>
-    public bool CameFrom(byte[] protectedTicket) =>
-        ReferenceEquals(Protected, protectedTicket) || Protected.AsSpan().SequenceEqual(protectedTicket);
+    /// <summary>
+    /// Whether this was decrypted from <paramref name="protectedTicket"/>: the same array, or equal
+    /// bytes. Equal bytes in another array (a store read the session again, as the Redis store does
+    /// when its copy ages out) are kept in place of the first: the session's next requests compare
+    /// references again, and the session holds one copy of its protected ticket instead of two.
+    /// </summary>
+    public bool CameFrom(byte[] protectedTicket)
+    {
+        var decryptedFrom = _protected;
+        if (ReferenceEquals(decryptedFrom, protectedTicket))
+        {
+            return true;
+        }
+
+        if (!decryptedFrom.AsSpan().SequenceEqual(protectedTicket))
+        {
+            return false;
+        }
+
+        _protected = protectedTicket; // the same bytes: a racing request may still compare the other array
+        return true;
+    }
 
     /// <summary>The stored, protected ticket this was decrypted from: it answers for a store read only when the read returns these bytes.</summary>
-    public byte[] Protected { get; }
+    public byte[] Protected => _protected;
+
+    private volatile byte[] _protected;
 
     /// <summary>The shared ticket: its properties refuse any change; no ID or refresh token.</summary>
     public AuthenticationTicket Ticket { get; }

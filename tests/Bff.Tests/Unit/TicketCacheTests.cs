@@ -50,6 +50,22 @@ public sealed class TicketCacheTests
     }
 
     [Fact]
+    public void Equal_bytes_read_again_replace_the_first_copy_so_a_session_holds_one()
+    {
+        var first = new byte[] { 1, 2, 3 };
+        _cache.Set("s1", first, Ticket());
+        var readAgain = new byte[] { 1, 2, 3 }; // the Redis store reads the session again when its copy ages out
+
+        var session = _cache.GetShared("s1", readAgain);
+
+        Assert.NotNull(session);
+        Assert.Same(readAgain, session.Protected); // the first array is no longer held; the next request compares references
+        Assert.Same(session, _cache.GetShared("s1", readAgain));
+        Assert.Same(session, _cache.GetShared("s1", first)); // still the same bytes
+        Assert.Null(_cache.GetShared("s1", [1, 2, 4]));
+    }
+
+    [Fact]
     public void Different_stored_bytes_are_a_miss_so_another_instances_change_is_seen_at_once()
     {
         _cache.Set("s1", [1, 2, 3], Ticket());
