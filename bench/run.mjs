@@ -347,6 +347,7 @@ async function measureInterval(target, jar, o, { round, cycle, durationSec, warm
     gen0: after.gen0 - before.gen0,
     gen1: after.gen1 - before.gen1,
     gen2: after.gen2 - before.gen2,
+    gcPauseMs: after.gcPauseMs - before.gcPauseMs,
     jitCpuMs: jitMs,
     warmupSec: warmedSec,
     waitedForQuietSec: waitedSec,
@@ -850,7 +851,7 @@ async function main() {
       const r = combineSlices(measured.get(target));
       r.sliceResults = measured.get(target);
       perTarget.get(target).push(r);
-      say(`  ${target.label}: ${fmt.int(r.rps)} req/s, p50 ${fmt.ms(r.p50Ms)}, p99 ${fmt.ms(r.p99Ms)}, ${fmt.bytes(r.allocPerRequest)}/req, ${fmt.us(r.cpuUsPerRequest)} CPU/req (JIT ${Math.round(r.jitCpuMs)} ms while measured${r.waitedForQuietSec ? `, waited ${r.waitedForQuietSec} s for quiet` : ''}); other processes used ${r.foreignCpuPct.toFixed(0)} % of the machine${r.foreignCpuPct > noisyPct ? ' (NOISY)' : ''}`);
+      say(`  ${target.label}: ${fmt.int(r.rps)} req/s, p50 ${fmt.ms(r.p50Ms)}, p99 ${fmt.ms(r.p99Ms)}, ${fmt.bytes(r.allocPerRequest)}/req, ${fmt.us(r.cpuUsPerRequest)} CPU/req, GC paused ${fmt.us((r.gcPauseMs * 1000) / r.requests)}/req over ${fmt.int(r.gen0)} gen0 collections (JIT ${Math.round(r.jitCpuMs)} ms while measured${r.waitedForQuietSec ? `, waited ${r.waitedForQuietSec} s for quiet` : ''}); other processes used ${r.foreignCpuPct.toFixed(0)} % of the machine${r.foreignCpuPct > noisyPct ? ' (NOISY)' : ''}`);
     }
   }
   const floorTarget = live.find((x) => x.kind === 'yarp');

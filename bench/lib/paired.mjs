@@ -68,6 +68,7 @@ export function combineSlices(slices) {
     gen0: sum('gen0'),
     gen1: sum('gen1'),
     gen2: sum('gen2'),
+    gcPauseMs: sum('gcPauseMs'),
     jitCpuMs: sum('jitCpuMs'),
     warmupSec: sum('warmupSec'),
     waitedForQuietSec: sum('waitedForQuietSec'),

@@ -25,6 +25,7 @@ const slice = (cycle, rps, p99Ms, extra = {}) => ({
   gen0: 3,
   gen1: 0,
   gen2: 0,
+  gcPauseMs: 2,
   jitCpuMs: 0,
   warmupSec: 0,
   waitedForQuietSec: 0,
@@ -66,6 +67,7 @@ test('a round sums its slices: requests/s and per-request figures over all of th
   assert.equal(r.allocPerRequest, 6000);
   assert.ok(Math.abs(r.cpuUsPerRequest - 80) < 1e-9);
   assert.equal(r.gen0, 9);
+  assert.equal(r.gcPauseMs, 6);
   assert.equal(r.foreignCpuPct, 10);
   assert.equal(r.peakWorkingSetBytes, 120);
 });
