@@ -16,6 +16,7 @@ internal sealed class BffTransformProvider : ITransformProvider
     private readonly IOptions<BffOptions> _options;
     private readonly BffCookieFilter _cookies;
     private readonly IServiceProvider _services;
+    private StrippedRequestHeaders? _stripped;
 
     public BffTransformProvider(IOptions<BffOptions> options, BffCookieFilter cookies, IServiceProvider services)
     {
@@ -55,15 +56,12 @@ internal sealed class BffTransformProvider : ITransformProvider
 
     public void Apply(TransformBuilderContext context)
     {
-        foreach (var header in ProxiedRequest.StrippedHeaders(_options.Value))
+        // One transform for the whole of it: YARP runs each transform of a route in turn on every
+        // request, and one removal transform per stripped header asked the request for each name.
+        var stripped = _stripped ??= new StrippedRequestHeaders(ProxiedRequest.StrippedHeaders(_options.Value));
+        context.AddRequestTransform(transformContext =>
         {
-            context.AddRequestHeaderRemove(header);
-        }
-
-        context.AddRequestTransform(static transformContext =>
-        {
-            ProxiedRequest.RemoveConnectionListed(transformContext.HttpContext, transformContext.ProxyRequest.Headers);
-            ProxiedRequest.AttachToken(transformContext.HttpContext, transformContext.ProxyRequest.Headers);
+            ProxiedRequest.Prepare(transformContext.HttpContext, transformContext.ProxyRequest, stripped);
             return ValueTask.CompletedTask;
         });
         var cookies = _cookies;

@@ -26,6 +26,17 @@ internal static class ProxiedRequest
     ];
 
     /// <summary>
+    /// What a forwarded call gets, in order: the <paramref name="stripped"/> headers removed, those the
+    /// browser named in its <c>Connection</c> header removed, and the resolved token attached.
+    /// </summary>
+    public static void Prepare(HttpContext context, HttpRequestMessage proxyRequest, StrippedRequestHeaders stripped)
+    {
+        stripped.RemoveFrom(proxyRequest);
+        RemoveConnectionListed(context, proxyRequest.Headers);
+        AttachToken(context, proxyRequest.Headers);
+    }
+
+    /// <summary>
     /// Removes the headers the browser named in its <c>Connection</c> header: they were meant for the
     /// BFF's hop only (RFC 9110 §7.6.1), and YARP forwards them. Kestrel shows the list only when it
     /// holds no connection option or several (<c>X-Hop</c>, <c>close, upgrade, X-Hop</c>); for exactly

@@ -17,7 +17,7 @@ namespace OpenBff.Proxy;
 internal sealed class RemoteApiForwarder : IDisposable
 {
     private readonly IHttpForwarder _forwarder;
-    private readonly IOptions<BffOptions> _options;
+    private readonly StrippedRequestHeaders _stripped;
     private readonly BffCookieFilter _cookies;
     private readonly ILogger<RemoteApiForwarder> _logger;
     private readonly HttpMessageInvoker _client = new(new SocketsHttpHandler
@@ -34,9 +34,9 @@ internal sealed class RemoteApiForwarder : IDisposable
     public RemoteApiForwarder(IHttpForwarder forwarder, IOptions<BffOptions> options, BffCookieFilter cookies, ILogger<RemoteApiForwarder> logger)
     {
         _forwarder = forwarder;
-        _options = options;
         _cookies = cookies;
         _logger = logger;
+        _stripped = new StrippedRequestHeaders(ProxiedRequest.StrippedHeaders(options.Value));
     }
 
     public async Task ForwardAsync(HttpContext context, PathString localPath, Uri api)
@@ -56,15 +56,9 @@ internal sealed class RemoteApiForwarder : IDisposable
         public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
         {
             await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
-            foreach (var header in ProxiedRequest.StrippedHeaders(owner._options.Value))
-            {
-                proxyRequest.Headers.Remove(header);
-            }
-
             httpContext.Request.Path.StartsWithSegments(localPath, out var remaining);
             proxyRequest.RequestUri = RequestUtilities.MakeDestinationAddress(destinationPrefix, remaining, httpContext.Request.QueryString);
-            ProxiedRequest.RemoveConnectionListed(httpContext, proxyRequest.Headers);
-            ProxiedRequest.AttachToken(httpContext, proxyRequest.Headers);
+            ProxiedRequest.Prepare(httpContext, proxyRequest, owner._stripped);
         }
 
         public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)

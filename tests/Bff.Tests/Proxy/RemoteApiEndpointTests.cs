@@ -57,6 +57,32 @@ public sealed class RemoteApiEndpointTests(IdpFixture env)
     }
 
     [Fact]
+    [Trait("Category", "Adversarial")]
+    public async Task A_remote_api_gets_no_removed_header_whatever_its_case_nor_one_among_a_bodys_headers()
+    {
+        await using var host = await StartAsync(
+            app => app.MapRemoteBffApiEndpoint("/remote", new Uri(env.Api.Url + "/")).WithAccessToken(),
+            settings: configuration => configuration["Bff:Proxy:RemoveRequestHeaders:0"] = "Content-Language");
+        using var browser = new TestBrowser();
+        await browser.LoginAsync(host.Url);
+        using var body = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
+        body.Headers.ContentLanguage.Add("de");
+
+        var response = await browser.SendAsync(HttpMethod.Post, $"{host.Url}/remote/api/echo", body,
+            ("x-csrf", "1"), ("x-real-ip", "6.6.6.6"), ("X-Method-Override", "DELETE"), ("X-Custom", "kept"));
+
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        var echo = new Echo(response.Body);
+        Assert.Equal("bearer", echo.Authorization);
+        foreach (var header in new[] { "X-CSRF", "X-Real-IP", "X-Method-Override", "Content-Language", "Cookie" })
+        {
+            Assert.False(echo.HasHeader(header), header);
+        }
+
+        Assert.Equal("kept", echo.HeaderValue("X-Custom"));
+    }
+
+    [Fact]
     public async Task A_remote_api_requires_the_anti_forgery_header_unless_skipped_and_a_session_for_a_user_token()
     {
         await using var host = await StartAsync(app =>
@@ -129,9 +155,10 @@ public sealed class RemoteApiEndpointTests(IdpFixture env)
         Assert.Contains("AddRemoteApis()", error.Message, StringComparison.Ordinal);
     }
 
-    private async Task<Host> StartAsync(Action<WebApplication> map, bool mvc = false)
+    private async Task<Host> StartAsync(Action<WebApplication> map, bool mvc = false, Action<Microsoft.Extensions.Configuration.ConfigurationManager>? settings = null)
     {
         var builder = await LibraryHost.CreateBuilderAsync(env);
+        settings?.Invoke(builder.Configuration);
         builder.Services.AddBff().AddRemoteApis();
         if (mvc)
         {

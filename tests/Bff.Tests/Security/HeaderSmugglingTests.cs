@@ -183,6 +183,31 @@ public sealed class HeaderSmugglingTests(IdpFixture env)
     }
 
     [Fact]
+    public async Task Removed_headers_are_stripped_whatever_their_case_and_from_a_bodys_headers_too()
+    {
+        await using var bff = await env.StartBffAsync(settings => settings["Bff:Proxy:RemoveRequestHeaders:0"] = "Content-Language");
+        using var browser = new TestBrowser();
+        await browser.LoginAsync(bff.Url);
+        using var body = new StringContent("{\"a\":1}", System.Text.Encoding.UTF8, "application/json");
+        body.Headers.ContentLanguage.Add("de");
+
+        var response = await browser.SendAsync(HttpMethod.Post, $"{bff.Url}/api/echo", body,
+            ("x-csrf", "1"), ("x-real-ip", "10.6.6.6"), ("X-ORIGINAL-URL", "/admin"), ("x-http-method-override", "DELETE"), ("X-Custom", "kept"));
+
+        var echo = new Echo(response.Body);
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        Assert.Equal("POST", echo.Method);
+        Assert.Equal("{\"a\":1}", echo.Body);
+        foreach (var header in new[] { "X-CSRF", "X-Real-IP", "X-Original-URL", "X-HTTP-Method-Override", "Content-Language", "Cookie" })
+        {
+            Assert.False(echo.HasHeader(header), header);
+        }
+
+        Assert.Equal("kept", echo.HeaderValue("X-Custom"));
+        Assert.True(echo.HasHeader("Content-Type"));
+    }
+
+    [Fact]
     public async Task Several_cookie_and_authorization_headers_are_all_stripped()
     {
         await using var bff = await env.StartBffAsync();
