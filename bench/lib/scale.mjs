@@ -273,11 +273,15 @@ export async function runScale(o, { tmp, stores, redisOnPath, say }) {
       }
     }
     const flatness = held > 1 && o.scaleCycles > 0 ? await spreadAgainstHeld(child.url, script, o, held, say, store) : null;
+    // The managed heap after full collections, every session still held: what the sessions in use
+    // cost in memory at this count (measured last: the collections move them all to gen 2).
+    const heap = await getJson(`${child.url}/__bench/heap`, { timeoutMs: 300_000 });
+    say(`${store}: managed heap after full collections, ${fmt.int(held)} sessions held: ${fmt.bytes(heap.heapBytes)} (${fmt.bytes(heap.heapBytes / held)} per session), working set ${fmt.bytes(heap.workingSetBytes)}; cache entries ${JSON.stringify(heap.caches)}`);
     say(`${store}: bare YARP with the same script (floor, after)`);
     const yarpAfter = await measure(yarpUrl, script, o, 'bare YARP', say);
     const floorRps = (yarpBefore.rps + yarpAfter.rps) / 2;
     for (const row of rows) row.ratio = row.bff.rps / floorRps;
-    results.push({ store, yarpBefore, yarpAfter, floorRps, rows, flatness });
+    results.push({ store, yarpBefore, yarpAfter, floorRps, rows, flatness, heapAfter: { held, heapBytes: heap.heapBytes, workingSetBytes: heap.workingSetBytes, caches: heap.caches } });
     await child.stop?.();
   }
 
@@ -308,6 +312,10 @@ export function scaleMarkdown(scale) {
         `Spread over ${fmt.int(held)} sessions against one of them in the same heap, cycle by cycle (${f.cycles} cycles of ${f.sliceSec} s + ${f.sliceSec} s, the order reversed every other cycle): requests/s **${fmt.ratio(f.rpsRatio)}** (median; ${fmt.ratio(f.minRpsRatio)}–${fmt.ratio(f.maxRpsRatio)}), CPU per request **${fmt.ratio(f.cpuRatio)}** (${fmt.ratio(f.minCpuRatio)}–${fmt.ratio(f.maxCpuRatio)}), p99 ${fmt.signedMs(f.p99AddedMs)}. A flat cost is 1.00× for both.`,
         '',
       );
+    }
+    if (r.heapAfter) {
+      const h = r.heapAfter;
+      lines.push(`Managed heap after full collections at the end, ${fmt.int(h.held)} sessions held: ${fmt.bytes(h.heapBytes)} (${fmt.bytes(h.heapBytes / h.held)} per session), working set ${fmt.bytes(h.workingSetBytes)}.`, '');
     }
   }
   return lines.join('\n');
