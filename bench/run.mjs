@@ -88,7 +88,8 @@ const help = `npm run bench [-- options]
                            heap's cost apart from touching many sessions), and that pair again,
                            alternately, for --rounds rounds; then --scale-cycles cycles (default
                            10; 0: none) of one --slice spread over all of them against one on one
-                           of them, compared cycle by cycle. Writes results/<ts>-scale.*
+                           of them, compared cycle by cycle; last, the BFF's managed heap after
+                           full collections, every session held. Writes results/<ts>-scale.*
   --settle                 with --scale: full blocking collections of the BFF after each warm-up,
                            before measuring (the sessions the warm-up created are then in gen 2,
                            as in a process that has run for hours)
