@@ -6,7 +6,7 @@ namespace Bff.Bench.Hosts;
 /// effect is measured end to end, side by side with the unchanged BFF, before anyone changes the
 /// library. Not the product.
 /// <para>
-/// No prototype of a library change is defined now; <see cref="RedisIdleClient"/> is a diagnosis.
+/// No prototype of a library change is defined now; <see cref="RedisIdleClient"/> and <see cref="NoBearer"/> are diagnoses.
 /// Each prototype measured here went into the library or was dropped: a cache
 /// of decrypted tickets and one of decrypted session cookies (commit 1d2639a: TicketCache,
 /// CachingCookieTicketFormat), and AES-256-GCM for data protection (Core/BffDataProtection; the
@@ -25,7 +25,17 @@ internal static class BenchExperiments
     /// </summary>
     public const string RedisIdleClient = "redis-idle-client";
 
-    public static readonly string[] Known = [RedisIdleClient];
+    /// <summary>
+    /// <c>no-bearer</c>: a diagnosis too (stop 30). The BFF does all its work (the session, the
+    /// anti-forgery check, the token resolved and attached), then a transform that runs after its
+    /// own drops the <c>Authorization</c> header again, so the upstream request carries no 1 KB
+    /// token: beside the real BFF, what writing and sending the token costs end to end (HttpClient,
+    /// the socket, the upstream's parsing) apart from the library's own work. Its refresh storm
+    /// reports no token at the upstream, as it should.
+    /// </summary>
+    public const string NoBearer = "no-bearer";
+
+    public static readonly string[] Known = [RedisIdleClient, NoBearer];
 
     public static void Apply(WebApplicationBuilder builder, IReadOnlyCollection<string> experiments)
     {
@@ -37,11 +47,35 @@ internal static class BenchExperiments
             builder.Services.AddSingleton(redis); // kept alive with the host
         }
 
+        if (experiments.Contains(NoBearer, StringComparer.OrdinalIgnoreCase))
+        {
+            // Registered after AddBff's provider (BffHostApp runs this callback after it): its transform runs after the BFF's.
+            builder.Services.AddSingleton<Yarp.ReverseProxy.Transforms.Builder.ITransformProvider, DropBearer>();
+        }
+
         var unknown = experiments.Except(Known, StringComparer.OrdinalIgnoreCase).ToList();
         if (unknown.Count > 0)
         {
             throw new ArgumentException(
                 $"Unknown Bench:Experiments {string.Join(", ", unknown)}; {(Known.Length == 0 ? "no prototype is defined now" : $"known: {string.Join(", ", Known)}")} (bench/Bff.Bench/Hosts/BenchExperiments.cs).");
         }
+    }
+
+    private sealed class DropBearer : Yarp.ReverseProxy.Transforms.Builder.ITransformProvider
+    {
+        public void ValidateRoute(Yarp.ReverseProxy.Transforms.Builder.TransformRouteValidationContext context)
+        {
+        }
+
+        public void ValidateCluster(Yarp.ReverseProxy.Transforms.Builder.TransformClusterValidationContext context)
+        {
+        }
+
+        public void Apply(Yarp.ReverseProxy.Transforms.Builder.TransformBuilderContext context) =>
+            Yarp.ReverseProxy.Transforms.TransformBuilderContextFuncExtensions.AddRequestTransform(context, static transform =>
+            {
+                transform.ProxyRequest.Headers.Authorization = null;
+                return ValueTask.CompletedTask;
+            });
     }
 }
