@@ -71,6 +71,7 @@ public static class BffServiceCollectionExtensions
         services.TryAddSingleton<SessionStoreOutage>();
         services.TryAddSingleton<PreviousSessionEnder>();
         services.TryAddSingleton<BffCookieFilter>();
+        services.TryAddSingleton<OpenBff.Proxy.StrippedRequestHeaders>();
         services.TryAddSingleton<FrontChannelLogout>();
         services.TryAddSingleton<LoginThrottle>();
         services.TryAddSingleton<SessionLimit>();

@@ -16,10 +16,11 @@ internal sealed class BffTransformProvider : ITransformProvider
     private readonly IOptions<BffOptions> _options;
     private readonly BffCookieFilter _cookies;
     private readonly IServiceProvider _services;
-    private StrippedRequestHeaders? _stripped;
+    private readonly StrippedRequestHeaders _stripped;
 
-    public BffTransformProvider(IOptions<BffOptions> options, BffCookieFilter cookies, IServiceProvider services)
+    public BffTransformProvider(IOptions<BffOptions> options, BffCookieFilter cookies, StrippedRequestHeaders stripped, IServiceProvider services)
     {
+        _stripped = stripped;
         _options = options;
         _cookies = cookies;
         _services = services;
@@ -58,7 +59,7 @@ internal sealed class BffTransformProvider : ITransformProvider
     {
         // One transform for the whole of it: YARP runs each transform of a route in turn on every
         // request, and one removal transform per stripped header asked the request for each name.
-        var stripped = _stripped ??= new StrippedRequestHeaders(ProxiedRequest.StrippedHeaders(_options.Value));
+        var stripped = _stripped;
         context.AddRequestTransform(transformContext =>
         {
             ProxiedRequest.Prepare(transformContext.HttpContext, transformContext.ProxyRequest, stripped);

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace OpenBff.Proxy;
@@ -31,12 +30,12 @@ internal sealed class RemoteApiForwarder : IDisposable
         ConnectTimeout = TimeSpan.FromSeconds(15),
     });
 
-    public RemoteApiForwarder(IHttpForwarder forwarder, IOptions<BffOptions> options, BffCookieFilter cookies, ILogger<RemoteApiForwarder> logger)
+    public RemoteApiForwarder(IHttpForwarder forwarder, StrippedRequestHeaders stripped, BffCookieFilter cookies, ILogger<RemoteApiForwarder> logger)
     {
         _forwarder = forwarder;
+        _stripped = stripped;
         _cookies = cookies;
         _logger = logger;
-        _stripped = new StrippedRequestHeaders(ProxiedRequest.StrippedHeaders(options.Value));
     }
 
     public async Task ForwardAsync(HttpContext context, PathString localPath, Uri api)
