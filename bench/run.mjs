@@ -342,6 +342,7 @@ async function measureInterval(target, jar, o, { round, cycle, durationSec, warm
     ...result,
     allocatedBytes: after.allocatedBytes - before.allocatedBytes,
     cpuMs: after.cpuMs - before.cpuMs,
+    kernelCpuMs: after.kernelCpuMs - before.kernelCpuMs,
     allocPerRequest: (after.allocatedBytes - before.allocatedBytes) / result.requests,
     cpuUsPerRequest: ((after.cpuMs - before.cpuMs) * 1000) / result.requests,
     workingSetBytes: after.workingSetBytes,
@@ -351,6 +352,9 @@ async function measureInterval(target, jar, o, { round, cycle, durationSec, warm
     gen1: after.gen1 - before.gen1,
     gen2: after.gen2 - before.gen2,
     gcPauseMs: after.gcPauseMs - before.gcPauseMs,
+    threadPoolItems: after.threadPoolItems - before.threadPoolItems,
+    lockContentions: after.lockContentions - before.lockContentions,
+    contextSwitches: after.contextSwitches - before.contextSwitches,
     jitCpuMs: jitMs,
     warmupSec: warmedSec,
     waitedForQuietSec: waitedSec,
@@ -854,7 +858,7 @@ async function main() {
       const r = combineSlices(measured.get(target));
       r.sliceResults = measured.get(target);
       perTarget.get(target).push(r);
-      say(`  ${target.label}: ${fmt.int(r.rps)} req/s, p50 ${fmt.ms(r.p50Ms)}, p99 ${fmt.ms(r.p99Ms)}, ${fmt.bytes(r.allocPerRequest)}/req, ${fmt.us(r.cpuUsPerRequest)} CPU/req, GC paused ${fmt.us((r.gcPauseMs * 1000) / r.requests)}/req over ${fmt.int(r.gen0)} gen0 collections (JIT ${Math.round(r.jitCpuMs)} ms while measured${r.waitedForQuietSec ? `, waited ${r.waitedForQuietSec} s for quiet` : ''}); other processes used ${r.foreignCpuPct.toFixed(0)} % of the machine${r.foreignCpuPct > noisyPct ? ' (NOISY)' : ''}`);
+      say(`  ${target.label}: ${fmt.int(r.rps)} req/s, p50 ${fmt.ms(r.p50Ms)}, p99 ${fmt.ms(r.p99Ms)}, ${fmt.bytes(r.allocPerRequest)}/req, ${fmt.us(r.cpuUsPerRequest)} CPU/req (${fmt.us((r.kernelCpuMs * 1000) / r.requests)} in the kernel), GC paused ${fmt.us((r.gcPauseMs * 1000) / r.requests)}/req over ${fmt.int(r.gen0)} gen0 collections, ${(r.threadPoolItems / r.requests).toFixed(2)} thread-pool items, ${(r.contextSwitches / r.requests).toFixed(2)} context switches and ${(r.lockContentions / r.requests).toFixed(3)} lock contentions per request (JIT ${Math.round(r.jitCpuMs)} ms while measured${r.waitedForQuietSec ? `, waited ${r.waitedForQuietSec} s for quiet` : ''}); other processes used ${r.foreignCpuPct.toFixed(0)} % of the machine${r.foreignCpuPct > noisyPct ? ' (NOISY)' : ''}`);
     }
   }
   const floorTarget = live.find((x) => x.kind === 'yarp');

@@ -17,7 +17,7 @@ public static class Program
           idp        the dev IdP (DevIdpApp.Build), plus a token-grant counter at /__bench/grants
           micro      BenchmarkDotNet micro-benchmarks of the per-request hot path (--filter '*')
           finalizers what each step of the session read leaves to the finalizer thread
-          allocations what the per-request pipeline allocates, by type (sampled)
+          allocations what the per-request pipeline allocates, by type (sampled); 'host': bare YARP's and the BFF's whole host
           misses     a request whose session is in no cache: µs, bytes, by type and by step [SESSIONS] [ENTRIES]
           gauge      a collection of the bff.sessions.active gauge, SQLite store at size: SESSIONS DIRECTORY
         Hosts take the usual ASP.NET Core arguments (--urls http://127.0.0.1:0, --Key=value ...).
@@ -33,6 +33,7 @@ public static class Program
 
         var rest = args[1..];
         JitLog.StartIfAsked(args[0]);
+        AllocLog.StartIfAsked(args[0]);
         return args[0] switch
         {
             "upstream" => await UpstreamApp.RunAsync(rest),
@@ -41,7 +42,7 @@ public static class Program
             "idp" => await IdpBenchHost.RunAsync(rest),
             "micro" => MicroBenchmarks.Run(rest),
             "finalizers" => await FinalizerProbe.RunAsync(),
-            "allocations" => await AllocationProbe.RunAsync(),
+            "allocations" => await AllocationProbe.RunAsync(rest),
             "misses" => await MissPathProbe.RunAsync(rest),
             "gauge" => await GaugeProbe.RunAsync(rest),
             _ => Fail($"Unknown role '{args[0]}'.\n{Usage}"),

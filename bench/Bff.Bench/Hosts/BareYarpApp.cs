@@ -9,12 +9,19 @@ internal static class BareYarpApp
 {
     public static async Task<int> RunAsync(string[] args)
     {
+        await Build(args).RunAsync();
+        return 0;
+    }
+
+    /// <summary>Builds the host; <paramref name="configureBuilder"/> lets the micro-benchmarks replace services.</summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configureBuilder = null)
+    {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Services.AddSingleton<IStartupFilter>(new BenchStats());
         builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
+        configureBuilder?.Invoke(builder);
         var app = builder.Build();
         app.MapReverseProxy();
-        await app.RunAsync();
-        return 0;
+        return app;
     }
 }

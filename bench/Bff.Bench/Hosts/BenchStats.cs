@@ -93,9 +93,44 @@ internal sealed class BenchStats : IStartupFilter
             ["gen2"] = GC.CollectionCount(2),
             ["gcPauseMs"] = GC.GetTotalPauseDuration().TotalMilliseconds,
             ["cpuMs"] = process.TotalProcessorTime.TotalMilliseconds,
+            ["kernelCpuMs"] = process.PrivilegedProcessorTime.TotalMilliseconds,
             ["threads"] = process.Threads.Count,
             ["serverGc"] = System.Runtime.GCSettings.IsServerGC,
+            ["threadPoolItems"] = ThreadPool.CompletedWorkItemCount,
+            ["lockContentions"] = Monitor.LockContentionCount,
+            ["contextSwitches"] = ContextSwitches(),
         };
+    }
+
+    /// <summary>Voluntary and involuntary context switches of every thread of this process (Linux; 0 elsewhere).</summary>
+    private static long ContextSwitches()
+    {
+        long total = 0;
+        try
+        {
+            foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
+            {
+                try
+                {
+                    foreach (var line in File.ReadLines(Path.Combine(task, "status")))
+                    {
+                        if (line.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal) || line.StartsWith("nonvoluntary_ctxt_switches:", StringComparison.Ordinal))
+                        {
+                            total += long.Parse(line.AsSpan(line.IndexOf(':') + 1).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+                        }
+                    }
+                }
+                catch (IOException)
+                {
+                    // the thread exited while being read
+                }
+            }
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+
+        return total;
     }
 
     public static async Task WriteJsonAsync(HttpContext context, object value)

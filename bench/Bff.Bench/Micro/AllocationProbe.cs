@@ -14,8 +14,25 @@ internal static class AllocationProbe
 {
     private const int Calls = 300_000;
 
-    public static async Task<int> RunAsync()
+    public static async Task<int> RunAsync(string[] args)
     {
+        if (args is ["host", ..])
+        {
+            var host = new HostPipelineBenchmarks();
+            await host.SetupAsync();
+            try
+            {
+                await ProbeAsync("bare YARP: GET /api/data through the host (no sockets)", host.BareYarp);
+                await ProbeAsync("BFF, Memory store: GET /api/data through the host (no sockets)", host.Bff);
+            }
+            finally
+            {
+                await host.CleanupAsync();
+            }
+
+            return 0;
+        }
+
         var hotPath = new HotPathBenchmarks();
         await hotPath.SetupAsync();
         try
@@ -47,7 +64,7 @@ internal static class AllocationProbe
 
         var perRequest = (GC.GetTotalAllocatedBytes(precise: true) - before) / (double)Calls;
         Console.WriteLine($"\n{name}: {perRequest:N0} B per request ({listener.Events:N0} samples)");
-        listener.Print(perRequest, top: 30);
+        listener.Print(perRequest, top: 60);
     }
 
     private static string Shorten(string type) => type.Length <= 90 ? type : type[..87] + "...";
