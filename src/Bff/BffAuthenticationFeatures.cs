@@ -1,24 +1,32 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features.Authentication;
 
 namespace OpenBff;
 
 /// <summary>
-/// The result of the default scheme's authentication, as <see cref="BffAuthenticationMiddleware"/>
-/// exposes it to later middleware (authorization reads <see cref="IAuthenticateResultFeature"/>
-/// instead of authenticating again). Like ASP.NET Core's own (internal) class: setting
-/// <see cref="User"/> drops the result, which no longer describes that user.
+/// The request's path before authentication (<see cref="IAuthenticationFeature"/>) and the result of
+/// the default scheme's authentication, as <see cref="BffAuthenticationMiddleware"/> exposes them to
+/// later middleware (authorization reads <see cref="IAuthenticateResultFeature"/> instead of
+/// authenticating again): one object per request where ASP.NET Core's middleware makes two, and a
+/// third for the user. Like ASP.NET Core's own (internal) class: setting <see cref="User"/> drops
+/// the result, which no longer describes that user.
 /// </summary>
-internal sealed class BffAuthenticationFeatures : IAuthenticateResultFeature, IHttpAuthenticationFeature
+internal sealed class BffAuthenticationFeatures : IAuthenticationFeature, IAuthenticateResultFeature, IHttpAuthenticationFeature
 {
     private AuthenticateResult? _result;
     private ClaimsPrincipal? _user;
 
-    public BffAuthenticationFeatures(AuthenticateResult result)
+    public BffAuthenticationFeatures(PathString originalPath, PathString originalPathBase)
     {
-        AuthenticateResult = result;
+        OriginalPath = originalPath;
+        OriginalPathBase = originalPathBase;
     }
+
+    public PathString OriginalPath { get; set; }
+
+    public PathString OriginalPathBase { get; set; }
 
     public AuthenticateResult? AuthenticateResult
     {

@@ -18,7 +18,9 @@ namespace OpenBff;
 /// (which may handle more paths), is asked on every request as usual. A request of a session in
 /// use that needs no renewal gets the session's shared result without the cookie handler
 /// (<see cref="BffSessionAuthenticator"/>, which says when); any other goes through
-/// <c>AuthenticateAsync</c> as in ASP.NET Core.
+/// <c>AuthenticateAsync</c> as in ASP.NET Core. The features it sets are one object
+/// (<see cref="BffAuthenticationFeatures"/>) where ASP.NET Core makes three, and a request
+/// authenticated at once goes on without this middleware's state on the heap.
 /// </summary>
 internal sealed class BffAuthenticationMiddleware
 {
@@ -42,54 +44,55 @@ internal sealed class BffAuthenticationMiddleware
         _openIdConnectOptions = openIdConnectOptions;
     }
 
-    public async Task InvokeAsync(HttpContext context)
+    public Task InvokeAsync(HttpContext context)
     {
-        // One method (one state machine per request); the catch costs nothing until a store fails.
+        // Not an async method: authenticated at once (a session in use, a request without one), the
+        // request goes on with only a small state machine on the heap (the outage guard) while the
+        // rest of the pipeline awaits, instead of this method's whole state.
+        var handled = AuthenticateAsync(context);
+        if (!handled.IsCompletedSuccessfully)
+        {
+            return AuthenticateThenNextAsync(handled, context);
+        }
+
+        if (handled.Result)
+        {
+            return Task.CompletedTask;
+        }
+
+        Task next;
         try
         {
-            context.Features.Set<IAuthenticationFeature>(new AuthenticationFeature
+            next = _next(context);
+        }
+        catch (Exception ex) when (Sessions.SessionStoreOutage.Is(ex) && !context.Response.HasStarted)
+        {
+            return _storeOutage.WriteAsync(context, ex);
+        }
+
+        return next.IsCompletedSuccessfully ? next : GuardAsync(next, context);
+    }
+
+    /// <summary>The rest of the pipeline, a session store's outage anywhere in it answered 503 while the answer has not started.</summary>
+    private async Task GuardAsync(Task next, HttpContext context)
+    {
+        try
+        {
+            await next;
+        }
+        catch (Exception ex) when (Sessions.SessionStoreOutage.Is(ex) && !context.Response.HasStarted)
+        {
+            await _storeOutage.WriteAsync(context, ex);
+        }
+    }
+
+    private async Task AuthenticateThenNextAsync(ValueTask<bool> handled, HttpContext context)
+    {
+        try
+        {
+            if (await handled)
             {
-                OriginalPath = context.Request.Path,
-                OriginalPathBase = context.Request.PathBase,
-            });
-
-            // Request-handler schemes (remote callbacks) may answer the request themselves.
-            IAuthenticationHandlerProvider? handlers = null; // a scoped service: resolved only when a scheme is asked
-            var requestHandlers = await _schemes.GetRequestHandlerSchemesAsync();
-            foreach (var scheme in requestHandlers as AuthenticationScheme[] ?? [.. requestHandlers]) // ASP.NET Core's provider answers an array: no enumerator per request
-            {
-                if (IsOpenIdConnectOutsideItsPaths(scheme, context.Request.Path))
-                {
-                    continue;
-                }
-
-                handlers ??= context.RequestServices.GetRequiredService<IAuthenticationHandlerProvider>();
-                if (await handlers.GetHandlerAsync(context, scheme.Name) is IAuthenticationRequestHandler handler
-                    && await handler.HandleRequestAsync())
-                {
-                    return;
-                }
-            }
-
-            var defaultScheme = await _schemes.GetDefaultAuthenticateSchemeAsync();
-            if (defaultScheme is not null)
-            {
-                // A session in use needing no renewal: its shared result, as the cookie handler
-                // would return it (BffSessionAuthenticator); otherwise the handler.
-                // An application's own IAuthenticationService may answer null, which ASP.NET Core tolerates.
-                var result = await _sessions.AuthenticateAsync(context, defaultScheme)
-                    ?? await context.AuthenticateAsync(defaultScheme.Name);
-                if (result?.Principal is not null)
-                {
-                    context.User = result.Principal;
-                }
-
-                if (result?.Succeeded == true)
-                {
-                    var features = new BffAuthenticationFeatures(result);
-                    context.Features.Set<IHttpAuthenticationFeature>(features);
-                    context.Features.Set<IAuthenticateResultFeature>(features);
-                }
+                return;
             }
 
             await _next(context);
@@ -98,6 +101,58 @@ internal sealed class BffAuthenticationMiddleware
         {
             await _storeOutage.WriteAsync(context, ex);
         }
+    }
+
+    /// <summary>
+    /// As ASP.NET Core's middleware: the request-handler schemes first (true when one answered the
+    /// request), then the default scheme's result as the request's user and authentication features.
+    /// </summary>
+    private async ValueTask<bool> AuthenticateAsync(HttpContext context)
+    {
+        var features = new BffAuthenticationFeatures(context.Request.Path, context.Request.PathBase);
+        context.Features.Set<IAuthenticationFeature>(features);
+
+        // Request-handler schemes (remote callbacks) may answer the request themselves.
+        IAuthenticationHandlerProvider? handlers = null; // a scoped service: resolved only when a scheme is asked
+        var requestHandlers = await _schemes.GetRequestHandlerSchemesAsync();
+        foreach (var scheme in requestHandlers as AuthenticationScheme[] ?? [.. requestHandlers]) // ASP.NET Core's provider answers an array: no enumerator per request
+        {
+            if (IsOpenIdConnectOutsideItsPaths(scheme, context.Request.Path))
+            {
+                continue;
+            }
+
+            handlers ??= context.RequestServices.GetRequiredService<IAuthenticationHandlerProvider>();
+            if (await handlers.GetHandlerAsync(context, scheme.Name) is IAuthenticationRequestHandler handler
+                && await handler.HandleRequestAsync())
+            {
+                return true;
+            }
+        }
+
+        var defaultScheme = await _schemes.GetDefaultAuthenticateSchemeAsync();
+        if (defaultScheme is not null)
+        {
+            // A session in use needing no renewal: its shared result, as the cookie handler
+            // would return it (BffSessionAuthenticator); otherwise the handler.
+            // An application's own IAuthenticationService may answer null, which ASP.NET Core tolerates.
+            var result = await _sessions.AuthenticateAsync(context, defaultScheme)
+                ?? await context.AuthenticateAsync(defaultScheme.Name);
+            if (result?.Succeeded == true)
+            {
+                // The request's user is the result's principal (the feature answers it), as ASP.NET
+                // Core sets it, without the feature the context would otherwise make for it.
+                features.AuthenticateResult = result;
+                context.Features.Set<IHttpAuthenticationFeature>(features);
+                context.Features.Set<IAuthenticateResultFeature>(features);
+            }
+            else if (result?.Principal is not null)
+            {
+                context.User = result.Principal;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

@@ -25,6 +25,7 @@ internal sealed class BffMiddleware
     private readonly UserTokenManager _userTokens;
     private readonly ClientTokenCache _clientTokens;
     private readonly RealTimeConnections _connections;
+    private readonly Diagnostics.BffInstruments _metrics;
     private readonly ILogger<BffMiddleware> _logger;
 
     public BffMiddleware(
@@ -34,8 +35,10 @@ internal sealed class BffMiddleware
         UserTokenManager userTokens,
         ClientTokenCache clientTokens,
         RealTimeConnections connections,
+        Diagnostics.BffInstruments metrics,
         ILogger<BffMiddleware> logger)
     {
+        _metrics = metrics;
         _next = next;
         _options = options;
         _routes = routes;
@@ -142,24 +145,34 @@ internal sealed class BffMiddleware
         return true;
     }
 
-    private async Task ProxyAsync(HttpContext context, BffRouteSettings settings, string routeId)
+    private Task ProxyAsync(HttpContext context, BffRouteSettings settings, string routeId)
     {
-        Diagnostics.BffInstruments.Of(context).TrackProxyRequest(context, routeId);
+        _metrics.TrackProxyRequest(context, routeId);
         var upgrade = UpgradeRequest.Is(context);
         if (!PassesAntiForgery(context, settings.AntiForgery, upgrade))
         {
-            return;
+            return Task.CompletedTask;
         }
 
         if (upgrade || EventStreamRequest.Is(context.Request))
         {
-            await ProxyLongLivedAsync(context, settings, routeId, upgrade);
-            return;
+            return ProxyLongLivedAsync(context, settings, routeId, upgrade);
         }
 
-        // Resolved in a method of its own: its result does not live in this method's state, which
-        // the forwarding below (asynchronous) moves to the heap.
-        if (await AttachTokenAsync(context, settings, routeId))
+        // Not an async method: a token found at once (the session's, or a cached client token)
+        // forwards without a state machine of this middleware on the heap while YARP awaits the upstream.
+        var attached = AttachTokenAsync(context, settings, routeId);
+        if (attached.IsCompletedSuccessfully)
+        {
+            return attached.Result ? _next(context) : Task.CompletedTask;
+        }
+
+        return ForwardOnceAttachedAsync(attached, context);
+    }
+
+    private async Task ForwardOnceAttachedAsync(ValueTask<bool> attached, HttpContext context)
+    {
+        if (await attached)
         {
             await _next(context);
         }

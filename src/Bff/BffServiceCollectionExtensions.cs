@@ -6,6 +6,7 @@ using OpenBff.Proxy;
 using OpenBff.Sessions;
 using OpenBff.TokenEndpoint;
 using OpenBff.Tokens;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -55,6 +56,13 @@ public static class BffServiceCollectionExtensions
             })
             .AddCookie(OpenBff.BffDefaults.CookieScheme)
             .AddOpenIdConnect(OpenBff.BffDefaults.OidcScheme, _ => { });
+        if (services.LastOrDefault(d => d.ServiceType == typeof(IAuthenticationSchemeProvider)) is { ImplementationType: { } provider }
+            && provider == typeof(AuthenticationSchemeProvider))
+        {
+            // The same answers without two new tasks per request; a host's own provider is left alone.
+            services.Replace(ServiceDescriptor.Singleton<IAuthenticationSchemeProvider, OpenBff.Authentication.CachingAuthenticationSchemeProvider>());
+        }
+
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<CookieAuthenticationOptions>, ConfigureCookieOptions>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<CookieAuthenticationOptions>, PostConfigureCookieTicketFormat>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<OpenIdConnectOptions>, ConfigureOpenIdConnectOptions>());

@@ -47,7 +47,7 @@ internal sealed class BffSessionAuthenticator
     {
         if (scheme.HandlerType != typeof(CookieAuthenticationHandler)
             || !string.Equals(scheme.Name, BffDefaults.CookieScheme, StringComparison.Ordinal)
-            || !_services.AreDefaults(context.RequestServices)
+            || !_services.AreDefaults(context)
             || context.Features.Get<ITlsTokenBindingFeature>() is not null) // the handler would bind the cookie to it
         {
             return default;

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace OpenBff.Sessions;
@@ -17,19 +18,21 @@ internal sealed class AuthenticationServiceShape
     /// <summary>
     /// Whether <c>AuthenticateAsync</c> reaches the cookie handler as ASP.NET Core made it and returns
     /// its result unchanged: ASP.NET Core's authentication service (<see cref="IsAspNetCores"/>) and
-    /// handler provider, and the no-op claims transformation.
+    /// handler provider, and the no-op claims transformation. The request's services are asked only
+    /// the first time: asking for <see cref="HttpContext.RequestServices"/> creates the request's
+    /// service scope, which a proxied request otherwise never needs.
     /// </summary>
-    public bool AreDefaults(IServiceProvider requestServices) => LookedAt(ref _defaults, requestServices, AreDefaultsNow);
+    public bool AreDefaults(HttpContext context) => LookedAt(ref _defaults, context, static c => AreDefaultsNow(c.RequestServices));
 
-    /// <summary>Whether a claims transformation other than ASP.NET Core's no-op is registered.</summary>
-    public bool TransformsClaims(IServiceProvider requestServices) => LookedAt(ref _transforms, requestServices, static s => !IsNoop(s));
+    /// <summary>Whether a claims transformation other than ASP.NET Core's no-op is registered (the request's services asked the first time only).</summary>
+    public bool TransformsClaims(HttpContext context) => LookedAt(ref _transforms, context, static c => !IsNoop(c.RequestServices));
 
-    private static bool LookedAt(ref int known, IServiceProvider requestServices, Func<IServiceProvider, bool> lookAt)
+    private static bool LookedAt(ref int known, HttpContext context, Func<HttpContext, bool> lookAt)
     {
         var value = Volatile.Read(ref known);
         if (value == 0)
         {
-            value = lookAt(requestServices) ? 1 : -1;
+            value = lookAt(context) ? 1 : -1;
             Volatile.Write(ref known, value);
         }
 

@@ -253,7 +253,7 @@ internal sealed class ServerSideTicketStore : ITicketStore
     /// cache, and nothing one request's transformation added is seen by the next.
     /// </summary>
     public Task<AuthenticationTicket?> RetrieveAsync(string key, HttpContext httpContext, CancellationToken cancellationToken) =>
-        httpContext?.RequestServices is { } services && _authentication.TransformsClaims(services)
+        httpContext is not null && _authentication.TransformsClaims(httpContext)
             ? RetrieveWithOwnPrincipalAsync(key, cancellationToken)
             : RetrieveAsync(key, fromStore: false, cancellationToken);
 

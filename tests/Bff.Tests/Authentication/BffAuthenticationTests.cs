@@ -123,6 +123,26 @@ public sealed class BffAuthenticationTests(IdpFixture env)
     }
 
     [Fact]
+    public async Task A_request_handler_scheme_added_or_removed_at_run_time_is_seen_by_the_next_request()
+    {
+        var askedPaths = new ConcurrentQueue<string>();
+        await using var bff = await env.StartBffAsync(services: s => s.AddSingleton(askedPaths));
+        using var browser = new TestBrowser();
+        var url = $"{bff.Url}/bff/user?operator=answer";
+        Assert.NotEqual(OperatorRequestHandler.Answer, (await browser.ApiAsync(url)).Body);
+        var schemes = bff.Services.GetRequiredService<IAuthenticationSchemeProvider>();
+
+        schemes.AddScheme(new AuthenticationScheme("operator", null, typeof(OperatorRequestHandler)));
+        var added = await browser.ApiAsync(url);
+        schemes.RemoveScheme("operator");
+        var removed = await browser.ApiAsync(url);
+
+        Assert.Equal(OperatorRequestHandler.Answer, added.Body);
+        Assert.NotEqual(OperatorRequestHandler.Answer, removed.Body);
+        Assert.Equal(["/bff/user"], askedPaths);
+    }
+
+    [Fact]
     public async Task An_authenticated_request_exposes_its_authenticate_result_to_later_middleware()
     {
         await using var app = await StartAppAsync();

@@ -9,8 +9,11 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using OpenBff.Sessions;
+using Yarp.ReverseProxy.Transforms;
+using Yarp.ReverseProxy.Transforms.Builder;
 
 namespace Bff.Tests.Authentication;
 
@@ -249,6 +252,45 @@ public sealed class SessionAuthenticationTests(IdpFixture env)
         Assert.Equal(HttpStatusCode.OK, (await browser.ApiAsync($"{bff.Url}/api/hello")).Status);
         var store = bff.Services.GetRequiredService<IUserSessionStore>();
         return (store, Assert.Single(await store.FindAsync(new UserSessionFilter { SubjectId = "alice" }, CancellationToken.None)));
+    }
+
+    [Fact]
+    public async Task A_proxied_request_of_a_session_in_use_creates_no_request_service_scope()
+    {
+        // Asking for HttpContext.RequestServices creates the request's service scope (and its
+        // disposal), which bare YARP never does; nothing the BFF does for such a request needs one.
+        var scopeSeen = new ConcurrentQueue<bool>();
+        await using var bff = await env.StartBffAsync(services: s => s.AddSingleton<ITransformProvider>(new ScopeProbe(scopeSeen)));
+        using var browser = new TestBrowser();
+        await browser.LoginAsync(bff.Url);
+        Assert.Equal(HttpStatusCode.OK, (await browser.ApiAsync($"{bff.Url}/api/hello")).Status); // the cookie's first request
+        scopeSeen.Clear();
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await browser.ApiAsync($"{bff.Url}/api/hello")).Status);
+        }
+
+        Assert.Equal([false, false, false], scopeSeen);
+    }
+
+    /// <summary>Records, once YARP has the upstream's answer, whether the request's services were asked for so far.</summary>
+    private sealed class ScopeProbe(ConcurrentQueue<bool> seen) : ITransformProvider
+    {
+        public void ValidateRoute(TransformRouteValidationContext context)
+        {
+        }
+
+        public void ValidateCluster(TransformClusterValidationContext context)
+        {
+        }
+
+        public void Apply(TransformBuilderContext context) =>
+            context.AddResponseTransform(transform =>
+            {
+                seen.Enqueue(transform.HttpContext.Features.Get<IServiceProvidersFeature>() is not null);
+                return ValueTask.CompletedTask;
+            });
     }
 
     /// <summary>
