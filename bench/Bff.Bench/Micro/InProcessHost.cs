@@ -44,8 +44,8 @@ internal sealed class InProcessHost
     /// <summary>Replaces the server and YARP's HTTP client of the host being built.</summary>
     public static InProcessHost Configure(WebApplicationBuilder builder)
     {
-        var server = new CapturingServer();
         var upstream = new CannedUpstream();
+        var server = new CapturingServer { Upstream = upstream };
         builder.Services.AddSingleton<IServer>(server);
         builder.Services.AddSingleton<IForwarderHttpClientFactory>(new CannedClientFactory(upstream));
         return new InProcessHost(server, upstream);
@@ -61,10 +61,12 @@ internal sealed class InProcessHost
 
         public Runner? Application { get; private set; }
 
+        public CannedUpstream? Upstream { get; set; }
+
         public Task StartAsync<TContext>(IHttpApplication<TContext> application, CancellationToken cancellationToken)
             where TContext : notnull
         {
-            Application = new Runner<TContext>(application);
+            Application = new Runner<TContext>(application, Upstream ?? throw new InvalidOperationException("No upstream."));
             return Task.CompletedTask;
         }
 
@@ -127,7 +129,7 @@ internal sealed class InProcessHost
         }
     }
 
-    private sealed class Runner<TContext>(IHttpApplication<TContext> application) : Runner
+    private sealed class Runner<TContext>(IHttpApplication<TContext> application, CannedUpstream upstream) : Runner
         where TContext : notnull
     {
         public override async Task<int> SendAsync(string path, string? cookieHeader)
@@ -136,7 +138,19 @@ internal sealed class InProcessHost
             var context = application.CreateContext(features);
             try
             {
-                await application.ProcessRequestAsync(context);
+                var processing = application.ProcessRequestAsync(context);
+
+                // The upstream's answer "arrives" now, on this thread: everything awaiting it had
+                // to go asynchronous, as over a socket, without a thread switch to time as well.
+                while (!processing.IsCompleted)
+                {
+                    if (!upstream.AnswerPending())
+                    {
+                        await Task.Yield(); // something else is awaited first (not on the Memory store's path)
+                    }
+                }
+
+                await processing;
             }
             catch (Exception ex)
             {
@@ -161,31 +175,52 @@ internal sealed class InProcessHost
         public HttpMessageInvoker CreateClient(ForwarderHttpClientContext context) => new(upstream, disposeHandler: false);
     }
 
-    /// <summary>Answers every request with the upstream's document; keeps what the bench checks of it.</summary>
+    /// <summary>
+    /// Answers every request with the upstream's document, not at once: the answer is given when the
+    /// runner calls <see cref="AnswerPending"/> (so the forwarder and every middleware awaiting it
+    /// complete asynchronously, as in the end-to-end run). Keeps what the bench checks of a request.
+    /// </summary>
     private sealed class CannedUpstream : HttpMessageHandler
     {
+        private TaskCompletionSource<HttpResponseMessage>? _pending;
+
         public bool Inspect { get; set; }
 
         public string? LastAuthorization { get; private set; }
 
         public bool LastHadCookie { get; private set; }
 
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        /// <summary>Answers the request waiting for its answer, if any; its awaiters run on this thread.</summary>
+        public bool AnswerPending()
         {
-            // The answer arrives later, as from a socket: every middleware awaiting it completes
-            // asynchronously (its state machine moves to the heap), as in the end-to-end run.
-            await Task.Yield();
-            if (Inspect)
+            if (Interlocked.Exchange(ref _pending, null) is not { } pending)
             {
-                LastAuthorization = request.Headers.TryGetValues("Authorization", out var values) ? values.First() : null;
-                LastHadCookie = request.Headers.Contains("Cookie");
+                return false;
             }
 
             // As HttpClient's parser leaves a response's headers: raw values, parsed when asked.
             var content = new ByteArrayContent(Payload);
             content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
             content.Headers.TryAddWithoutValidation("Content-Length", "1024");
-            return new HttpResponseMessage(HttpStatusCode.OK) { Content = content, RequestMessage = request, Version = HttpVersion.Version11 };
+            pending.SetResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = content, Version = HttpVersion.Version11 });
+            return true;
+        }
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (Inspect)
+            {
+                LastAuthorization = request.Headers.TryGetValues("Authorization", out var values) ? values.First() : null;
+                LastHadCookie = request.Headers.Contains("Cookie");
+            }
+
+            var pending = new TaskCompletionSource<HttpResponseMessage>(); // continuations inline, on the thread that answers
+            if (Interlocked.CompareExchange(ref _pending, pending, null) is not null)
+            {
+                throw new InvalidOperationException("The in-process host runs one request at a time.");
+            }
+
+            return pending.Task;
         }
     }
 }
