@@ -18,6 +18,7 @@ public static class Program
           micro      BenchmarkDotNet micro-benchmarks of the per-request hot path (--filter '*')
           finalizers what each step of the session read leaves to the finalizer thread
           allocations what the per-request pipeline allocates, by type (sampled); 'host': bare YARP's and the BFF's whole host
+          hostloop   bare YARP's or the BFF's whole host in process, one request after another: yarp|bff SECONDS
           misses     a request whose session is in no cache: µs, bytes, by type and by step [SESSIONS] [ENTRIES]
           gauge      a collection of the bff.sessions.active gauge, SQLite store at size: SESSIONS DIRECTORY
         Hosts take the usual ASP.NET Core arguments (--urls http://127.0.0.1:0, --Key=value ...).
@@ -43,6 +44,7 @@ public static class Program
             "micro" => MicroBenchmarks.Run(rest),
             "finalizers" => await FinalizerProbe.RunAsync(),
             "allocations" => await AllocationProbe.RunAsync(rest),
+            "hostloop" => await HostLoop.RunAsync(rest),
             "misses" => await MissPathProbe.RunAsync(rest),
             "gauge" => await GaugeProbe.RunAsync(rest),
             _ => Fail($"Unknown role '{args[0]}'.\n{Usage}"),

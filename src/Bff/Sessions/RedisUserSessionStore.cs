@@ -407,20 +407,40 @@ internal sealed class RedisUserSessionStore : IUserSessionStore, IReplayCache, I
         }
     }
 
+    /// <summary>
+    /// The session from its hash's fields, matched by their names' bytes (a read happens at every
+    /// copy expiry of every session in use: no dictionary, no name strings).
+    /// </summary>
     private static UserSession Read(string key, HashEntry[] fields)
     {
-        var values = fields.ToDictionary(f => f.Name.ToString(), f => f.Value, StringComparer.Ordinal);
-        var expires = (long)values[Field.Expires];
-        var sid = values[Field.Sid].ToString();
+        RedisValue sub = default, sid = default, created = default, renewed = default, expires = default, ticket = default;
+        foreach (var field in fields)
+        {
+            var name = ((ReadOnlyMemory<byte>)field.Name).Span;
+            if (name.SequenceEqual("sub"u8)) { sub = field.Value; }
+            else if (name.SequenceEqual("sid"u8)) { sid = field.Value; }
+            else if (name.SequenceEqual("created"u8)) { created = field.Value; }
+            else if (name.SequenceEqual("renewed"u8)) { renewed = field.Value; }
+            else if (name.SequenceEqual("expires"u8)) { expires = field.Value; }
+            else if (name.SequenceEqual("ticket"u8)) { ticket = field.Value; }
+        }
+
+        if (sub.IsNull || created.IsNull || renewed.IsNull || expires.IsNull || ticket.IsNull)
+        {
+            throw new InvalidDataException($"The Redis hash of a session lacks a field ({Field.Sub}, {Field.Created}, {Field.Renewed}, {Field.Expires} and {Field.Ticket} are written together).");
+        }
+
+        var expiresAt = (long)expires;
+        var sessionId = sid.IsNullOrEmpty ? null : sid.ToString();
         return new UserSession
         {
             Key = key,
-            SubjectId = values[Field.Sub]!,
-            SessionId = string.IsNullOrEmpty(sid) ? null : sid,
-            Created = DateTimeOffset.FromUnixTimeMilliseconds((long)values[Field.Created]),
-            Renewed = DateTimeOffset.FromUnixTimeMilliseconds((long)values[Field.Renewed]),
-            Expires = expires == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(expires),
-            Ticket = (byte[])values[Field.Ticket]!,
+            SubjectId = sub!,
+            SessionId = sessionId,
+            Created = DateTimeOffset.FromUnixTimeMilliseconds((long)created),
+            Renewed = DateTimeOffset.FromUnixTimeMilliseconds((long)renewed),
+            Expires = expiresAt == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(expiresAt),
+            Ticket = (byte[])ticket!,
         };
     }
 
