@@ -56,7 +56,7 @@ public static class BffServiceCollectionExtensions
             })
             .AddCookie(OpenBff.BffDefaults.CookieScheme)
             .AddOpenIdConnect(OpenBff.BffDefaults.OidcScheme, _ => { });
-        if (services.LastOrDefault(d => d.ServiceType == typeof(IAuthenticationSchemeProvider)) is { ImplementationType: { } provider }
+        if (services.LastOrDefault(d => d.ServiceType == typeof(IAuthenticationSchemeProvider) && !d.IsKeyedService) is { ImplementationType: { } provider }
             && provider == typeof(AuthenticationSchemeProvider))
         {
             // The same answers without two new tasks per request; a host's own provider is left alone.

@@ -64,7 +64,7 @@ public sealed class CachingAuthenticationSchemeProviderTests
     }
 
     [Fact]
-    public void AddBff_puts_it_in_place_of_ASP_NET_Cores_provider_and_keeps_a_hosts_own()
+    public void AddBff_puts_it_in_place_of_ASP_NET_Cores_provider_and_keeps_a_hosts_own_and_a_keyed_one()
     {
         var plain = new ServiceCollection().AddLogging();
         plain.AddBff();
@@ -79,6 +79,16 @@ public sealed class CachingAuthenticationSchemeProviderTests
         using (var services = ownBefore.BuildServiceProvider())
         {
             Assert.IsType<HostsProvider>(services.GetRequiredService<IAuthenticationSchemeProvider>());
+        }
+
+        var keyed = new ServiceCollection().AddLogging();
+        keyed.AddAuthentication();
+        keyed.AddKeyedSingleton<IAuthenticationSchemeProvider, HostsProvider>("tenant"); // another provider, by key: not the one asked
+        keyed.AddBff();
+        using (var services = keyed.BuildServiceProvider())
+        {
+            Assert.IsType<CachingAuthenticationSchemeProvider>(services.GetRequiredService<IAuthenticationSchemeProvider>());
+            Assert.IsType<HostsProvider>(services.GetRequiredKeyedService<IAuthenticationSchemeProvider>("tenant"));
         }
 
         var ownAfter = new ServiceCollection().AddLogging();
