@@ -7,14 +7,15 @@ namespace Bff.Bench.Micro;
 /// host (<see cref="HostPipelineBenchmarks"/>) for SECONDS after a 5-s warm-up, for a profiler to
 /// attach to (<c>dotnet-trace collect -p PID</c> once it prints "measuring"); prints the requests
 /// and the CPU per request. The same request path as the benchmark, with nothing of BenchmarkDotNet's.
+/// <c>hostloop pair SECONDS</c>: both hosts in turn, compared batch by batch (<see cref="PairAsync"/>).
 /// </summary>
 internal static class HostLoop
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        if (args is not [var target and ("yarp" or "bff"), var secondsText] || !int.TryParse(secondsText, out var seconds))
+        if (args is not [var target and ("yarp" or "bff" or "pair"), var secondsText] || !int.TryParse(secondsText, out var seconds))
         {
-            Console.Error.WriteLine("Usage: Bff.Bench hostloop yarp|bff SECONDS");
+            Console.Error.WriteLine("Usage: Bff.Bench hostloop yarp|bff|pair SECONDS");
             return 2;
         }
 
@@ -22,6 +23,12 @@ internal static class HostLoop
         await host.SetupAsync();
         try
         {
+            if (target == "pair")
+            {
+                await PairAsync(host, TimeSpan.FromSeconds(seconds));
+                return 0;
+            }
+
             Func<Task<int>> request = target == "yarp" ? host.BareYarp : host.Bff;
             await LoopAsync(request, TimeSpan.FromSeconds(5));
             Console.WriteLine($"measuring (pid {Environment.ProcessId})");
@@ -38,6 +45,63 @@ internal static class HostLoop
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// Bare YARP and the BFF in turn, 2,000 requests each, the order swapped every other pair, for
+    /// <paramref name="duration"/> after a 5-s warm-up of both: the median over the pairs of the
+    /// BFF's time per request minus bare YARP's, each pair measured milliseconds apart (the
+    /// machine's drift cancels as in the end-to-end run's cycles).
+    /// </summary>
+    private static async Task PairAsync(HostPipelineBenchmarks host, TimeSpan duration)
+    {
+        const int Batch = 2000;
+        await LoopAsync(host.BareYarp, TimeSpan.FromSeconds(2.5));
+        await LoopAsync(host.Bff, TimeSpan.FromSeconds(2.5));
+        var differences = new List<double>();
+        var yarpTimes = new List<double>();
+        var bffTimes = new List<double>();
+        var clock = Stopwatch.StartNew();
+        for (var pair = 0; clock.Elapsed < duration; pair++)
+        {
+            double yarp, bff;
+            if (pair % 2 == 0)
+            {
+                yarp = await BatchAsync(host.BareYarp, Batch);
+                bff = await BatchAsync(host.Bff, Batch);
+            }
+            else
+            {
+                bff = await BatchAsync(host.Bff, Batch);
+                yarp = await BatchAsync(host.BareYarp, Batch);
+            }
+
+            yarpTimes.Add(yarp);
+            bffTimes.Add(bff);
+            differences.Add(bff - yarp);
+        }
+
+        static double Median(List<double> values)
+        {
+            values.Sort();
+            return values[values.Count / 2];
+        }
+
+        var quartiles = differences.Order().ToList();
+        Console.WriteLine(
+            $"{differences.Count} pairs of {Batch} requests: bare YARP {Median(yarpTimes):F2} µs, the BFF {Median(bffTimes):F2} µs per request (medians); " +
+            $"the BFF minus bare YARP, median of the pairs: {Median(differences):F2} µs (quartiles {quartiles[quartiles.Count / 4]:F2} to {quartiles[quartiles.Count * 3 / 4]:F2} µs)");
+    }
+
+    private static async Task<double> BatchAsync(Func<Task<int>> request, int count)
+    {
+        var started = Stopwatch.GetTimestamp();
+        for (var i = 0; i < count; i++)
+        {
+            await request();
+        }
+
+        return Stopwatch.GetElapsedTime(started).TotalMicroseconds / count;
     }
 
     private static async Task<long> LoopAsync(Func<Task<int>> request, TimeSpan duration)
