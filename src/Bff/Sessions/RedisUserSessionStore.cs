@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
@@ -408,8 +409,8 @@ internal sealed class RedisUserSessionStore : IUserSessionStore, IReplayCache, I
     }
 
     /// <summary>
-    /// The session from its hash's fields, matched by their names' bytes (a read happens at every
-    /// copy expiry of every session in use: no dictionary, no name strings).
+    /// The session from its hash's fields, their names' bytes compared with <see cref="Field"/>'s names
+    /// (a read happens at every copy expiry of every session in use: no dictionary, no name strings).
     /// </summary>
     private static UserSession Read(string key, HashEntry[] fields)
     {
@@ -417,12 +418,30 @@ internal sealed class RedisUserSessionStore : IUserSessionStore, IReplayCache, I
         foreach (var field in fields)
         {
             var name = ((ReadOnlyMemory<byte>)field.Name).Span;
-            if (name.SequenceEqual("sub"u8)) { sub = field.Value; }
-            else if (name.SequenceEqual("sid"u8)) { sid = field.Value; }
-            else if (name.SequenceEqual("created"u8)) { created = field.Value; }
-            else if (name.SequenceEqual("renewed"u8)) { renewed = field.Value; }
-            else if (name.SequenceEqual("expires"u8)) { expires = field.Value; }
-            else if (name.SequenceEqual("ticket"u8)) { ticket = field.Value; }
+            if (Ascii.Equals(name, Field.Sub))
+            {
+                sub = field.Value;
+            }
+            else if (Ascii.Equals(name, Field.Sid))
+            {
+                sid = field.Value;
+            }
+            else if (Ascii.Equals(name, Field.Created))
+            {
+                created = field.Value;
+            }
+            else if (Ascii.Equals(name, Field.Renewed))
+            {
+                renewed = field.Value;
+            }
+            else if (Ascii.Equals(name, Field.Expires))
+            {
+                expires = field.Value;
+            }
+            else if (Ascii.Equals(name, Field.Ticket))
+            {
+                ticket = field.Value;
+            }
         }
 
         if (sub.IsNull || created.IsNull || renewed.IsNull || expires.IsNull || ticket.IsNull)
