@@ -12,17 +12,16 @@ namespace Bff.Bench.Hosts;
 /// process's total allocated bytes in the first line. Compares where two hosts' bytes per request
 /// go under the same load (not enabled in any default run: the listener costs CPU).
 /// </summary>
-internal sealed class AllocLog : EventListener
+internal sealed class AllocLog : RuntimeEventLog
 {
     private const long GcKeyword = 0x1;
     private const int AllocationTick = 10;
 
     private readonly ConcurrentDictionary<string, (long Bytes, long Samples)> _types = new(StringComparer.Ordinal);
-    private readonly bool _enabled;
 
     private AllocLog(string path)
+        : base(GcKeyword)
     {
-        _enabled = true;
         var thread = new Thread(() =>
         {
             while (true)
@@ -36,29 +35,13 @@ internal sealed class AllocLog : EventListener
         })
         { IsBackground = true, Name = "bench alloc log" };
         thread.Start();
-        foreach (var source in EventSource.GetSources())
-        {
-            OnEventSourceCreated(source);
-        }
     }
 
     public static void StartIfAsked(string role)
     {
-        var directory = Environment.GetEnvironmentVariable("BENCH_ALLOC_LOG");
-        if (string.IsNullOrEmpty(directory))
+        if (PathIfAsked("BENCH_ALLOC_LOG", "alloc", role) is { } path)
         {
-            return;
-        }
-
-        Directory.CreateDirectory(directory);
-        _ = new AllocLog(Path.Combine(directory, $"alloc-{role}-{Environment.ProcessId}.tsv"));
-    }
-
-    protected override void OnEventSourceCreated(EventSource eventSource)
-    {
-        if (_enabled && eventSource.Name == "Microsoft-Windows-DotNETRuntime")
-        {
-            EnableEvents(eventSource, EventLevel.Verbose, (EventKeywords)GcKeyword);
+            _ = new AllocLog(path);
         }
     }
 

@@ -11,16 +11,16 @@ namespace Bff.Bench.Hosts;
 /// compiles while a measured interval runs (the runtime's own events, through an in-process
 /// <see cref="EventListener"/>; not enabled in any default run).
 /// </summary>
-internal sealed class JitLog : EventListener
+internal sealed class JitLog : RuntimeEventLog
 {
     private const long JitKeyword = 0x10;
     private const int MethodLoadVerbose = 143;
 
     private readonly BlockingCollection<string> _lines = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private readonly bool _enabled;
 
     private JitLog(string path)
+        : base(JitKeyword)
     {
         var writer = new StreamWriter(path) { AutoFlush = false };
         var thread = new Thread(() =>
@@ -36,30 +36,13 @@ internal sealed class JitLog : EventListener
         })
         { IsBackground = true, Name = "bench jit log" };
         thread.Start();
-        _enabled = true;
-        foreach (var source in EventSource.GetSources())
-        {
-            OnEventSourceCreated(source);
-        }
     }
 
     public static void StartIfAsked(string role)
     {
-        var directory = Environment.GetEnvironmentVariable("BENCH_JIT_LOG");
-        if (string.IsNullOrEmpty(directory))
+        if (PathIfAsked("BENCH_JIT_LOG", "jit", role) is { } path)
         {
-            return;
-        }
-
-        Directory.CreateDirectory(directory);
-        _ = new JitLog(Path.Combine(directory, $"jit-{role}-{Environment.ProcessId}.tsv"));
-    }
-
-    protected override void OnEventSourceCreated(EventSource eventSource)
-    {
-        if (_enabled && eventSource.Name == "Microsoft-Windows-DotNETRuntime")
-        {
-            EnableEvents(eventSource, EventLevel.Verbose, (EventKeywords)JitKeyword);
+            _ = new JitLog(path);
         }
     }
 

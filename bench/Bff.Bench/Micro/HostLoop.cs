@@ -110,11 +110,7 @@ internal static class HostLoop
         long requests = 0;
         while (clock.Elapsed < duration)
         {
-            for (var i = 0; i < 1000; i++)
-            {
-                await request();
-            }
-
+            await BatchAsync(request, 1000);
             requests += 1000;
         }
 
