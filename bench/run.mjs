@@ -198,7 +198,8 @@ function parseOptions(argv) {
       const [store, names] = (argv[++i] ?? '').split(':');
       if (!store || !names) throw new Error('--experiment needs STORE:NAMES, e.g. Redis:fusioncache');
       o.experiments.push({ store, experiments: names.replace(/\+/g, ',') });
-      o.experimentStorms = true;
+      // The anonymous and direct diagnoses attach no token: a refresh storm would measure nothing.
+      if (!/^(anonymous|direct)$/.test(names)) o.experimentStorms = true;
     } else if (arg === '--peers') {
       o.peers = true;
     } else if (arg === '--strict') {
@@ -252,11 +253,14 @@ async function sanityCheck(target, jar) {
     throw new Error(`${target.label}: GET ${apiPath} answered ${answer.status} with ${answer.text.length} bytes (expected 200 and the 1 KB document)`);
   }
   if (target.kind === 'bff') {
-    // The no-bearer diagnosis drops the token after the BFF attached it (BenchExperiments.cs).
-    const expected = /(^|,)no-bearer(,|$)/.test(target.experiment ?? '') ? 'none' : 'bearer';
+    // The no-bearer diagnosis drops the token after the BFF attached it, the anonymous one sends
+    // no session and attaches none (BenchExperiments.cs).
+    const expected = /(^|,)(no-bearer|anonymous|direct)(,|$)/.test(target.experiment ?? '') ? 'none' : 'bearer';
     if (auth !== expected || cookie !== 'none') {
       throw new Error(`${target.label}: the upstream saw authorization '${auth}' and cookie '${cookie}' (expected ${expected === 'bearer' ? 'a bearer token' : 'none'} and no cookie)`);
     }
+    // The direct diagnosis forwards /api before any BFF middleware runs (DirectForward.cs).
+    if (/(^|,)direct(,|$)/.test(target.experiment ?? '')) return;
     const noCsrf = await send(`${target.url}${apiPath}`, { headers: { cookie: apiHeaders(jar).cookie } });
     if (noCsrf.status !== 401) throw new Error(`${target.label}: a request without X-CSRF answered ${noCsrf.status}, expected 401`);
   }
@@ -779,7 +783,10 @@ async function main() {
       o.experimentStorms && store === 'Redis' ? startBff(`bff-storm-${name}-b`, stormArgs('-b'), {}) : Promise.resolve({}),
     ]).then(([started, storm, twin]) => ({ store, experiments, child: started.child, storm: storm.child, stormTwin: twin.child }));
   });
+  // The direct diagnosis runs in bare YARP's process too, so the two processes do the same work per request.
+  const yarpDirect = o.experiments.some((e) => /(^|,)direct(,|$)/.test(e.experiments)) ? host('yarp-direct', 'yarp', [...quietAspNet, ...reverseProxyArgs(upstreamUrl), '--Bench:Experiments=direct'], { cpu: proxyCpu }) : null;
   await yarp.listening();
+  if (yarpDirect) await yarpDirect.listening();
   const bffs = await Promise.all(bffStarts);
   const experimentBffs = await Promise.all(experimentStarts);
   durations.startSec = (performance.now() - t) / 1000;
@@ -794,6 +801,7 @@ async function main() {
   for (const e of experimentBffs) {
     targets.push({ label: `BFF, ${e.store} store + ${e.experiments.replace(/,/g, ' + ')} (prototype)`, kind: 'bff', store: e.store, experiment: e.experiments, url: e.child.url, child: e.child });
   }
+  if (yarpDirect) targets.push({ label: 'bare YARP + direct (diagnosis)', kind: 'yarp', experiment: 'direct', url: yarpDirect.url, child: yarpDirect });
   const live = targets.filter((x) => !x.unavailable);
   say('logging in through the dev IdP (one session per BFF)');
   const jars = new Map();
@@ -816,8 +824,10 @@ async function main() {
     }
   }
   live.splice(0, live.length, ...targets.filter((x) => !x.unavailable));
-  jars.set(live[0], jars.get(live.find((x) => x.kind === 'bff')));
-  await sanityCheck(live[0], jars.get(live[0]));
+  for (const floor of live.filter((x) => x.kind === 'yarp')) {
+    jars.set(floor, jars.get(live.find((x) => x.kind === 'bff')));
+    await sanityCheck(floor, jars.get(floor));
+  }
 
   // --- throughput: rounds of cycles, the targets taking turns slice by slice (lib/paired.mjs) ---
   // Each target is warmed once (until its JIT is done); then every round's --duration is cut into

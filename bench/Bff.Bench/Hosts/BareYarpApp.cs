@@ -9,7 +9,7 @@ internal static class BareYarpApp
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        await Build(args).RunAsync();
+        await Build(args, BenchExperiments.ApplyToFloor).RunAsync(); // Bench:Experiments=direct only
         return 0;
     }
 

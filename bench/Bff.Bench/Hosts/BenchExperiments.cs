@@ -35,7 +35,44 @@ internal static class BenchExperiments
     /// </summary>
     public const string NoBearer = "no-bearer";
 
-    public static readonly string[] Known = [RedisIdleClient, NoBearer];
+    /// <summary>
+    /// <c>anonymous</c>: a diagnosis too (stop 32). The same process, services and pipeline as the
+    /// real BFF, but the proxied request carries no session: a first middleware drops its
+    /// <c>Cookie</c> header, and the route attaches no token (<c>Bff.TokenType=None</c>), so the
+    /// BFF's middlewares still run (authentication finds no cookie, the anti-forgery check, the
+    /// route's settings, the transforms) and the upstream request is bare YARP's without the
+    /// cookie. Beside bare YARP and the real BFF in the same rounds it splits the BFF's extra CPU
+    /// per request in two: what the BFF's process and pipeline cost with no session, and what
+    /// the session and its token cost on top.
+    /// </summary>
+    public const string Anonymous = "anonymous";
+
+    /// <summary>
+    /// <c>direct</c>: a diagnosis too (stop 32), in bare YARP's process as well
+    /// (<see cref="ApplyToFloor"/>): see <see cref="DirectForward"/>.
+    /// </summary>
+    public const string Direct = "direct";
+
+    public static readonly string[] Known = [RedisIdleClient, NoBearer, Anonymous, Direct];
+
+    /// <summary>Bare YARP's host: only <see cref="Direct"/> applies there.</summary>
+    public static void ApplyToFloor(WebApplicationBuilder builder)
+    {
+        var experiments = Names(builder);
+        if (experiments.Any(e => !e.Equals(Direct, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new ArgumentException($"Bare YARP's host takes only the {Direct} diagnosis, not {string.Join(", ", experiments)}.");
+        }
+
+        if (experiments.Length > 0)
+        {
+            DirectForward.AddTo(builder);
+        }
+    }
+
+    /// <summary>The names in <c>Bench:Experiments</c> (comma-separated).</summary>
+    public static string[] Names(WebApplicationBuilder builder) =>
+        (builder.Configuration["Bench:Experiments"] ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     public static void Apply(WebApplicationBuilder builder, IReadOnlyCollection<string> experiments)
     {
@@ -53,12 +90,42 @@ internal static class BenchExperiments
             builder.Services.AddSingleton<Yarp.ReverseProxy.Transforms.Builder.ITransformProvider, DropBearer>();
         }
 
+        if (experiments.Contains(Anonymous, StringComparer.OrdinalIgnoreCase))
+        {
+            // The route's metadata comes from the command line (bench/lib/hosts.mjs); setting the key
+            // here sets it in every configuration provider, before YARP binds its routes.
+            builder.Configuration["ReverseProxy:Routes:api:Metadata:Bff.TokenType"] = "None";
+            builder.Services.AddSingleton<IStartupFilter, DropApiCookie>();
+        }
+
+        if (experiments.Contains(Direct, StringComparer.OrdinalIgnoreCase))
+        {
+            DirectForward.AddTo(builder);
+        }
+
         var unknown = experiments.Except(Known, StringComparer.OrdinalIgnoreCase).ToList();
         if (unknown.Count > 0)
         {
             throw new ArgumentException(
                 $"Unknown Bench:Experiments {string.Join(", ", unknown)}; {(Known.Length == 0 ? "no prototype is defined now" : $"known: {string.Join(", ", Known)}")} (bench/Bff.Bench/Hosts/BenchExperiments.cs).");
         }
+    }
+
+    private sealed class DropApiCookie : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use(static (context, nextMiddleware) =>
+            {
+                if (context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
+                {
+                    context.Request.Headers.Cookie = default;
+                }
+
+                return nextMiddleware(context);
+            });
+            next(app);
+        };
     }
 
     private sealed class DropBearer : Yarp.ReverseProxy.Transforms.Builder.ITransformProvider

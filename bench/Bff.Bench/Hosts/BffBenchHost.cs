@@ -39,9 +39,7 @@ internal static class BffBenchHost
             var app = BffHostApp.Build(args, builder =>
             {
                 builder.Services.AddSingleton<IStartupFilter>(new BenchStats(HandleAsync));
-                var experiments = (builder.Configuration["Bench:Experiments"] ?? string.Empty)
-                    .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-                BenchExperiments.Apply(builder, experiments);
+                BenchExperiments.Apply(builder, BenchExperiments.Names(builder));
             });
             await app.RunAsync();
             return 0;

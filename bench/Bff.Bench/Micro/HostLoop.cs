@@ -13,11 +13,14 @@ internal static class HostLoop
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        if (args is not [var target and ("yarp" or "bff" or "pair"), var secondsText] || !int.TryParse(secondsText, out var seconds))
+        if (args is not [var target and ("yarp" or "bff" or "pair"), var secondsText, .. var rest] || !int.TryParse(secondsText, out var seconds)
+            || rest is not ([] or [_]) || (rest is [var kb] && (target != "pair" || !int.TryParse(kb, out _))))
         {
-            Console.Error.WriteLine("Usage: Bff.Bench hostloop yarp|bff|pair SECONDS");
+            Console.Error.WriteLine("Usage: Bff.Bench hostloop yarp|bff SECONDS | hostloop pair SECONDS [EVICT_KB]");
             return 2;
         }
+
+        s_evict = rest is [var evictKb] ? new byte[int.Parse(evictKb, System.Globalization.CultureInfo.InvariantCulture) * 1024] : [];
 
         var host = new HostPipelineBenchmarks();
         await host.SetupAsync();
@@ -34,10 +37,14 @@ internal static class HostLoop
             Console.WriteLine($"measuring (pid {Environment.ProcessId})");
             using var process = Process.GetCurrentProcess();
             var cpu = process.TotalProcessorTime;
+            int[] collections = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
+            var paused = GC.GetTotalPauseDuration();
             var requests = await LoopAsync(request, TimeSpan.FromSeconds(seconds));
             process.Refresh();
             var perRequest = (process.TotalProcessorTime - cpu).TotalMicroseconds / requests;
-            Console.WriteLine($"{target}: {requests:N0} requests, {perRequest:F2} µs CPU per request");
+            Console.WriteLine(
+                $"{target}: {requests:N0} requests, {perRequest:F2} µs CPU per request; collections gen0 {GC.CollectionCount(0) - collections[0]}, gen1 {GC.CollectionCount(1) - collections[1]}, " +
+                $"gen2 {GC.CollectionCount(2) - collections[2]}, paused {(GC.GetTotalPauseDuration() - paused).TotalMicroseconds / requests:F2} µs per request");
         }
         finally
         {
@@ -93,11 +100,25 @@ internal static class HostLoop
             $"the BFF minus bare YARP, median of the pairs: {Median(differences):F2} µs (quartiles {quartiles[quartiles.Count / 4]:F2} to {quartiles[quartiles.Count * 3 / 4]:F2} µs)");
     }
 
+    /// <summary>
+    /// <c>hostloop pair SECONDS EVICT_KB</c>: a buffer written through, one byte per 64-byte line,
+    /// before every request of both hosts, so that each request finds the caches as a machine
+    /// running wrk, the upstream and 32 requests at once leaves them, not as a tight loop of one
+    /// request leaves them. The walk takes the same time in both hosts' batches.
+    /// </summary>
+    private static byte[] s_evict = [];
+
     private static async Task<double> BatchAsync(Func<Task<int>> request, int count)
     {
+        var evict = s_evict;
         var started = Stopwatch.GetTimestamp();
         for (var i = 0; i < count; i++)
         {
+            for (var line = 0; line < evict.Length; line += 64)
+            {
+                evict[line]++;
+            }
+
             await request();
         }
 
