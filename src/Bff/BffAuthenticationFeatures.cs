@@ -24,6 +24,13 @@ internal sealed class BffAuthenticationFeatures : IAuthenticationFeature, IAuthe
         OriginalPathBase = originalPathBase;
     }
 
+    /// <summary>
+    /// The default scheme is the BFF's cookie scheme and its answer for this request was that there is
+    /// nothing to authenticate (no session cookie): asking the cookie scheme again within the request
+    /// answers the same (the handler keeps its result per request), so <see cref="Sessions.BffSession"/> does not.
+    /// </summary>
+    public bool NoSession { get; set; }
+
     public PathString OriginalPath { get; set; }
 
     public PathString OriginalPathBase { get; set; }

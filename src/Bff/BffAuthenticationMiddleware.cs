@@ -150,6 +150,10 @@ internal sealed class BffAuthenticationMiddleware
             {
                 context.User = result.Principal;
             }
+            else if (result is { None: true } && string.Equals(defaultScheme.Name, BffDefaults.CookieScheme, StringComparison.Ordinal))
+            {
+                features.NoSession = true;
+            }
         }
 
         return false;

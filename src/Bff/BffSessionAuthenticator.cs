@@ -12,7 +12,10 @@ namespace OpenBff;
 /// cookie handler reads it: a logout, a refresh or another instance's change is seen at once) and
 /// whose session needs no renewal, the <see cref="AuthenticateResult"/> ASP.NET Core's cookie
 /// handler would return, made once per cached ticket, without creating the handler, the
-/// authentication service, their tasks, contexts and wrappers. Everything else is left to
+/// authentication service, their tasks, contexts and wrappers. A request that carries no session
+/// cookie at all gets the handler's answer to it, <c>AuthenticateResult.NoResult()</c>, as directly
+/// (stop 32: a visitor's request went through the handler and a request scope, 1.9 KB and about
+/// 4 µs more than a signed-in user's). Everything else is left to
 /// <c>AuthenticateAsync</c> as before (null): another cookie value, several <c>Cookie</c> headers, a
 /// chunked cookie, no or an expired session, a ticket not decrypted yet, a sliding renewal due.
 /// </summary>
@@ -60,13 +63,20 @@ internal sealed class BffSessionAuthenticator
             || !ReferenceEquals(options.SessionStore, _ticketStore)
             || options.CookieManager is not Configuration.KnownSessionCookieManager cookies
             || !ReferenceEquals(options.TicketDataFormat, cookies.Format)
-            || options.Cookie.Name is not { } cookieName
-            || cookies.FindKnownSession(context, cookieName) is not { } cookie)
+            || options.Cookie.Name is not { } cookieName)
         {
             return default;
         }
 
-        return AuthenticateAsync(context, cookie, options);
+        if (Configuration.KnownSessionCookieManager.CarriesNoCookie(context, cookieName))
+        {
+            // No session cookie at all (a visitor before login, a public route, the SPA's files):
+            // the handler would read none and answer NoResult; the service would record it so.
+            _duration.FoundNothing(BffDefaults.CookieScheme, _duration.Start());
+            return new(AuthenticateResult.NoResult());
+        }
+
+        return cookies.FindKnownSession(context, cookieName) is { } cookie ? AuthenticateAsync(context, cookie, options) : default;
     }
 
     private async ValueTask<AuthenticateResult?> AuthenticateAsync(HttpContext context, SessionCache.KnownSession cookie, CookieAuthenticationOptions options)

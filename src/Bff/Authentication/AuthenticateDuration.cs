@@ -40,13 +40,18 @@ internal sealed class AuthenticateDuration : IDisposable
     public long Start() => Volatile.Read(ref _histogram) is { Enabled: true } ? Stopwatch.GetTimestamp() : 0;
 
     /// <summary>Records a successful authentication that began at <paramref name="start"/> (nothing when it is 0).</summary>
-    public void Succeeded(string scheme, long start)
+    public void Succeeded(string scheme, long start) => Record(scheme, "success", start);
+
+    /// <summary>Records an authentication that found nothing to authenticate (no cookie), as the service tags <c>AuthenticateResult.NoResult()</c>.</summary>
+    public void FoundNothing(string scheme, long start) => Record(scheme, "none", start);
+
+    private void Record(string scheme, string result, long start)
     {
         if (start != 0 && Volatile.Read(ref _histogram) is { } histogram)
         {
             histogram.Record(
                 Stopwatch.GetElapsedTime(start).TotalSeconds,
-                new TagList { { "aspnetcore.authentication.scheme", scheme }, { "aspnetcore.authentication.result", "success" } });
+                new TagList { { "aspnetcore.authentication.scheme", scheme }, { "aspnetcore.authentication.result", result } });
         }
     }
 

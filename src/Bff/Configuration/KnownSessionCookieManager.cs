@@ -46,6 +46,26 @@ internal sealed class KnownSessionCookieManager : ICookieManager
     public SessionCache.KnownSession? FindKnownSession(HttpContext context, string key) =>
         TryFindValue(context, key, out var value) ? _known.FindKnownSession(value) : null;
 
+    /// <summary>
+    /// True when no <c>Cookie</c> header of the request can hold cookie <paramref name="key"/>: none
+    /// mentions its name in any letter case, and none has a <c>%</c> (ASP.NET Core unescapes the
+    /// names it parses). The inner manager would then read no cookie and the cookie handler answer
+    /// <c>AuthenticateResult.NoResult()</c>. Conservative: a header that merely mentions the name
+    /// (in another cookie's value, say) is false, and is read as before.
+    /// </summary>
+    public static bool CarriesNoCookie(HttpContext context, string key)
+    {
+        foreach (var header in context.Request.Headers.Cookie)
+        {
+            if (header is not null && (header.Contains('%', StringComparison.Ordinal) || header.Contains(key, StringComparison.OrdinalIgnoreCase)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     public void AppendResponseCookie(HttpContext context, string key, string? value, CookieOptions options) =>
         _inner.AppendResponseCookie(context, key, value, options);
 

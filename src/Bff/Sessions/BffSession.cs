@@ -8,10 +8,18 @@ internal static class BffSession
 {
     /// <summary>
     /// The authentication middleware's result when it authenticated the session (the cookie is the
-    /// default scheme); otherwise the cookie scheme's answer (an application may have changed the default).
+    /// default scheme), or found none (no session cookie); otherwise the cookie scheme's answer (an
+    /// application may have changed the default).
     /// </summary>
-    public static async ValueTask<AuthenticateResult> AuthenticateAsync(HttpContext context) =>
-        context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult is { Succeeded: true, Ticket.AuthenticationScheme: BffDefaults.CookieScheme } authenticated
-            ? authenticated
-            : await context.AuthenticateAsync(BffDefaults.CookieScheme);
+    public static ValueTask<AuthenticateResult> AuthenticateAsync(HttpContext context)
+    {
+        if (context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult is { Succeeded: true, Ticket.AuthenticationScheme: BffDefaults.CookieScheme } authenticated)
+        {
+            return new(authenticated);
+        }
+
+        return context.Features.Get<IAuthenticationFeature>() is BffAuthenticationFeatures { NoSession: true }
+            ? new(AuthenticateResult.NoResult())
+            : new(context.AuthenticateAsync(BffDefaults.CookieScheme));
+    }
 }

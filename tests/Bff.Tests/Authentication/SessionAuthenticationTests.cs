@@ -274,6 +274,88 @@ public sealed class SessionAuthenticationTests(IdpFixture env)
         Assert.Equal([false, false, false], scopeSeen);
     }
 
+    [Fact]
+    public async Task A_proxied_request_without_a_session_cookie_creates_no_request_service_scope()
+    {
+        // A visitor before login: the cookie handler would read no cookie and answer NoResult; the
+        // BFF answers that itself, without the handler, its provider or the request's scope.
+        var scopeSeen = new ConcurrentQueue<bool>();
+        await using var bff = await env.StartBffAsync(services: s => s.AddSingleton<ITransformProvider>(new ScopeProbe(scopeSeen)));
+        using var visitor = new TestBrowser();
+        visitor.Cookies.Add(new Uri(bff.Url), new System.Net.Cookie("theme", "dark")); // another cookie of the site's
+        Assert.Equal(HttpStatusCode.OK, (await visitor.ApiAsync($"{bff.Url}/none/api/echo")).Status); // the host's first request checks its services once
+        scopeSeen.Clear();
+
+        var none = await visitor.ApiAsync($"{bff.Url}/none/api/echo");
+        var optional = await visitor.ApiAsync($"{bff.Url}/optional/api/echo");
+
+        Assert.Equal(HttpStatusCode.OK, none.Status);
+        Assert.Equal(HttpStatusCode.OK, optional.Status);
+        Assert.Equal("absent", JsonDocument.Parse(optional.Body).RootElement.GetProperty("authorization").GetString()); // no token attached
+        Assert.Equal([false, false], scopeSeen);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await visitor.ApiAsync($"{bff.Url}/api/hello")).Status);
+    }
+
+    [Fact]
+    public async Task A_cookie_header_that_mentions_the_session_cookie_name_is_read_by_the_cookie_handler()
+    {
+        // Only a header that cannot hold the session cookie is answered without the handler: one
+        // that mentions its name (here in another cookie's value, in another letter case) is parsed
+        // by ASP.NET Core as before, and finds no session either.
+        var scopeSeen = new ConcurrentQueue<bool>();
+        await using var bff = await env.StartBffAsync(services: s => s.AddSingleton<ITransformProvider>(new ScopeProbe(scopeSeen)));
+        using var visitor = new TestBrowser();
+        visitor.Cookies.Add(new Uri(bff.Url), new System.Net.Cookie("last", "__host-BFF"));
+        using var warm = new TestBrowser();
+        Assert.Equal(HttpStatusCode.OK, (await warm.ApiAsync($"{bff.Url}/none/api/echo")).Status); // the host's first request checks its services once
+        scopeSeen.Clear();
+
+        Assert.Equal(HttpStatusCode.OK, (await visitor.ApiAsync($"{bff.Url}/optional/api/echo")).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await visitor.ApiAsync($"{bff.Url}/api/hello")).Status);
+
+        // Nor one with an escape in it: ASP.NET Core unescapes the names it parses.
+        using var escaped = new TestBrowser();
+        escaped.Cookies.Add(new Uri(bff.Url), new System.Net.Cookie("pref", "a%3Db"));
+        Assert.Equal(HttpStatusCode.OK, (await escaped.ApiAsync($"{bff.Url}/optional/api/echo")).Status);
+
+        Assert.Equal([true, true], scopeSeen);
+    }
+
+    [Fact]
+    public async Task The_authenticate_duration_metric_counts_a_request_without_a_session_cookie_as_none()
+    {
+        await using var bff = await env.StartBffAsync();
+        var meters = bff.Services.GetRequiredService<IMeterFactory>();
+        var results = new ConcurrentQueue<string?>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, listening) =>
+            {
+                if (instrument.Name == "aspnetcore.authentication.authenticate.duration" && ReferenceEquals(instrument.Meter.Scope, meters))
+                {
+                    listening.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<double>((_, _, tags, _) =>
+        {
+            var tagged = tags.ToArray();
+            if (tagged.Contains(new("aspnetcore.authentication.scheme", OpenBff.BffDefaults.CookieScheme)))
+            {
+                results.Enqueue(tagged.FirstOrDefault(t => t.Key == "aspnetcore.authentication.result").Value as string);
+            }
+        });
+        listener.Start();
+        using var visitor = new TestBrowser();
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await visitor.ApiAsync($"{bff.Url}/none/api/echo")).Status);
+        }
+
+        Assert.Equal(["none", "none", "none"], results);
+    }
+
     /// <summary>Records, once YARP has the upstream's answer, whether the request's services were asked for so far.</summary>
     private sealed class ScopeProbe(ConcurrentQueue<bool> seen) : ITransformProvider
     {
