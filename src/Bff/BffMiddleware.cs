@@ -159,6 +159,15 @@ internal sealed class BffMiddleware
             return ProxyLongLivedAsync(context, settings, routeId, upgrade);
         }
 
+        // A session in use with a fresh token (the common case): attached without a state machine.
+        if (settings.TokenType is RouteTokenType.User or RouteTokenType.OptionalUser or RouteTokenType.UserOrClient
+            && settings.AccessTokenRetriever is null && settings.AccessTokenRetrieverType is null
+            && _userTokens.FreshTokenOfSessionInUse(context, settings.UserToken) is { } fresh)
+        {
+            context.Features.Set(new BffAccessTokenFeature(new AccessTokenResult(fresh)));
+            return _next(context);
+        }
+
         // Not an async method: a token found at once (the session's, or a cached client token)
         // forwards without a state machine of this middleware on the heap while YARP awaits the upstream.
         var attached = AttachTokenAsync(context, settings, routeId);

@@ -68,15 +68,20 @@ internal sealed class BffSessionAuthenticator
             return default;
         }
 
+        if (cookies.FindKnownSession(context, cookieName) is { } cookie)
+        {
+            return AuthenticateAsync(context, cookie, options);
+        }
+
         if (Configuration.KnownSessionCookieManager.CarriesNoCookie(context, cookieName))
         {
-            // No session cookie at all (a visitor before login, a public route, the SPA's files):
-            // the handler would read none and answer NoResult; the service would record it so.
+            // No session cookie at all (a visitor before login, a public route, the SPA's fallback
+            // page): the handler would read none and answer NoResult; the service would record it so.
             _duration.FoundNothing(BffDefaults.CookieScheme, _duration.Start());
             return new(AuthenticateResult.NoResult());
         }
 
-        return cookies.FindKnownSession(context, cookieName) is { } cookie ? AuthenticateAsync(context, cookie, options) : default;
+        return default;
     }
 
     private async ValueTask<AuthenticateResult?> AuthenticateAsync(HttpContext context, SessionCache.KnownSession cookie, CookieAuthenticationOptions options)

@@ -91,6 +91,19 @@ internal sealed class UserTokenManager
     }
 
     /// <summary>
+    /// The hot path's answer, without a state machine: the token of the session the authentication
+    /// middleware found in use (its shared result, the cookie scheme's), when that session's cached
+    /// ticket holds it and it needs no refresh; null otherwise, and <see cref="GetAccessTokenAsync(HttpContext, ApiTokenKey?, string?, CancellationToken)"/>
+    /// answers (the same token for such a session, or a refresh, or no session).
+    /// </summary>
+    public SessionCache.SharedToken? FreshTokenOfSessionInUse(HttpContext context, ApiTokenKey? api) =>
+        context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult is { Succeeded: true, Ticket.AuthenticationScheme: BffDefaults.CookieScheme, Properties: SessionCache.SharedProperties shared }
+        && shared.Token(api?.AccessTokenItem ?? TokenNames.AccessTokenItem) is { } cached
+        && !NeedsRefresh(cached.ExpiresAt)
+            ? cached
+            : null;
+
+    /// <summary>
     /// The token needs a refresh (or one is forced): one grant per session and API, with the
     /// fallback to a still-valid token while the provider fails. A method of its own, so that the
     /// closure it hands the single-flight is allocated only when a refresh is due, not per request.
