@@ -1,5 +1,4 @@
-using System.Diagnostics;
-using System.Net;
+using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Bff.Bench.Hosts;
@@ -16,17 +15,8 @@ internal sealed class DirectForward : IStartupFilter
 {
     private readonly string _destination;
 
-    private readonly HttpMessageInvoker _client = new(new SocketsHttpHandler
-    {
-        // As YARP's ForwarderHttpClientFactory configures its client.
-        UseProxy = false,
-        AllowAutoRedirect = false,
-        AutomaticDecompression = DecompressionMethods.None,
-        UseCookies = false,
-        EnableMultipleHttp2Connections = true,
-        ActivityHeadersPropagator = new ReverseProxyPropagator(DistributedContextPropagator.Current),
-        ConnectTimeout = TimeSpan.FromSeconds(15),
-    });
+    // YARP's own default client (a SocketsHttpHandler configured as its routes' clients are).
+    private readonly HttpMessageInvoker _client = new ForwarderHttpClientFactory().CreateClient(new ForwarderHttpClientContext { NewConfig = HttpClientConfig.Empty });
 
     public DirectForward(string destination) => _destination = destination;
 
